@@ -1,0 +1,39 @@
+"""rtcfg: build, validate, normalize, render and diff OpenAI Realtime session configs.
+
+The public API (see realtime_cfg.api for the documentation of each):
+
+    load, loads, validate, normalize, render, load_session, diff
+    Document, Diagnostic, Change, Limits, LoadError, ConfigError
+
+Names are imported on first use, so `import realtime_cfg` stays cheap for the CLI.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "load": "api", "loads": "api", "validate": "api", "normalize": "api", "render": "api",
+    "load_session": "api", "diff": "api",
+    "Document": "document", "Limits": "document", "LoadError": "document",
+    "Diagnostic": "diagnostics", "ConfigError": "diagnostics", "Change": "diffing",
+}
+__all__ = sorted(_EXPORTS) + ["__version__"]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .api import diff, load, load_session, loads, normalize, render, validate
+    from .diagnostics import ConfigError, Diagnostic
+    from .diffing import Change
+    from .document import Document, Limits, LoadError
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'realtime_cfg' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value

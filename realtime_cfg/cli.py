@@ -1,0 +1,273 @@
+"""The rtcfg command line: a thin layer over the library API.
+
+Exit codes: 0 success (valid / no differences), 1 invalid config (or, for
+`diff`, different), 2 usage or I/O error (or, for `diff`, an input that could not
+be compared). No Python traceback ever reaches the user.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from . import __version__
+
+app = typer.Typer(
+    name="rtcfg",
+    help="Validate, normalize, render and diff OpenAI Realtime API session configs (YAML or JSON).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class PayloadFormat(str, Enum):
+    json = "json"
+    yaml = "yaml"
+
+
+class Target(str, Enum):
+    beta = "beta"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"rtcfg {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """Catch Realtime session config mistakes at commit time, not when the server closes the socket.
+
+    Exit codes: 0 ok, 1 invalid config (diff: different), 2 usage or I/O error.
+    """
+
+
+MAX_BYTES_HELP = "Refuse files larger than this many bytes."
+
+
+def _limits(max_bytes: int):
+    from .document import Limits
+
+    if max_bytes < 1:
+        raise typer.BadParameter("must be at least 1", param_hint="--max-bytes")
+    return Limits(max_bytes=max_bytes)
+
+
+@app.command(epilog="""Examples:
+
+  rtcfg validate session.yaml
+
+  rtcfg validate configs/ agents/*.json
+
+  cat session.yaml | rtcfg validate -
+
+  rtcfg validate --format json configs/ > report.json""")
+def validate(
+    paths: List[str] = typer.Argument(..., help="Config files or directories (searched for .yaml, .yml, .json); - for stdin.",
+                                      show_default=False),
+    format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="Report format."),
+    max_bytes: int = typer.Option(1024 * 1024, "--max-bytes", help=MAX_BYTES_HELP),
+) -> None:
+    """Check configs and report every problem at file:line:col."""
+    from .diagnostics import Diagnostic
+    from .document import LoadError
+    from .loader import discover, load
+    from .report import Printer, print_text, summary, to_json
+    from .validation import validate as run_validation
+
+    limits = _limits(max_bytes)
+    printer = Printer()
+    collected: list[Diagnostic] = []
+    files = files_with_findings = 0
+    io_error = False
+    targets, empty = discover(paths)
+    for folder in empty:
+        io_error = True
+        collected.append(Diagnostic("F001", f"no .yaml, .yml or .json files under {folder}", folder))
+        if format is ReportFormat.text:
+            print_text(collected[-1:], printer)
+    for target in targets:
+        files += 1
+        try:
+            found = run_validation(load(target, limits))
+        except LoadError as exc:
+            found = exc.diagnostics
+        if found:
+            files_with_findings += 1
+        io_error = io_error or any(d.code.startswith("F") for d in found)
+        if format is ReportFormat.text:
+            print_text(found, printer)
+        collected.extend(found)
+    if format is ReportFormat.json:
+        sys.stdout.write(to_json(collected))
+    else:
+        printer.line(summary(collected, files, files_with_findings),
+                     "bold red" if any(d.severity == "error" for d in collected) else "bold green")
+    if io_error:
+        raise typer.Exit(2)
+    raise typer.Exit(1 if any(d.severity == "error" for d in collected) else 0)
+
+
+def _load_valid(path: str, max_bytes: int, exit_code: int = 1):
+    """Load and validate one file; on errors print them to stderr and exit."""
+    from .document import LoadError
+    from .loader import load
+    from .report import Printer, print_text
+    from .validation import validate as run_validation
+
+    stderr = Printer(sys.stderr)
+    try:
+        document = load(path, _limits(max_bytes))
+    except LoadError as exc:
+        print_text(exc.diagnostics, stderr)
+        raise typer.Exit(2 if any(d.code.startswith("F") for d in exc.diagnostics) else exit_code)
+    found = run_validation(document)
+    print_text(found, stderr)  # warnings too: they go to stderr, the payload to stdout
+    if any(d.severity == "error" for d in found):
+        raise typer.Exit(exit_code)
+    return document
+
+
+@app.command(epilog="""Examples:
+
+  rtcfg render session.yaml
+
+  rtcfg render session.yaml --format yaml
+
+  rtcfg render session.yaml --envelope --event-id evt_boot_1 -o build/session.json
+
+  rtcfg render session.yaml --diff""")
+def render(
+    path: str = typer.Argument(..., help="Config file, or - for stdin.", show_default=False),
+    format: PayloadFormat = typer.Option(PayloadFormat.json, "--format", "-f", help="Output format."),
+    target: Target = typer.Option(Target.beta, "--target", "-t", help="Wire shape to render."),
+    envelope: bool = typer.Option(False, "--envelope", help="Wrap the session as a session.update client event."),
+    event_id: Optional[str] = typer.Option(None, "--event-id", help="event_id of the envelope (implies --envelope)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (atomically) instead of stdout."),
+    show_diff: bool = typer.Option(False, "--diff", help="Show what normalization changes against the file as written."),
+    max_bytes: int = typer.Option(1024 * 1024, "--max-bytes", help=MAX_BYTES_HELP),
+) -> None:
+    """Print the exact payload the application sends, in canonical form."""
+    from .diffing import diff, format_changes
+    from .normalization import normalize
+    from .rendering import payload, serialize, write_atomic
+    from .report import Printer
+
+    if show_diff and output is not None:
+        raise typer.BadParameter("--diff prints a comparison; it cannot be combined with --output")
+    document = _load_valid(path, max_bytes)
+    canonical = normalize(document.data)
+    if show_diff:
+        changes = diff(document.data, payload(canonical, target.value))
+        printer = Printer()
+        if changes:
+            text = format_changes(changes, color=printer.color)
+            printer.emit(format_changes(changes), text if printer.color else None)
+        else:
+            printer.line("No changes: the rendered payload keeps every value as written.")
+        return
+    try:
+        result = payload(canonical, target.value, envelope, event_id)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--event-id") from None
+    text = serialize(result, format.value)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        write_atomic(output, text)
+    except OSError as exc:
+        typer.echo(f"rtcfg: cannot write {output}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(2)
+
+
+@app.command(name="diff", epilog="""Examples:
+
+  rtcfg diff staging.yaml production.yaml
+
+  rtcfg diff --format json old.json new.yaml""")
+def diff_command(
+    old: str = typer.Argument(..., help="The first config.", show_default=False),
+    new: str = typer.Argument(..., help="The second config.", show_default=False),
+    target: Target = typer.Option(Target.beta, "--target", "-t", help="Compare the payloads rendered for this target."),
+    format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="Output format."),
+    max_bytes: int = typer.Option(1024 * 1024, "--max-bytes", help=MAX_BYTES_HELP),
+) -> None:
+    """Compare two configs field by field after normalization (tools matched by name).
+
+    Exit 0 when they are the same, 1 when they differ, 2 when either cannot be read or is invalid.
+    """
+    import json
+
+    from .diffing import diff, format_changes
+    from .normalization import normalize
+    from .rendering import payload
+    from .report import Printer
+
+    documents = [_load_valid(p, max_bytes, exit_code=2) for p in (old, new)]
+    rendered = [payload(normalize(d.data), target.value) for d in documents]
+    changes = diff(*rendered)
+    if format is ReportFormat.json:
+        sys.stdout.write(json.dumps([c.to_dict() for c in changes], indent=2, ensure_ascii=False) + "\n")
+    else:
+        printer = Printer()
+        if changes:
+            printer.emit(format_changes(changes), format_changes(changes, color=True) if printer.color else None)
+        else:
+            printer.line("No differences.")
+    raise typer.Exit(1 if changes else 0)
+
+
+@app.command(epilog="""Examples:
+
+  rtcfg schema > session.schema.json
+
+  # first line of a config, for the YAML language server:
+  # yaml-language-server: $schema=./session.schema.json""")
+def schema(
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (atomically) instead of stdout."),
+) -> None:
+    """Print the JSON Schema that drives validation, for editors."""
+    from .rendering import write_atomic
+    from .schema import schema_text
+
+    text = schema_text()
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        write_atomic(output, text)
+    except OSError as exc:
+        typer.echo(f"rtcfg: cannot write {output}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(2)
+
+
+def main() -> None:
+    """Entry point: run the app; turn anything unexpected into a message and exit code 2."""
+    try:
+        app(prog_name="rtcfg")
+    except KeyboardInterrupt:
+        sys.stderr.write("rtcfg: interrupted\n")
+        sys.exit(2)
+    except BrokenPipeError:  # e.g. `rtcfg render x.yaml | head -1`
+        sys.stderr.close()
+        sys.exit(2)
+    except Exception as exc:  # noqa: BLE001 - the promise is: never a traceback
+        sys.stderr.write(f"rtcfg: internal error: {type(exc).__name__}: {exc}\n"
+                         "This is a bug in rtcfg; please report it with the input that caused it.\n")
+        sys.exit(2)

@@ -1,0 +1,87 @@
+"""Structural diff of two payloads: mappings key by key, named list items
+(tools) matched by name rather than by position, everything else by value.
+
+An explicit null and an absent key are different (null switches a feature off),
+and so are 1 and true; 1 and 1.0 are the same number."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .schema_engine import json_equal
+
+Kind = Literal["added", "removed", "changed"]
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: Kind
+    path: str
+    old: Any = None
+    new: Any = None
+
+    def to_dict(self) -> dict:
+        data: dict[str, Any] = {"kind": self.kind, "path": self.path}
+        if self.kind != "added":
+            data["old"] = self.old
+        if self.kind != "removed":
+            data["new"] = self.new
+        return data
+
+
+def _named(items: list) -> dict[str, Any] | None:
+    """{name: item} when every item is a mapping with a distinct string name."""
+    if not all(isinstance(i, dict) and isinstance(i.get("name"), str) for i in items):
+        return None
+    named = {i["name"]: i for i in items}
+    return named if len(named) == len(items) else None
+
+
+def diff(old: Any, new: Any, path: str = "") -> list[Change]:
+    """Every difference between two payloads, in document order."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        return _diff_keyed(old, new, lambda key: f"{path}.{key}" if path else key)
+    if isinstance(old, list) and isinstance(new, list):
+        old_named, new_named = _named(old), _named(new)
+        if old_named is not None and new_named is not None:
+            return _diff_keyed(old_named, new_named, lambda name: f"{path}[name={name}]")
+    return [] if json_equal(old, new) else [Change("changed", path, old, new)]
+
+
+def _diff_keyed(old: dict, new: dict, where) -> list[Change]:
+    changes: list[Change] = []
+    for key in list(old) + [k for k in new if k not in old]:
+        if key not in new:
+            changes.append(Change("removed", where(key), old=old[key]))
+        elif key not in old:
+            changes.append(Change("added", where(key), new=new[key]))
+        else:
+            changes.extend(diff(old[key], new[key], where(key)))
+    return changes
+
+
+def show(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def format_changes(changes: list[Change], color: bool = False) -> str:
+    """One line a change: `~ path: old -> new`, `+ path: new`, `- path: old`."""
+    marks = {"added": ("+", "green"), "removed": ("-", "red"), "changed": ("~", "yellow")}
+    lines = []
+    for change in changes:
+        mark, colour = marks[change.kind]
+        if change.kind == "changed":
+            body = f"{change.path}: {show(change.old)} -> {show(change.new)}"
+        elif change.kind == "added":
+            body = f"{change.path}: {show(change.new)}"
+        else:
+            body = f"{change.path}: {show(change.old)}"
+        if color:
+            from rich.markup import escape
+
+            lines.append(f"[{colour}]{mark} {escape(body)}[/{colour}]")
+        else:
+            lines.append(f"{mark} {body}")
+    return "\n".join(lines)

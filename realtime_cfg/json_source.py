@@ -1,0 +1,179 @@
+"""Parse JSON with a source position for every value.
+
+The standard json module keeps no positions and silently lets a duplicate key
+overwrite the first, so this is a small iterative parser (deep nesting gives a
+clear error, never a RecursionError). Strings are decoded by json's own
+scanstring, so escapes behave exactly as in json.loads. NaN and Infinity are
+refused: they are not JSON.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from json.decoder import JSONDecodeError, scanstring
+
+from .diagnostics import Diagnostic
+from .document import Document, Limits, LoadError, Position
+
+_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?")
+_WORD = re.compile(r"[^\s,:\]}]{0,12}")
+_WHITESPACE = " \t\n\r"
+_LITERALS = {"true": True, "false": False, "null": None}
+
+
+class _Invalid(Exception):
+    def __init__(self, code: str, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.code, self.message, self.offset = code, message, offset
+
+
+def build(text: str, name: str, limits: Limits) -> Document:
+    line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+
+    def where(offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(line_starts, offset)
+        return line, offset - line_starts[line - 1] + 1
+
+    positions: dict[tuple, Position] = {}
+    try:
+        data = _parse(text, positions, where, limits)
+    except _Invalid as exc:
+        line, column = where(exc.offset)
+        raise LoadError([Diagnostic(exc.code, exc.message, name, line, column)]) from None
+    return Document(name, data, positions, text, "json")
+
+
+def _skip(text: str, i: int) -> int:
+    n = len(text)
+    while i < n and text[i] in _WHITESPACE:
+        i += 1
+    return i
+
+
+def _parse(text: str, positions: dict, where, limits: Limits):
+    n = len(text)
+    # Each frame: [container, path, pending_key, key_offset, expecting]
+    # expecting: "first" (just opened), "value"/"key" (after a comma), "sep" (after an item)
+    stack: list[list] = []
+    root = None
+    have_root = False
+    i = _skip(text, 0)
+    if i >= n:
+        raise _Invalid("L003", "the file is empty; a session config is a JSON object", 0)
+
+    def record(path, offset, key_offset=None):
+        line, column = where(offset)
+        if key_offset is None:
+            positions[path] = Position(line, column)
+        else:
+            key_line, key_column = where(key_offset)
+            positions[path] = Position(line, column, key_line, key_column)
+
+    while True:
+        i = _skip(text, i)
+        frame = stack[-1] if stack else None
+        if frame is not None:
+            container, path, _key, _key_offset, state = frame
+            is_object = isinstance(container, dict)
+            if i >= n:
+                raise _Invalid("L001", "invalid JSON: unexpected end of file (an unclosed '{' or '[')", n)
+            ch = text[i]
+            closer = "}" if is_object else "]"
+            if state in ("first", "sep") and ch == closer and frame[2] is None:
+                stack.pop()
+                i += 1
+                if not stack:
+                    break
+                continue
+            if state == "sep":
+                if ch != ",":
+                    raise _Invalid("L001", f"invalid JSON: expected ',' or '{closer}'", i)
+                frame[4] = "next"
+                i += 1
+                continue
+            if is_object and frame[2] is None:
+                if ch != '"':
+                    raise _Invalid("L001", "invalid JSON: expected a key in double quotes"
+                                   + (" (trailing comma?)" if ch == "}" else ""), i)
+                key_offset = i
+                try:
+                    key, i = scanstring(text, i + 1, True)
+                except JSONDecodeError as exc:
+                    raise _Invalid("L001", f"invalid JSON: {exc.msg}", exc.pos) from None
+                if key in container:
+                    first = positions.get(path + (key,))
+                    where_first = f" (first given at line {first.key_line})" if first else ""
+                    raise _Invalid("L002", f"duplicate key {key!r}{where_first}", key_offset)
+                i = _skip(text, i)
+                if i >= n or text[i] != ":":
+                    raise _Invalid("L001", "invalid JSON: expected ':' after the key", i)
+                i += 1
+                frame[2], frame[3] = key, key_offset
+                continue
+            if not is_object and ch == "]" and state == "next":
+                raise _Invalid("L001", "invalid JSON: trailing comma before ']'", i)
+        elif have_root:
+            break
+        if i >= n:
+            raise _Invalid("L001", "invalid JSON: expected a value", i)
+
+        # -- a value starts at i ------------------------------------------------------
+        ch = text[i]
+        start = i
+        if frame is None:
+            path, key_offset = (), None
+        elif isinstance(frame[0], dict):
+            path, key_offset = frame[1] + (frame[2],), frame[3]
+        else:
+            path, key_offset = frame[1] + (len(frame[0]),), None
+
+        if ch == "{" or ch == "[":
+            if len(stack) >= limits.max_depth:
+                raise _Invalid("L005", f"nesting is deeper than {limits.max_depth} levels", i)
+            value = {} if ch == "{" else []
+            i += 1
+            nested = [value, path, None, None, "first"]
+        else:
+            nested = None
+            if ch == '"':
+                try:
+                    value, i = scanstring(text, i + 1, True)
+                except JSONDecodeError as exc:
+                    raise _Invalid("L001", f"invalid JSON: {exc.msg}", exc.pos) from None
+            else:
+                match = _NUMBER.match(text, i)
+                word = next((w for w in _LITERALS if text.startswith(w, i)), None)
+                if word is not None:
+                    value, i = _LITERALS[word], i + len(word)
+                elif match:
+                    literal = match.group()
+                    try:
+                        value = float(literal) if match.group(1) or match.group(2) else int(literal)
+                    except ValueError:  # an integer longer than Python converts
+                        raise _Invalid("L001", f"number {literal[:20]}... has too many digits", i) from None
+                    i = match.end()
+                else:
+                    bad = _WORD.match(text, i).group() or text[i]
+                    raise _Invalid("L001", f"invalid JSON: unexpected {bad!r}"
+                                   + (" (NaN and Infinity are not JSON)" if bad[:1] in "NI-" else ""), i)
+
+        record(path, start, key_offset)
+        if frame is None:
+            root, have_root = value, True
+        elif isinstance(frame[0], dict):
+            frame[0][frame[2]] = value
+            frame[2] = None
+            frame[4] = "sep"
+        else:
+            frame[0].append(value)
+            frame[4] = "sep"
+        if nested is not None:
+            stack.append(nested)
+        elif not stack:
+            break
+
+    i = _skip(text, i)
+    if i < n:
+        raise _Invalid("L001", "invalid JSON: extra data after the top-level value", i)
+    return root

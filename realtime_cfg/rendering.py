@@ -1,0 +1,84 @@
+"""The payload an application sends: the target's session, optionally wrapped in
+the `session.update` client event, serialized as JSON or YAML, written atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .targets import DEFAULT_TARGET, render_session
+
+FORMATS = ("json", "yaml")
+MAX_EVENT_ID = 512  # GA caps event_id at 512 characters; beta states no cap, so the same bound is applied
+
+
+def envelope(session: dict, event_id: str | None = None) -> dict:
+    """Wrap a session payload as the `session.update` client event."""
+    event: dict[str, Any] = {"type": "session.update"}
+    if event_id is not None:
+        if not event_id or len(event_id) > MAX_EVENT_ID:
+            raise ValueError(f"event_id must be 1 to {MAX_EVENT_ID} characters")
+        event["event_id"] = event_id
+    event["session"] = session
+    return event
+
+
+def payload(canonical: dict, target: str = DEFAULT_TARGET, wrap: bool = False,
+            event_id: str | None = None) -> dict:
+    session = render_session(canonical, target)
+    return envelope(session, event_id) if wrap or event_id is not None else session
+
+
+def _yaml_dumper():
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        """Block style for multi-line strings, so instructions stay readable."""
+
+    def represent_str(dumper, value: str):
+        style = "|" if "\n" in value and not any(line != line.rstrip() for line in value.split("\n")) else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    Dumper.add_representer(str, represent_str)
+    return Dumper
+
+
+def serialize(data: Any, fmt: str = "json") -> str:
+    """Text of `data` in json (2-space indent) or yaml (block style, key order kept)."""
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    if fmt == "yaml":
+        import yaml
+
+        return yaml.dump(data, Dumper=_yaml_dumper(), sort_keys=False, allow_unicode=True,
+                         default_flow_style=False, width=100)
+    raise ValueError(f"unknown format {fmt!r}; choose json or yaml")
+
+
+def write_atomic(path: str | os.PathLike, text: str) -> None:
+    """Write text so that `path` holds either its old content or all of the new,
+    never a part: a temporary file in the same folder, flushed, then renamed."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if target.exists():
+            os.chmod(temp, target.stat().st_mode & 0o7777)
+        else:  # mkstemp makes 0600; a new file gets the usual umask-based mode
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temp, 0o666 & ~umask)
+        os.replace(temp, target)
+    except BaseException:  # includes KeyboardInterrupt: never leave the temporary behind
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise

@@ -1,0 +1,131 @@
+"""The session schema: where it lives, the engine built from it, and views of it.
+
+`schemas/session.schema.json` at the top of the repository is the single source
+of truth. A wheel carries that same file as `realtime_cfg/schemas/` (copied at
+build time by hatchling's force-include); a source checkout reads it in place.
+Nothing else in the package restates field names, types or ranges.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .schema_engine import SchemaEngine, json_schema_fetcher, json_type
+
+SESSION_SCHEMA = "session.schema.json"
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def schema_path(name: str = SESSION_SCHEMA) -> Path:
+    """Path of a schema file: the wheel's copy, else the source checkout's."""
+    for candidate in (_PACKAGE_DIR / "schemas" / name, _PACKAGE_DIR.parent / "schemas" / name):
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(f"schema {name} not found next to the realtime_cfg package")
+
+
+@lru_cache(maxsize=None)
+def schema_text(name: str = SESSION_SCHEMA) -> str:
+    return schema_path(name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=None)
+def load_schema(name: str = SESSION_SCHEMA) -> dict:
+    return json.loads(schema_text(name))
+
+
+def _metaschema_directory() -> Path | None:
+    # find_spec does not import the package: importing it would load
+    # `referencing` (about 50 ms) just to locate a few JSON files.
+    spec = importlib.util.find_spec("jsonschema_specifications")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    directory = Path(list(spec.submodule_search_locations)[0]) / "schemas" / "draft202012"
+    return directory if directory.is_dir() else None
+
+
+@lru_cache(maxsize=None)
+def engine(name: str = SESSION_SCHEMA) -> SchemaEngine:
+    """One engine per schema, built once and reused for every file."""
+    directory = _metaschema_directory()
+    fetch = json_schema_fetcher(directory) if directory else None
+    return SchemaEngine(load_schema(name), fetch)
+
+
+# -- views used by validation and normalization ------------------------------------
+
+
+def resolve_local(schema: Any, root: dict | None = None) -> Any:
+    """Follow local `$ref`s ("#/$defs/...") until a schema without one."""
+    root = root if root is not None else load_schema()
+    while isinstance(schema, dict) and str(schema.get("$ref", "")).startswith("#/"):
+        node: Any = root
+        try:
+            for part in schema["$ref"][2:].split("/"):
+                node = node[part]
+        except (KeyError, TypeError):  # a reference inside another document (a meta-schema)
+            return schema
+        merged = {k: v for k, v in schema.items() if k != "$ref"}
+        schema = {**node, **merged}
+    return schema
+
+
+def alternatives(schema: Any, root: dict | None = None) -> list[dict]:
+    """The object-or-scalar branches a value may take: anyOf/oneOf flattened."""
+    schema = resolve_local(schema, root)
+    if not isinstance(schema, dict):
+        return []
+    subs = schema.get("anyOf") or schema.get("oneOf")
+    if not subs:
+        return [schema]
+    result = []
+    for sub in subs:
+        result.extend(alternatives(sub, root))
+    # keep the parent's own keys (description, x-rtcfg-*) visible on each branch
+    extras = {k: v for k, v in schema.items() if k not in ("anyOf", "oneOf")}
+    return [{**extras, **branch} for branch in result]
+
+
+def object_properties(schema: Any, root: dict | None = None) -> dict[str, Any]:
+    """Every property an object at this schema may have, in schema order,
+    across all of its union branches."""
+    props: dict[str, Any] = {}
+    for branch in alternatives(schema, root):
+        for name, sub in branch.get("properties", {}).items():
+            props.setdefault(name, sub)
+    return props
+
+
+def items_schema(schema: Any, root: dict | None = None) -> Any:
+    for branch in alternatives(schema, root):
+        if "items" in branch:
+            return branch["items"]
+    return None
+
+
+def declared_types(schema: Any, root: dict | None = None) -> set[str]:
+    """JSON types the schema allows ("string", "null", ...); consts and enums count by their values' types."""
+    types: set[str] = set()
+    for branch in alternatives(schema, root):
+        declared = branch.get("type")
+        if isinstance(declared, str):
+            types.add(declared)
+        elif isinstance(declared, list):
+            types.update(declared)
+        if "const" in branch:
+            types.add(json_type(branch["const"]))
+        for value in branch.get("enum", ()):
+            types.add(json_type(value))
+    return types
+
+
+def annotation(schema: Any, key: str, root: dict | None = None) -> Any:
+    """An rtcfg annotation ("x-rtcfg-...") on the schema or any of its branches."""
+    for branch in alternatives(schema, root):
+        if key in branch:
+            return branch[key]
+    return None

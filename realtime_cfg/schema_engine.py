@@ -1,0 +1,349 @@
+"""A small JSON Schema (draft 2020-12) evaluator for the keywords rtcfg's schemas use.
+
+Why not the jsonschema package at run time: importing it costs 60-85 ms on the
+reference machine (it pulls in referencing, attrs, rpds and every format
+checker), which is most of a pre-commit hook's budget, and its errors carry no
+source positions anyway. This evaluator returns raw, structured errors that
+`validate.py` turns into diagnostics. The tests check that it agrees with the
+jsonschema package on valid/invalid verdicts (tests/test_schema_engine.py).
+
+Supported: boolean schemas, $ref / $dynamicRef (to a resource's top-level
+dynamic anchor, which is all the standard meta-schemas need), type, enum, const,
+properties, additionalProperties, required, propertyNames, items, minItems,
+maxItems, uniqueItems, minimum, maximum, exclusiveMinimum, exclusiveMaximum,
+multipleOf, minLength, maxLength, pattern, allOf, anyOf, oneOf, not.
+Annotations (title, description, default, format, x-* ...) are ignored. A
+schema using any other keyword is refused when the engine is built, so nothing
+is ever skipped silently.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+Path_ = tuple  # instance path: keys and list indices
+
+SUBSCHEMA_KEYWORDS = {"additionalProperties", "propertyNames", "items", "not"}
+SUBSCHEMA_LIST_KEYWORDS = {"allOf", "anyOf", "oneOf"}
+SUBSCHEMA_MAP_KEYWORDS = {"properties", "$defs"}
+ASSERTION_KEYWORDS = {
+    "$ref", "$dynamicRef", "type", "enum", "const", "required", "minItems", "maxItems",
+    "uniqueItems", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+    "multipleOf", "minLength", "maxLength", "pattern",
+}
+ANNOTATION_KEYWORDS = {
+    "$schema", "$id", "$comment", "$vocabulary", "$anchor", "$dynamicAnchor", "title",
+    "description", "default", "examples", "deprecated", "readOnly", "writeOnly", "format",
+    "contentEncoding", "contentMediaType", "contentSchema",
+}
+KNOWN_KEYWORDS = (
+    SUBSCHEMA_KEYWORDS | SUBSCHEMA_LIST_KEYWORDS | SUBSCHEMA_MAP_KEYWORDS
+    | ASSERTION_KEYWORDS | ANNOTATION_KEYWORDS
+)
+
+
+class UnsupportedSchema(Exception):
+    """The schema uses a keyword this evaluator does not implement."""
+
+
+@dataclass
+class SchemaError:
+    """One failed keyword. `branches` holds each alternative's errors for anyOf/oneOf."""
+
+    path: Path_
+    keyword: str
+    schema: dict
+    instance: Any
+    code: str | None = None  # nearest enclosing "x-rtcfg-code"
+    branches: list[list["SchemaError"]] = field(default_factory=list)
+    key: str | None = None  # the offending key, for additionalProperties / propertyNames
+
+
+def json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return type(value).__name__
+
+
+def is_type(value: Any, name: str) -> bool:
+    kind = json_type(value)
+    if kind == name:
+        return True
+    if name == "number":
+        return kind == "integer"
+    if name == "integer":
+        return kind == "number" and math.isfinite(value) and value == int(value)
+    return False
+
+
+def _freeze(value: Any) -> Any:
+    """A hashable stand-in with JSON equality: 1 == 1.0, but true != 1."""
+    if isinstance(value, bool) or value is None:
+        return ("lit", value)
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and math.isfinite(value) and value == int(value):
+            value = int(value)
+        return ("num", value)
+    if isinstance(value, list):
+        return ("arr", tuple(_freeze(v) for v in value))
+    if isinstance(value, dict):
+        return ("obj", frozenset((k, _freeze(v)) for k, v in value.items()))
+    return ("str", value)
+
+
+def json_equal(a: Any, b: Any) -> bool:
+    return _freeze(a) == _freeze(b)
+
+
+def check_supported(schema: Any, where: str = "#") -> None:
+    """Raise UnsupportedSchema if any (sub)schema uses a keyword we do not evaluate."""
+    if isinstance(schema, bool):
+        return
+    if not isinstance(schema, dict):
+        raise UnsupportedSchema(f"{where}: a schema must be an object or a boolean")
+    for key, value in schema.items():
+        if key.startswith("x-"):
+            continue
+        if key not in KNOWN_KEYWORDS:
+            raise UnsupportedSchema(f"{where}: keyword {key!r} is not supported")
+        if key in SUBSCHEMA_KEYWORDS:
+            check_supported(value, f"{where}/{key}")
+        elif key in SUBSCHEMA_LIST_KEYWORDS:
+            for i, sub in enumerate(value):
+                check_supported(sub, f"{where}/{key}/{i}")
+        elif key in SUBSCHEMA_MAP_KEYWORDS:
+            for name, sub in value.items():
+                check_supported(sub, f"{where}/{key}/{name}")
+
+
+@dataclass
+class _Resource:
+    uri: str
+    root: Any
+
+
+class SchemaEngine:
+    """Evaluates instances against one root schema.
+
+    `fetch(uri)` returns the document for an absolute `$ref` URI (or None); it is
+    called at most once per URI, the first time a reference needs it.
+    """
+
+    def __init__(self, root: dict, fetch: Callable[[str], Any] | None = None,
+                 base_uri: str = "urn:rtcfg:root"):
+        check_supported(root)
+        self._root = _Resource(root.get("$id", base_uri), root)
+        self._fetch = fetch
+        self._resources: dict[str, _Resource] = {self._root.uri: self._root}
+        self._patterns: dict[str, re.Pattern] = {}
+
+    # -- public -----------------------------------------------------------------
+
+    def errors(self, instance: Any) -> list[SchemaError]:
+        out: list[SchemaError] = []
+        self._eval(self._root.root, instance, (), (self._root,), None, out)
+        return out
+
+    def is_valid(self, instance: Any) -> bool:
+        return not self.errors(instance)
+
+    def resolve(self, ref: str, scope: tuple[_Resource, ...]) -> tuple[Any, tuple[_Resource, ...]]:
+        """The schema a `$ref` points at, and the resource scope to evaluate it in."""
+        current = scope[-1]
+        base, _, fragment = ref.partition("#")
+        if base:
+            uri = base if ":" in base else current.uri.rsplit("/", 1)[0] + "/" + base
+            resource = self._load(uri)
+            scope = scope + (resource,)
+        else:
+            resource = current
+        node = resource.root
+        if fragment:
+            for part in fragment.lstrip("/").split("/"):
+                part = part.replace("~1", "/").replace("~0", "~")
+                node = node[int(part)] if isinstance(node, list) else node[part]
+        return node, scope
+
+    # -- internals --------------------------------------------------------------
+
+    def _load(self, uri: str) -> _Resource:
+        resource = self._resources.get(uri)
+        if resource is None:
+            document = self._fetch(uri) if self._fetch else None
+            if document is None:
+                raise UnsupportedSchema(f"cannot resolve $ref {uri!r}")
+            check_supported(document, uri)
+            resource = self._resources[uri] = _Resource(uri, document)
+        return resource
+
+    def _dynamic(self, ref: str, scope: tuple[_Resource, ...]) -> tuple[Any, tuple[_Resource, ...]]:
+        anchor = ref.lstrip("#")
+        for index, resource in enumerate(scope):  # outermost first, per the spec
+            if isinstance(resource.root, dict) and resource.root.get("$dynamicAnchor") == anchor:
+                return resource.root, scope[: index + 1]
+        return self.resolve(ref, scope)
+
+    def _pattern(self, pattern: str) -> re.Pattern:
+        compiled = self._patterns.get(pattern)
+        if compiled is None:
+            compiled = self._patterns[pattern] = re.compile(pattern)
+        return compiled
+
+    def _eval(self, schema: Any, instance: Any, path: Path_, scope: tuple, code: str | None,
+              out: list[SchemaError]) -> None:
+        if schema is True:
+            return
+        if schema is False:
+            out.append(SchemaError(path, "false", {}, instance, code))
+            return
+        code = schema.get("x-rtcfg-code", code)
+
+        def fail(keyword: str, **extra: Any) -> None:
+            out.append(SchemaError(path, keyword, schema, instance, code, **extra))
+
+        expected = schema.get("type")
+        if expected is not None:
+            names = expected if isinstance(expected, list) else (expected,)
+            if not any(is_type(instance, name) for name in names):
+                fail("type")
+                return  # every other keyword's error would restate this one
+        if "$ref" in schema:
+            target, target_scope = self.resolve(schema["$ref"], scope)
+            self._eval(target, instance, path, target_scope, code, out)
+        if "$dynamicRef" in schema:
+            target, target_scope = self._dynamic(schema["$dynamicRef"], scope)
+            self._eval(target, instance, path, target_scope, code, out)
+
+        if "enum" in schema and not any(json_equal(instance, v) for v in schema["enum"]):
+            fail("enum")
+        if "const" in schema and not json_equal(instance, schema["const"]):
+            fail("const")
+
+        if isinstance(instance, dict):
+            self._eval_object(schema, instance, path, scope, code, out, fail)
+        elif isinstance(instance, list):
+            self._eval_array(schema, instance, path, scope, code, out, fail)
+        elif isinstance(instance, str):
+            if "minLength" in schema and len(instance) < schema["minLength"]:
+                fail("minLength")
+            if "maxLength" in schema and len(instance) > schema["maxLength"]:
+                fail("maxLength")
+            if "pattern" in schema and not self._pattern(schema["pattern"]).search(instance):
+                fail("pattern")
+        elif isinstance(instance, (int, float)) and not isinstance(instance, bool):
+            self._eval_number(schema, instance, fail)
+
+        for sub in schema.get("allOf", ()):
+            self._eval(sub, instance, path, scope, code, out)
+        if "anyOf" in schema:
+            branches = self._branches(schema["anyOf"], instance, path, scope, code)
+            if all(branches):
+                fail("anyOf", branches=branches)
+        if "oneOf" in schema:
+            branches = self._branches(schema["oneOf"], instance, path, scope, code)
+            if sum(1 for b in branches if not b) != 1:
+                fail("oneOf", branches=branches)
+        if "not" in schema:
+            probe: list[SchemaError] = []
+            self._eval(schema["not"], instance, path, scope, code, probe)
+            if not probe:
+                fail("not")
+
+    def _branches(self, subs: Iterable, instance: Any, path: Path_, scope: tuple,
+                  code: str | None) -> list[list[SchemaError]]:
+        branches = []
+        for sub in subs:
+            errors: list[SchemaError] = []
+            self._eval(sub, instance, path, scope, code, errors)
+            branches.append(errors)
+        return branches
+
+    def _eval_object(self, schema, instance, path, scope, code, out, fail) -> None:
+        for name in schema.get("required", ()):
+            if name not in instance:
+                fail("required", key=name)
+        properties = schema.get("properties", {})
+        additional = schema.get("additionalProperties", True)
+        names = schema.get("propertyNames")
+        for key, value in instance.items():
+            if names is not None:
+                probe: list[SchemaError] = []
+                self._eval(names, key, path, scope, code, probe)
+                if probe:
+                    fail("propertyNames", key=key)
+            sub = properties.get(key)
+            if sub is not None:
+                self._eval(sub, value, path + (key,), scope, code, out)
+            elif additional is False:
+                fail("additionalProperties", key=key)
+            elif additional is not True:
+                self._eval(additional, value, path + (key,), scope, code, out)
+
+    def _eval_array(self, schema, instance, path, scope, code, out, fail) -> None:
+        if "minItems" in schema and len(instance) < schema["minItems"]:
+            fail("minItems")
+        if "maxItems" in schema and len(instance) > schema["maxItems"]:
+            fail("maxItems")
+        if schema.get("uniqueItems"):
+            frozen = [_freeze(v) for v in instance]
+            if len(set(frozen)) != len(frozen):
+                fail("uniqueItems")
+        items = schema.get("items")
+        if items is not None and items is not True:
+            for index, value in enumerate(instance):
+                self._eval(items, value, path + (index,), scope, code, out)
+
+    @staticmethod
+    def _eval_number(schema, instance, fail) -> None:
+        if "minimum" in schema and instance < schema["minimum"]:
+            fail("minimum")
+        if "maximum" in schema and instance > schema["maximum"]:
+            fail("maximum")
+        if "exclusiveMinimum" in schema and instance <= schema["exclusiveMinimum"]:
+            fail("exclusiveMinimum")
+        if "exclusiveMaximum" in schema and instance >= schema["exclusiveMaximum"]:
+            fail("exclusiveMaximum")
+        if "multipleOf" in schema and math.isfinite(instance):
+            quotient = instance / schema["multipleOf"]
+            if not math.isfinite(quotient) or quotient != int(quotient):
+                fail("multipleOf")
+
+
+def json_schema_fetcher(directory: Path) -> Callable[[str], Any]:
+    """Fetch the draft 2020-12 meta-schemas from a directory laid out as
+    jsonschema-specifications ships them (metaschema.json, vocabularies/NAME)."""
+    prefix = "https://json-schema.org/draft/2020-12/"
+
+    def fetch(uri: str) -> Any:
+        if not uri.startswith(prefix):
+            return None
+        rest = uri[len(prefix):]
+        if rest == "schema":
+            file = directory / "metaschema.json"
+        elif rest.startswith("meta/"):
+            file = directory / "vocabularies" / rest[len("meta/"):]
+        else:
+            return None
+        try:
+            return json.loads(file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    return fetch

@@ -1,0 +1,252 @@
+"""Turn schema errors and rule findings into diagnostics a person can act on.
+
+Every problem is reported, not just the first. Each diagnostic carries the
+file, line, column, field path, a stable code and, where it can be known, what
+to write instead. A union (anyOf/oneOf) failure is explained through the branch
+the user meant: the one named by a discriminator (`x-rtcfg-discriminator`), or
+else the one whose type matches the value.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from . import rules
+from .diagnostics import Diagnostic, format_path, suggest
+from .document import Document
+from .normalization import coerce
+from .schema import alternatives, declared_types, engine, object_properties, resolve_local
+from .schema_engine import SchemaError, json_type
+
+# The unquoted scalars YAML 1.1 reads as false where a user may have meant "off".
+_OFF_WORDS = {"off", "no", "false", "n"}
+
+
+def validate(document: Document) -> list[Diagnostic]:
+    """All problems in a loaded config, sorted by position."""
+    data = coerce(document.data)
+    found: list[Diagnostic] = []
+    errors = engine().errors(data)
+    errors = _drop_restated(errors)
+    for error in errors:
+        found.extend(_explain(error, document))
+    found.extend(rules.check(data, document))
+    unique: dict[tuple, Diagnostic] = {}
+    for diagnostic in found:
+        unique.setdefault((diagnostic.code, diagnostic.path, diagnostic.message), diagnostic)
+    return sorted(unique.values(), key=lambda d: (d.line or 0, d.column or 0, d.code))
+
+
+def _drop_restated(errors: list[SchemaError]) -> list[SchemaError]:
+    """An enum over whole lists or objects (modalities) restates what a deeper
+    error already says about one item; keep the deeper one."""
+    paths = [e.path for e in errors]
+    return [
+        e for e in errors
+        if not (e.keyword == "enum" and isinstance(e.instance, (list, dict))
+                and any(len(p) > len(e.path) and p[: len(e.path)] == e.path for p in paths))
+    ]
+
+
+def _field(path: tuple) -> str:
+    return format_path(path) or "the session"
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _describe(schema: Any) -> str:
+    """A short phrase for what a schema accepts: 'an integer from 1 to 4096'."""
+    phrases = []
+    for branch in alternatives(schema):
+        if "const" in branch:
+            phrases.append(_show(branch["const"]))
+            continue
+        if "enum" in branch:
+            phrases.append("one of " + ", ".join(_show(v) for v in branch["enum"]))
+            continue
+        declared = branch.get("type")
+        for name in declared if isinstance(declared, list) else [declared] if declared else []:
+            phrase = {"string": "a string", "object": "a mapping", "array": "a list", "boolean": "true or false",
+                      "null": "null", "integer": "an integer", "number": "a number"}[name]
+            if name in ("integer", "number") and "minimum" in branch and "maximum" in branch:
+                phrase += f" from {branch['minimum']} to {branch['maximum']}"
+            phrases.append(phrase)
+    if not phrases:
+        return "a different value"
+    return phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " or " + phrases[-1]
+
+
+def _diag(code: str, message: str, document: Document, path: tuple, hint: str | None = None,
+          at_key: bool = False) -> Diagnostic:
+    line, column, _ = document.locate(path, at_key=at_key)
+    return Diagnostic(code, message, document.name, line, column, format_path(path), hint)
+
+
+def _yaml_surprise(error: SchemaError, document: Document, accepts: set[str]) -> Diagnostic | None:
+    """`language: no` read as false where a string was wanted: say so, and how to write it."""
+    _, _, raw = document.locate(error.path)
+    if raw is None or isinstance(error.instance, str):
+        return None
+    read_as = _show(error.instance)
+    field = _field(error.path)
+    if "null" in accepts and raw.lower() in _OFF_WORDS:
+        hint = f"to switch {field} off write `null`; to mean the text, quote it: \"{raw}\""
+    elif "string" in accepts:
+        hint = f"quote it: \"{raw}\""
+    else:
+        return None
+    return _diag("S006", f"YAML read the unquoted `{raw}` as {read_as}, but {field} must be {_describe(error.schema)}",
+                 document, error.path, hint)
+
+
+def _explain(error: SchemaError, document: Document, siblings: list[dict] | None = None,
+             union: dict | None = None) -> list[Diagnostic]:
+    """Diagnostics for one schema error. `siblings` are the other variants of a
+    discriminated union the error came from; `union` is the anyOf it came from."""
+    keyword, path, schema, value = error.keyword, error.path, error.schema, error.instance
+    field = _field(path)
+
+    if error.code == "S008" and keyword not in ("anyOf", "oneOf"):
+        detail = _explain(SchemaError(path, keyword, schema, value, None, error.branches, error.key), document)
+        return [Diagnostic("S008", f"{_field(_parameters_root(path))} is not a valid JSON Schema: {d.message}",
+                           d.file, d.line, d.column, d.path, d.hint) for d in detail]
+
+    if keyword in ("anyOf", "oneOf"):
+        return _explain_union(error, document)
+
+    if keyword in ("not", "false") or "x-rtcfg-message" in schema:
+        at = schema.get("x-rtcfg-at")
+        target = path + (at,) if at and isinstance(value, dict) and at in value else path
+        message = schema.get("x-rtcfg-message") or f"{field} is not allowed here"
+        return [_diag(schema.get("x-rtcfg-code", "S002"), message, document, target,
+                      schema.get("x-rtcfg-hint"), at_key=True)]
+
+    if keyword == "additionalProperties":
+        known = list(object_properties(schema))
+        key_path = path + (error.key,)
+        for branch in siblings or ():
+            if error.key in branch.get("properties", {}):
+                owner = branch["properties"].get("type", {}).get("const", "another variant")
+                current = value.get("type", "the default type") if isinstance(value, dict) else "this type"
+                return [_diag("S007", f"{error.key!r} is a {owner} setting; it is not allowed when "
+                              f"{field}.type is {current!r}", document, key_path,
+                              f"remove {error.key}, or set {field}.type to {owner!r}", at_key=True)]
+        guess = suggest(error.key, [k for k in known if k not in value])
+        where = "the session" if not path else field
+        if guess:
+            hint = f"did you mean {guess!r}?"
+        elif len(known) <= 8:
+            hint = f"known keys: {', '.join(known)}"
+        else:
+            hint = "remove it; `rtcfg schema` lists every known key"
+        return [_diag("S001", f"unknown key {error.key!r} in {where}", document, key_path, hint, at_key=True)]
+
+    if keyword == "type":
+        surprise = _yaml_surprise(error, document, declared_types(schema))
+        if surprise:
+            return [surprise]
+        return [_diag("S003", f"{field} must be {_describe(schema)}, not {json_type(value)} {_show(value)}",
+                      document, path)]
+
+    if keyword in ("enum", "const"):
+        allowed = schema["enum"] if keyword == "enum" else [schema["const"]]
+        surprise = _yaml_surprise(error, document, declared_types(schema))
+        if surprise:
+            return [surprise]
+        if all(isinstance(v, list) for v in allowed):
+            combos = []
+            for combo in allowed:
+                if sorted(combo) not in [sorted(c) for c in combos]:
+                    combos.append(combo)
+            shown = " and ".join(_show(c) for c in combos)
+            return [_diag("S002", f"invalid {field} {_show(value)}: supported combinations are {shown}",
+                          document, path, "order does not matter; [\"audio\"] alone is rejected by the server"
+                          if value == ["audio"] else None)]
+        guess = suggest(value, [v for v in allowed if isinstance(v, str)])
+        listed = ", ".join(_show(v) for v in allowed)
+        hint = f"did you mean {_show(guess)}?" if guess else None
+        return [_diag("S002", f"invalid value {_show(value)} for {field}; expected {listed}", document, path, hint)]
+
+    if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"):
+        bound = schema[keyword]
+        relation = {"minimum": "below the minimum", "maximum": "above the maximum",
+                    "exclusiveMinimum": "not above", "exclusiveMaximum": "not below",
+                    "multipleOf": "not a multiple of"}[keyword]
+        allowed = _describe(union if union is not None else schema)
+        hint = f"allowed: {allowed}; values are never clamped"
+        return [_diag("S004", f"{field} {_show(value)} is {relation} {bound}", document, path, hint)]
+
+    if keyword == "required":
+        return [_diag("S005", f"{field} is missing the required key {error.key!r}", document, path)]
+
+    messages = {
+        "minLength": f"{field} must not be empty" if schema.get("minLength") == 1
+        else f"{field} must be at least {schema.get('minLength')} characters",
+        "maxLength": f"{field} must be at most {schema.get('maxLength')} characters",
+        "pattern": f"{field} {_show(value)} does not match the pattern {schema.get('pattern')!r}",
+        "minItems": f"{field} needs at least {schema.get('minItems')} item(s)",
+        "maxItems": f"{field} allows at most {schema.get('maxItems')} item(s)",
+        "uniqueItems": f"{field} lists the same item twice",
+        "propertyNames": f"{field} has an invalid key {error.key!r}",
+    }
+    return [_diag("S009", messages.get(keyword, f"{field} is invalid ({keyword})"), document, path)]
+
+
+def _parameters_root(path: tuple) -> tuple:
+    """tools[0].parameters.properties.x -> tools[0].parameters"""
+    for index, part in enumerate(path):
+        if part == "parameters":
+            return path[: index + 1]
+    return path
+
+
+def _branch_matches_type(branch_errors: list[SchemaError], path: tuple, value: Any) -> bool:
+    for error in branch_errors:
+        if error.path != path:
+            continue
+        if error.keyword == "type":
+            return False
+        if error.keyword in ("const", "enum"):
+            allowed = [error.schema["const"]] if error.keyword == "const" else error.schema["enum"]
+            if json_type(value) not in {json_type(v) for v in allowed} | (
+                    {"integer"} if any(json_type(v) == "number" for v in allowed) else set()):
+                return False
+    return True
+
+
+def _explain_union(error: SchemaError, document: Document) -> list[Diagnostic]:
+    schema, value, path = error.schema, error.instance, error.path
+    branches = [resolve_local(sub) for sub in schema.get(error.keyword, ())]
+    discriminator = schema.get("x-rtcfg-discriminator")
+    if discriminator and isinstance(value, dict):
+        name = discriminator["property"]
+        chosen = value.get(name, discriminator.get("default"))
+        consts = [b.get("properties", {}).get(name, {}).get("const") for b in branches]
+        if chosen in consts:
+            index = consts.index(chosen)
+            others = [b for i, b in enumerate(branches) if i != index]
+            result = []
+            for sub in error.branches[index]:
+                result.extend(_explain(sub, document, siblings=others))
+            return result
+        guess = suggest(chosen, [c for c in consts if c])
+        listed = ", ".join(_show(c) for c in consts if c)
+        return [_diag("S002", f"invalid value {_show(chosen)} for {_field(path + (name,))}; expected {listed}",
+                      document, path + (name,), f"did you mean {_show(guess)}?" if guess else None)]
+
+    matching = [i for i, errs in enumerate(error.branches) if _branch_matches_type(errs, path, value)]
+    if len(matching) >= 1 and any(error.branches[i] for i in matching):
+        best = min(matching, key=lambda i: len(error.branches[i]))
+        result = []
+        for sub in error.branches[best]:
+            result.extend(_explain(sub, document, union=schema))
+        return result
+    surprise = _yaml_surprise(error, document, declared_types(schema))
+    if surprise:
+        return [surprise]
+    return [_diag("S003", f"{_field(path)} must be {_describe(schema)}, not {json_type(value)} {_show(value)}",
+                  document, path)]

@@ -1,0 +1,249 @@
+"""Build Python data from YAML with a source position for every value.
+
+Works on PyYAML's event stream rather than its composer or constructor, for
+three reasons: the build is iterative (10,000 levels of nesting raise a clear
+error, not a RecursionError or a C stack overflow); no tag can ever construct a
+Python object (only the JSON-compatible core tags are accepted); and alias
+expansion is counted, so a "billion laughs" document is refused after
+`Limits.max_nodes` values instead of exhausting memory.
+
+Scalars resolve with YAML 1.1 rules, as PyYAML's safe_load does (so `no` is
+false); validation points that out where a string was expected.
+"""
+
+from __future__ import annotations
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import ScalarNode
+from yaml.resolver import Resolver
+
+from .diagnostics import Diagnostic
+from .document import Document, Limits, LoadError, Position
+
+# Only the loader's event parser is used (get_event), never its constructor.
+# libyaml's is much faster; the pure-Python one is the fallback.
+_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_TAG = "tag:yaml.org,2002:"
+_RESOLVER = Resolver()
+_CONSTRUCTOR = SafeConstructor()
+_SCALAR_TAGS = {
+    _TAG + "null", _TAG + "bool", _TAG + "int", _TAG + "float", _TAG + "str",
+    _TAG + "timestamp", _TAG + "merge",
+}
+_COLLECTION_TAGS = {None, "!", _TAG + "map", _TAG + "seq"}
+
+
+class _Frame:
+    __slots__ = ("container", "path", "key", "key_mark", "merges", "anchor", "size", "start_mark")
+
+    def __init__(self, container, path, anchor, start_mark):
+        self.container = container
+        self.path = path
+        self.start_mark = start_mark
+        self.key = _NO_KEY
+        self.key_mark = None
+        self.merges: list = []
+        self.anchor = anchor
+        self.size = 1
+
+
+_NO_KEY = object()
+
+
+def _scalar(event) -> object:
+    tag = event.tag
+    if tag in (None, "!"):
+        tag = _RESOLVER.resolve(ScalarNode, event.value, event.implicit)
+    if tag not in _SCALAR_TAGS:
+        raise _Refused("L004", f"YAML tag {event.tag!r} is not allowed: rtcfg only reads plain JSON-like values",
+                       event.start_mark, "remove the tag; write the value as a plain string, number or mapping")
+    if tag == _TAG + "str" or tag == _TAG + "timestamp":
+        # A payload is JSON, so a date can only travel as the text that was written.
+        return event.value
+    if tag == _TAG + "null":
+        return None
+    if tag == _TAG + "merge":
+        return _MERGE
+    node = ScalarNode(tag, event.value)
+    try:
+        if tag == _TAG + "bool":
+            return _CONSTRUCTOR.construct_yaml_bool(node)
+        if tag == _TAG + "int":
+            return _CONSTRUCTOR.construct_yaml_int(node)
+        return _CONSTRUCTOR.construct_yaml_float(node)
+    except (ValueError, KeyError, ArithmeticError) as exc:  # e.g. `!!int abc`, 5000-digit integers
+        kind = tag[len(_TAG):]
+        raise _Refused("L001", f"cannot read {event.value[:40]!r} as {kind}: {exc}", event.start_mark) from None
+
+
+_MERGE = object()
+
+
+class _Refused(Exception):
+    def __init__(self, code, message, mark, hint=None):
+        super().__init__(message)
+        self.code, self.message, self.mark, self.hint = code, message, mark, hint
+
+
+def build(text: str, name: str, limits: Limits) -> Document:
+    """Parse YAML text into a Document, or raise LoadError."""
+    positions: dict[tuple, Position] = {}
+    try:
+        data = _build(text, positions, limits)
+    except _Refused as refusal:
+        line, column = _mark(refusal.mark)
+        raise LoadError([Diagnostic(refusal.code, refusal.message, name, line, column, hint=refusal.hint)]) from None
+    except yaml.MarkedYAMLError as exc:
+        line, column = _mark(exc.problem_mark or exc.context_mark)
+        problem = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.problem and exc.context_mark:
+            context_line, context_column = _mark(exc.context_mark)
+            problem += f" ({exc.context} that starts at line {context_line}, column {context_column})"
+        raise LoadError([Diagnostic("L001", f"invalid YAML: {problem}", name, line, column)]) from None
+    except yaml.reader.ReaderError as exc:
+        line, column = _offset_to_line_col(text, exc.position)
+        raise LoadError([Diagnostic("L008", f"character {exc.character!r} is not allowed in YAML", name, line, column,
+                                    hint="remove control characters; escape them in a double-quoted string")]) from None
+    except yaml.YAMLError as exc:  # any other parser complaint
+        raise LoadError([Diagnostic("L001", f"invalid YAML: {exc}", name, 1, 1)]) from None
+    return Document(name, data, positions, text, "yaml")
+
+
+def _mark(mark) -> tuple[int | None, int | None]:
+    if mark is None:
+        return None, None
+    return mark.line + 1, mark.column + 1
+
+
+def _offset_to_line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _build(text: str, positions: dict, limits: Limits):
+    anchors: dict[str, tuple[object, int]] = {}
+    stack: list[_Frame] = []
+    root = _NO_KEY
+    documents = 0
+    expanded = 0
+
+    def attach(value, mark, size, raw=None):
+        """Place a finished value in its parent (or as the root) and record where it was."""
+        nonlocal root
+        line, column = _mark(mark)
+        if not stack:
+            root = value
+            positions[()] = Position(line, column, raw=raw)
+            return
+        frame = stack[-1]
+        frame.size += size
+        if isinstance(frame.container, list):
+            path = frame.path + (len(frame.container),)
+            frame.container.append(value)
+            positions[path] = Position(line, column, raw=raw)
+            return
+        key = frame.key
+        frame.key = _NO_KEY
+        if key is _MERGE:
+            sources = value if isinstance(value, list) else [value]
+            if not all(isinstance(s, dict) for s in sources):
+                raise _Refused("L001", "a merge key '<<' needs a mapping or a list of mappings", mark)
+            frame.merges.append((sources, frame.key_mark))
+            return
+        key_line, key_column = _mark(frame.key_mark)
+        frame.container[key] = value
+        positions[frame.path + (key,)] = Position(line, column, key_line, key_column, raw)
+
+    def take_key(value, mark):
+        frame = stack[-1]
+        if value is not _MERGE and value in frame.container:
+            first = positions.get(frame.path + (value,))
+            where = f" (first given at line {first.key_line})" if first and first.key_line else ""
+            raise _Refused("L002", f"duplicate key {value!r}{where}", mark, "keep one of the two entries")
+        frame.key = value
+        frame.key_mark = mark
+
+    parser = _Parser(text)
+    try:
+        while True:
+            event = parser.get_event()
+            if event is None:
+                break
+            kind = type(event)
+            if kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise _Refused("L007", "more than one YAML document in the file; a session config is one document",
+                                   event.start_mark, "remove the '---' separator and keep one document per file")
+            elif kind is yaml.ScalarEvent or kind is yaml.AliasEvent:
+                if kind is yaml.AliasEvent:
+                    if event.anchor not in anchors:
+                        raise _Refused("L001", f"alias *{event.anchor} refers to no anchor defined before it",
+                                       event.start_mark)
+                    value, size = anchors[event.anchor]
+                    expanded += size
+                    if expanded > limits.max_nodes:
+                        raise _Refused("L006", f"aliases expand to more than {limits.max_nodes} values "
+                                       "(a 'billion laughs' document?)", event.start_mark)
+                    raw = None
+                else:
+                    value, size = _scalar(event), 1
+                    raw = event.value if (event.implicit[0] and not event.style
+                                          and not isinstance(value, str)) else None
+                    if event.anchor:
+                        anchors[event.anchor] = (value, 1)
+                if stack and isinstance(stack[-1].container, dict) and stack[-1].key is _NO_KEY:
+                    if value is not _MERGE and not isinstance(value, str):
+                        if kind is yaml.AliasEvent:
+                            raise _Refused("L001", "a mapping key must be a plain string", event.start_mark)
+                        # JSON keys are strings: keep the key as written (`on:` stays "on", not true)
+                        value = event.value
+                    take_key(value, event.start_mark)
+                else:
+                    attach(value, event.start_mark, size, raw)
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                if event.tag not in _COLLECTION_TAGS:
+                    raise _Refused("L004", f"YAML tag {event.tag!r} is not allowed: rtcfg only reads plain "
+                                   "JSON-like values", event.start_mark, "remove the tag")
+                if stack and isinstance(stack[-1].container, dict) and stack[-1].key is _NO_KEY:
+                    raise _Refused("L001", "a mapping key must be a plain value, not a mapping or list",
+                                   event.start_mark)
+                if len(stack) >= limits.max_depth:
+                    raise _Refused("L005", f"nesting is deeper than {limits.max_depth} levels", event.start_mark)
+                container = {} if kind is yaml.MappingStartEvent else []
+                # attach first so the container's own position is recorded under its path
+                if stack and isinstance(stack[-1].container, dict) and stack[-1].key is _MERGE:
+                    path = stack[-1].path + ("<<",)  # merged in later; explicit keys keep their positions
+                elif stack:
+                    parent = stack[-1]
+                    path = parent.path + ((len(parent.container),) if isinstance(parent.container, list)
+                                          else (parent.key,))
+                else:
+                    path = ()
+                stack.append(_Frame(container, path, event.anchor, event.start_mark))
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                frame = stack.pop()
+                _apply_merges(frame, positions)
+                if frame.anchor:
+                    anchors[frame.anchor] = (frame.container, frame.size)
+                attach(frame.container, frame.start_mark, frame.size)
+    finally:
+        dispose = getattr(parser, "dispose", None)
+        if dispose:
+            dispose()
+    if root is _NO_KEY:
+        return None
+    return root
+
+
+def _apply_merges(frame: _Frame, positions: dict) -> None:
+    """YAML 1.1 merge keys: keys written in the mapping win, then earlier merges win."""
+    for sources, mark in frame.merges:
+        line, column = _mark(mark)
+        for source in sources:
+            for key, value in source.items():
+                if key not in frame.container:
+                    frame.container[key] = value
+                    positions.setdefault(frame.path + (key,), Position(line, column, line, column))
