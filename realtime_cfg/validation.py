@@ -26,12 +26,11 @@ _OFF_WORDS = {"off", "no", "false", "n"}
 def validate(document: Document) -> list[Diagnostic]:
     """All problems in a loaded config, sorted by position."""
     data = coerce(document.data)
-    found: list[Diagnostic] = []
-    errors = engine().errors(data)
-    errors = _drop_restated(errors)
-    for error in errors:
-        found.extend(_explain(error, document))
-    found.extend(rules.check(data, document))
+    found = rules.check(data, document)
+    # NaN and infinity get one clear R001 each, not also a range or type complaint
+    non_finite = {d.path for d in found if d.code == "R001"}
+    for error in _drop_restated(engine().errors(data)):
+        found.extend(d for d in _explain(error, document) if d.path not in non_finite)
     unique: dict[tuple, Diagnostic] = {}
     for diagnostic in found:
         unique.setdefault((diagnostic.code, diagnostic.path, diagnostic.message), diagnostic)
@@ -89,8 +88,12 @@ def _diag(code: str, message: str, document: Document, path: tuple, hint: str | 
 def _yaml_surprise(error: SchemaError, document: Document, accepts: set[str]) -> Diagnostic | None:
     """`language: no` read as false where a string was wanted: say so, and how to write it."""
     _, _, raw = document.locate(error.path)
-    if raw is None or isinstance(error.instance, str):
+    if raw is None or isinstance(error.instance, str) or error.instance is None:
         return None
+    if isinstance(error.instance, bool) and raw.lower() in ("true", "false"):
+        return None  # a boolean written as one is no surprise, just the wrong type
+    if not isinstance(error.instance, bool) and accepts & {"integer", "number"}:
+        return None  # a number where numbers are allowed is a range or type problem, not YAML's doing
     read_as = _show(error.instance)
     field = _field(error.path)
     if "null" in accepts and raw.lower() in _OFF_WORDS:

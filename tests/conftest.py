@@ -1,0 +1,61 @@
+"""Shared helpers: run the real CLI in a subprocess, and validate config text in-process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import realtime_cfg
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "sample_configs"
+GOOD_SAMPLES = sorted(p for p in SAMPLES.glob("*.*") if p.suffix in (".yaml", ".yml", ".json"))
+BROKEN_SAMPLES = sorted((SAMPLES / "broken").glob("*.*"))
+
+
+def run_cli(*args: str, stdin: str | bytes | None = None, env: dict | None = None,
+            cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run `python -m realtime_cfg ARGS` as a user would (no terminal, so no colour)."""
+    environment = {**os.environ, **(env or {})}
+    environment.pop("FORCE_COLOR", None)
+    data = stdin.encode() if isinstance(stdin, str) else stdin
+    result = subprocess.run([sys.executable, "-m", "realtime_cfg", *args], input=data,
+                            capture_output=True, env=environment, cwd=cwd or ROOT, timeout=60)
+    result.stdout = result.stdout.decode("utf-8", "replace")
+    result.stderr = result.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def diagnose(text: str, fmt: str = "yaml", name: str = "cfg.yaml"):
+    """Validate config text; returns (diagnostics) or the load diagnostics if it does not load."""
+    try:
+        document = realtime_cfg.loads(textwrap.dedent(text), name=name, format=fmt)
+    except realtime_cfg.LoadError as exc:
+        return exc.diagnostics
+    return realtime_cfg.validate(document)
+
+
+def codes(text: str, fmt: str = "yaml") -> list[str]:
+    return [d.code for d in diagnose(text, fmt)]
+
+
+@pytest.fixture
+def write(tmp_path):
+    """write(name, text) -> Path of a new file in a temporary folder (text dedented)."""
+
+    def _write(name: str, text: str | bytes) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    return _write
