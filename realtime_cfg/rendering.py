@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,10 @@ def payload(canonical: dict, target: str = DEFAULT_TARGET, wrap: bool = False,
     return envelope(session, event_id) if wrap or event_id is not None else session
 
 
+_YAML_LINE_BREAKS = "\x85\u2028\u2029"
+
+
+@lru_cache(maxsize=None)
 def _yaml_dumper():
     import yaml
 
@@ -39,7 +44,12 @@ def _yaml_dumper():
         """Block style for multi-line strings, so instructions stay readable."""
 
     def represent_str(dumper, value: str):
-        style = "|" if "\n" in value and not any(line != line.rstrip() for line in value.split("\n")) else None
+        if any(ch in value for ch in _YAML_LINE_BREAKS):
+            style = '"'  # YAML 1.1 reads these raw as line breaks; only double quotes escape them
+        elif "\n" in value and not any(line != line.rstrip() for line in value.split("\n")):
+            style = "|"
+        else:
+            style = None
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
     Dumper.add_representer(str, represent_str)

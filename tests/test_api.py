@@ -1,0 +1,70 @@
+"""The library API an application uses at run time."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+import realtime_cfg
+from realtime_cfg import api
+
+from conftest import SAMPLES
+
+
+def test_load_session_returns_the_event_the_cli_prints():
+    event = realtime_cfg.load_session(SAMPLES / "telephony-agent.yaml", envelope=True, event_id="e1")
+    assert event["type"] == "session.update" and event["event_id"] == "e1"
+    assert event["session"]["input_audio_format"] == "g711_ulaw"
+    assert list(event) == ["type", "event_id", "session"]
+
+
+def test_invalid_config_raises_config_error_with_every_diagnostic():
+    with pytest.raises(realtime_cfg.ConfigError) as info:
+        realtime_cfg.load_session(SAMPLES / "broken" / "typos.yaml")
+    assert [d.code for d in info.value.diagnostics] == ["S002", "S004", "S001", "S006"]
+    assert "typos.yaml:4:21: S002" in str(info.value)
+    assert "(and 3 more)" in str(info.value)
+
+
+def test_unreadable_file_raises_load_error():
+    with pytest.raises(realtime_cfg.LoadError) as info:
+        realtime_cfg.load(SAMPLES / "does-not-exist.yaml")
+    assert info.value.diagnostics[0].code == "F001"
+
+
+def test_steps_compose_on_plain_data():
+    data = {"voice": "ash", "max_output_tokens": "INF"}
+    assert realtime_cfg.validate(data) == []
+    assert realtime_cfg.normalize(data) == {"voice": "ash", "max_response_output_tokens": "inf"}
+    assert realtime_cfg.render(data, envelope=True)["session"]["max_response_output_tokens"] == "inf"
+
+
+def test_warnings_do_not_stop_rendering():
+    data = {"tools": [{"type": "function", "name": "look up"}]}
+    assert [d.severity for d in realtime_cfg.validate(data)] == ["warning"]
+    assert realtime_cfg.render(data) == data
+
+
+def test_unknown_target_is_a_value_error():
+    with pytest.raises(ValueError, match="unknown target"):
+        realtime_cfg.render({}, target="v3")
+
+
+@pytest.mark.parametrize("name", ["load", "loads", "validate", "normalize", "render", "load_session", "diff"])
+def test_public_functions_are_typed_and_documented(name):
+    function = getattr(realtime_cfg, name)
+    assert function is getattr(api, name)
+    assert inspect.getdoc(function)
+    signature = inspect.signature(function)
+    assert signature.return_annotation is not inspect.Signature.empty
+    assert all(p.annotation is not inspect.Parameter.empty for p in signature.parameters.values())
+
+
+def test_importing_the_package_is_cheap():
+    import subprocess
+    import sys
+
+    code = "import sys, realtime_cfg; print('yaml' in sys.modules, 'rich' in sys.modules, 'jsonschema' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.split() == ["False", "False", "False"]

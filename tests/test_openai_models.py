@@ -1,0 +1,57 @@
+"""A real client as the judge: openai-python's own pydantic model of the beta
+`session.update` event must accept every rendered payload, with no field it
+does not declare (its models allow extra keys, so that is checked separately)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from openai.types.beta.realtime.session_update_event import SessionUpdateEvent
+from pydantic import BaseModel, ValidationError
+
+import realtime_cfg
+
+from conftest import GOOD_SAMPLES, run_cli
+from strategies import configs
+
+
+def undeclared_fields(model: BaseModel, path: str = "") -> list[str]:
+    """Keys the model kept only because it allows extras: fields the real API would not know."""
+    found = [f"{path}.{k}" for k in (model.model_extra or {})]
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        children = value if isinstance(value, list) else [value]
+        for child in children:
+            if isinstance(child, BaseModel) and name != "parameters":
+                found.extend(undeclared_fields(child, f"{path}.{name}"))
+    return found
+
+
+def accepted(event: dict) -> SessionUpdateEvent:
+    model = SessionUpdateEvent.model_validate(event)
+    assert undeclared_fields(model) == []
+    assert model.model_dump(mode="json", exclude_unset=True) == event
+    return model
+
+
+@pytest.mark.parametrize("sample", GOOD_SAMPLES, ids=lambda p: p.name)
+def test_every_sample_payload_is_accepted_by_openai_python(sample):
+    result = run_cli("render", str(sample), "--envelope", "--event-id", "evt_test")
+    assert result.returncode == 0, result.stderr
+    accepted(json.loads(result.stdout))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(configs())
+def test_generated_payloads_are_accepted_by_openai_python(config):
+    accepted(realtime_cfg.render(config, envelope=True))
+
+
+def test_the_judge_can_fail():
+    """The model does reject what rtcfg rejects by literal, so the test above means something."""
+    with pytest.raises(ValidationError):
+        SessionUpdateEvent.model_validate({"type": "session.update", "session": {"input_audio_format": "g711-ulaw"}})
+    model = SessionUpdateEvent.model_validate({"type": "session.update", "session": {"max_output_tokens": 5}})
+    assert undeclared_fields(model) == [".session.max_output_tokens"]
