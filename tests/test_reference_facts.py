@@ -1,0 +1,87 @@
+"""One row per fact of the beta table in shared/reference/realtime-session.md (section 2).
+
+Each fact has a config the server accepts and, where the fact constrains
+something, one it rejects with the code rtcfg reports. Facts rtcfg does not
+enforce are listed in docs/reference-coverage.md with the reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import codes
+
+FACTS = [
+    # (fact, accepted config, rejected config or None, code)
+    ("model is a string", "model: gpt-4o-realtime-preview-2024-12-17\n", "model: [4]\n", "S003"),
+    ("model is not empty", "model: gpt-realtime\n", "model: ''\n", "S009"),
+    ("modalities: text only", "modalities: [text]\n", "modalities: [audio]\n", "S002"),
+    ("modalities: text+audio in any order", "modalities: [audio, text]\n", "modalities: [text, text]\n", "S002"),
+    ("modalities items are text/audio", "modalities: [text, audio]\n", "modalities: [text, video]\n", "S002"),
+    ("instructions: '' clears", "instructions: ''\n", "instructions: null\n", "S003"),
+    ("voice: the eight server voices", "voice: verse\n", "voice: Puck\n", "S002"),
+    ("voice: TTS-only voices are not server voices", "voice: sage\n", "voice: fable\n", "S002"),
+    ("input_audio_format enum", "input_audio_format: g711_alaw\n", "input_audio_format: g711_law\n", "S002"),
+    ("output_audio_format enum", "output_audio_format: pcm16\n", "output_audio_format: g711-alaw\n", "S002"),
+    ("input_audio_transcription null turns it off", "input_audio_transcription: null\n",
+     "input_audio_transcription: whisper-1\n", "S003"),
+    ("transcription models", "input_audio_transcription: {model: gpt-4o-mini-transcribe}\n",
+     "input_audio_transcription: {model: whisper-2}\n", "S002"),
+    ("transcription keys", "input_audio_transcription: {language: en, prompt: 'keywords'}\n",
+     "input_audio_transcription: {enabled: true}\n", "S001"),
+    ("turn_detection null: no VAD", "turn_detection: null\n", "turn_detection: off\n", "S006"),
+    ("VAD type enum", "turn_detection: {type: semantic_vad}\n", "turn_detection: {type: semantic-vad}\n", "S002"),
+    ("VAD type defaults to server_vad", "turn_detection: {threshold: 0.2}\n",
+     "turn_detection: {eagerness: low}\n", "S007"),
+    ("threshold 0.0-1.0", "turn_detection: {type: server_vad, threshold: 1.0}\n",
+     "turn_detection: {type: server_vad, threshold: 1.5}\n", "S004"),
+    ("prefix_padding_ms integer", "turn_detection: {prefix_padding_ms: 300}\n",
+     "turn_detection: {prefix_padding_ms: 300.5}\n", "S003"),
+    ("silence_duration_ms integer", "turn_detection: {silence_duration_ms: 500}\n",
+     "turn_detection: {silence_duration_ms: '500'}\n", "S003"),
+    ("eagerness enum", "turn_detection: {type: semantic_vad, eagerness: auto}\n",
+     "turn_detection: {type: semantic_vad, eagerness: fast}\n", "S002"),
+    ("eagerness is semantic_vad only", "turn_detection: {type: semantic_vad, eagerness: high}\n",
+     "turn_detection: {type: server_vad, eagerness: high}\n", "S007"),
+    ("server_vad numbers are server_vad only", "turn_detection: {type: server_vad, silence_duration_ms: 200}\n",
+     "turn_detection: {type: semantic_vad, silence_duration_ms: 200}\n", "S007"),
+    ("create_response / interrupt_response are booleans",
+     "turn_detection: {create_response: true, interrupt_response: false}\n",
+     "turn_detection: {create_response: 'yes'}\n", "S003"),
+    ("idle_timeout_ms is GA only", "turn_detection: {type: server_vad}\n",
+     "turn_detection: {type: server_vad, idle_timeout_ms: 6000}\n", "S001"),
+    ("noise reduction near/far field", "input_audio_noise_reduction: {type: near_field}\n",
+     "input_audio_noise_reduction: {type: nearfield}\n", "S002"),
+    ("noise reduction null is off", "input_audio_noise_reduction: null\n",
+     "input_audio_noise_reduction: near_field\n", "S003"),
+    ("tools: [] clears", "tools: []\n", "tools: {}\n", "S003"),
+    ("function tool type", "tools: [{type: function, name: f}]\n", "tools: [{type: mcp, name: f}]\n", "S002"),
+    ("extra keys in a tool are rejected", "tools: [{type: function, name: f, description: d}]\n",
+     "tools: [{type: function, name: f, meta: {}}]\n", "S001"),
+    ("parameters is a JSON Schema", "tools: [{type: function, name: f, parameters: {type: object}}]\n",
+     "tools: [{type: function, name: f, parameters: {type: obj}}]\n", "S008"),
+    ("tool_choice keywords", "tool_choice: required\n", "tool_choice: [auto]\n", "S003"),
+    ("tool_choice forced function names a tool", "tools: [{type: function, name: f}]\ntool_choice: f\n",
+     "tool_choice: f\n", "R002"),
+    ("tool_choice is a string in beta", "tool_choice: none\n", "tool_choice: {type: function, name: f}\n", "S003"),
+    ("temperature 0.6-1.2", "temperature: 1.2\n", "temperature: 1.3\n", "S004"),
+    ("temperature minimum 0.6", "temperature: 0.6\n", "temperature: 0.59\n", "S004"),
+    ("token limit 1-4096", "max_response_output_tokens: 4096\n", "max_response_output_tokens: 0\n", "S004"),
+    ("token limit inf", "max_response_output_tokens: inf\n", "max_response_output_tokens: infinite\n", "S002"),
+    ("seed name max_output_tokens is accepted", "max_output_tokens: 5\n",
+     "max_output_tokens: 5\nmax_response_output_tokens: 5\n", "S010"),
+    ("speed 0.25-1.5", "speed: 0.25\n", "speed: 1.6\n", "S004"),
+    ("tracing auto", "tracing: auto\n", "tracing: on\n", "S006"),
+    ("tracing object keys", "tracing: {workflow_name: w, group_id: g, metadata: {a: 1}}\n",
+     "tracing: {workflow: w}\n", "S001"),
+    ("tracing null is off", "tracing: null\n", "tracing: 'off'\n", "S002"),
+    ("client_secret is rejected in session.update", "voice: alloy\n",
+     "client_secret: {expires_after: {anchor: created_at, seconds: 600}}\n", "S011"),
+    ("GA names are not beta fields", "modalities: [text]\n", "output_modalities: [text]\n", "S001"),
+    ("type is not a beta session field", "voice: ash\n", "type: realtime\n", "S001"),
+]
+
+
+@pytest.mark.parametrize("fact, good, bad, code", FACTS, ids=[f[0] for f in FACTS])
+def test_fact(fact, good, bad, code):
+    assert codes(good) == [], fact
+    assert code in codes(bad), (fact, codes(bad))
