@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -128,7 +129,7 @@ def test_version():
 
 
 def test_installed_entry_point_matches_python_m():
-    exe = shutil.which("rtcfg", path=str(ROOT.parent)) or shutil.which("rtcfg")
+    exe = shutil.which("rtcfg", path=str(Path(sys.executable).parent)) or shutil.which("rtcfg")
     if exe is None:
         pytest.skip("rtcfg is not on PATH (package not installed)")
     result = subprocess.run([exe, "validate", "sample_configs/broken/typos.yaml"], cwd=ROOT,
