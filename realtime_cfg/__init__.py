@@ -24,10 +24,10 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS) + ["__version__"]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .api import diff, load, load_session, loads, normalize, render, validate
-    from .diagnostics import ConfigError, Diagnostic
-    from .diffing import Change
-    from .document import Document, Limits, LoadError
+    from .api import diff, load, load_session, loads, normalize, render, validate  # noqa: F401
+    from .diagnostics import ConfigError, Diagnostic  # noqa: F401
+    from .diffing import Change  # noqa: F401
+    from .document import Document, Limits, LoadError  # noqa: F401
 
 
 def __getattr__(name: str) -> Any:

@@ -143,6 +143,31 @@ def _load_valid(path: str, max_bytes: int, exit_code: int = 1):
     return document
 
 
+def _emit(text: str, output: Optional[Path]) -> None:
+    """Print text, or write it atomically to `output` (exit 2 if that fails)."""
+    from .rendering import write_atomic
+
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        write_atomic(output, text)
+    except OSError as exc:
+        typer.echo(f"rtcfg: cannot write {output}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(2)
+
+
+def _print_changes(changes: list, when_none: str) -> None:
+    from .diffing import format_changes
+    from .report import Printer
+
+    printer = Printer()
+    if not changes:
+        printer.line(when_none)
+        return
+    printer.emit(format_changes(changes), format_changes(changes, color=True) if printer.color else None)
+
+
 @app.command(epilog="""Examples:
 
   rtcfg render session.yaml
@@ -163,37 +188,23 @@ def render(
     max_bytes: int = typer.Option(1024 * 1024, "--max-bytes", help=MAX_BYTES_HELP),
 ) -> None:
     """Print the exact payload the application sends, in canonical form."""
-    from .diffing import diff, format_changes
+    from .diffing import diff
     from .normalization import normalize
-    from .rendering import payload, serialize, write_atomic
-    from .report import Printer
+    from .rendering import payload, serialize
 
     if show_diff and output is not None:
         raise typer.BadParameter("--diff prints a comparison; it cannot be combined with --output")
     document = _load_valid(path, max_bytes)
     canonical = normalize(document.data)
     if show_diff:
-        changes = diff(document.data, payload(canonical, target.value))
-        printer = Printer()
-        if changes:
-            text = format_changes(changes, color=printer.color)
-            printer.emit(format_changes(changes), text if printer.color else None)
-        else:
-            printer.line("No changes: the rendered payload keeps every value as written.")
+        _print_changes(diff(document.data, payload(canonical, target.value)),
+                       "No changes: the rendered payload keeps every value as written.")
         return
     try:
         result = payload(canonical, target.value, envelope, event_id)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--event-id") from None
-    text = serialize(result, format.value)
-    if output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        write_atomic(output, text)
-    except OSError as exc:
-        typer.echo(f"rtcfg: cannot write {output}: {exc.strerror or exc}", err=True)
-        raise typer.Exit(2)
+    _emit(serialize(result, format.value), output)
 
 
 @app.command(name="diff", epilog="""Examples:
@@ -214,10 +225,9 @@ def diff_command(
     """
     import json
 
-    from .diffing import diff, format_changes
+    from .diffing import diff
     from .normalization import normalize
     from .rendering import payload
-    from .report import Printer
 
     documents = [_load_valid(p, max_bytes, exit_code=2) for p in (old, new)]
     rendered = [payload(normalize(d.data), target.value) for d in documents]
@@ -225,11 +235,7 @@ def diff_command(
     if format is ReportFormat.json:
         sys.stdout.write(json.dumps([c.to_dict() for c in changes], indent=2, ensure_ascii=False) + "\n")
     else:
-        printer = Printer()
-        if changes:
-            printer.emit(format_changes(changes), format_changes(changes, color=True) if printer.color else None)
-        else:
-            printer.line("No differences.")
+        _print_changes(changes, "No differences.")
     raise typer.Exit(1 if changes else 0)
 
 
@@ -243,18 +249,9 @@ def schema(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (atomically) instead of stdout."),
 ) -> None:
     """Print the JSON Schema that drives validation, for editors."""
-    from .rendering import write_atomic
     from .schema import schema_text
 
-    text = schema_text()
-    if output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        write_atomic(output, text)
-    except OSError as exc:
-        typer.echo(f"rtcfg: cannot write {output}: {exc.strerror or exc}", err=True)
-        raise typer.Exit(2)
+    _emit(schema_text(), output)
 
 
 def main() -> None:
