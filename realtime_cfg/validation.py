@@ -152,8 +152,7 @@ def _explain(error: SchemaError, document: Document, siblings: list[dict] | None
         surprise = _yaml_surprise(error, document, declared_types(schema))
         if surprise:
             return [surprise]
-        return [_diag("S003", f"{field} must be {_describe(schema)}, not {json_type(value)} {_show(value)}",
-                      document, path)]
+        return [_wrong_type(error, document, schema)]
 
     if keyword in ("enum", "const"):
         allowed = schema["enum"] if keyword == "enum" else [schema["const"]]
@@ -251,5 +250,12 @@ def _explain_union(error: SchemaError, document: Document) -> list[Diagnostic]:
     surprise = _yaml_surprise(error, document, declared_types(schema))
     if surprise:
         return [surprise]
-    return [_diag("S003", f"{_field(path)} must be {_describe(schema)}, not {json_type(value)} {_show(value)}",
-                  document, path)]
+    return [_wrong_type(error, document, schema)]
+
+
+def _wrong_type(error: SchemaError, document: Document, schema: Any) -> Diagnostic:
+    value = error.instance
+    kind = {"array": "list", "object": "mapping"}.get(json_type(value), json_type(value))
+    got = "null" if value is None else f"{kind} {_show(value)}"
+    hint = "null is not allowed here; leave the key out to keep the server's default" if value is None else None
+    return _diag("S003", f"{_field(error.path)} must be {_describe(schema)}, not {got}", document, error.path, hint)
