@@ -19,6 +19,8 @@ from .document import Document, Limits, LoadError, Position
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?")
 _WORD = re.compile(r"[^\s,:\]}]{0,12}")
 _WHITESPACE = " \t\n\r"
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _LITERALS = {"true": True, "false": False, "null": None}
 
 
@@ -29,7 +31,8 @@ class _Invalid(Exception):
 
 
 def build(text: str, name: str, limits: Limits) -> Document:
-    line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    # a line ends at \n, \r\n or a lone \r, as editors count them
+    line_starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
 
     def where(offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(line_starts, offset)
@@ -42,6 +45,18 @@ def build(text: str, name: str, limits: Limits) -> Document:
         line, column = where(exc.offset)
         raise LoadError([Diagnostic(exc.code, exc.message, name, line, column)]) from None
     return Document(name, data, positions, text, "json")
+
+
+def _string(text: str, start: int) -> tuple[str, int]:
+    """The string whose opening quote is at `start`, and the index after it."""
+    try:
+        value, end = scanstring(text, start + 1, True)
+    except JSONDecodeError as exc:
+        raise _Invalid("L001", f"invalid JSON: {exc.msg}", exc.pos) from None
+    if _LONE_SURROGATE.search(value):
+        # json accepts "\ud800" alone, but no UTF-8 output can carry it
+        raise _Invalid("L008", "invalid JSON string: an unpaired UTF-16 surrogate escape (\\ud800-\\udfff)", start)
+    return value, end
 
 
 def _skip(text: str, i: int) -> int:
@@ -97,10 +112,7 @@ def _parse(text: str, positions: dict, where, limits: Limits):
                     raise _Invalid("L001", "invalid JSON: expected a key in double quotes"
                                    + (" (trailing comma?)" if ch == "}" else ""), i)
                 key_offset = i
-                try:
-                    key, i = scanstring(text, i + 1, True)
-                except JSONDecodeError as exc:
-                    raise _Invalid("L001", f"invalid JSON: {exc.msg}", exc.pos) from None
+                key, i = _string(text, i)
                 if key in container:
                     first = positions.get(path + (key,))
                     where_first = f" (first given at line {first.key_line})" if first else ""
@@ -137,10 +149,7 @@ def _parse(text: str, positions: dict, where, limits: Limits):
         else:
             nested = None
             if ch == '"':
-                try:
-                    value, i = scanstring(text, i + 1, True)
-                except JSONDecodeError as exc:
-                    raise _Invalid("L001", f"invalid JSON: {exc.msg}", exc.pos) from None
+                value, i = _string(text, i)
             else:
                 match = _NUMBER.match(text, i)
                 word = next((w for w in _LITERALS if text.startswith(w, i)), None)

@@ -78,8 +78,9 @@ def decode(raw: bytes, name: str) -> str:
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        before = raw[: exc.start].decode(encoding, errors="replace")
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
         raise LoadError([Diagnostic("L008", f"not valid {encoding.upper().replace('-SIG', '')} text "
                                     f"(byte 0x{raw[exc.start]:02x} at offset {exc.start}); is this a binary file?",
                                     name, line, column, hint="save the file as UTF-8")]) from None
@@ -89,7 +90,7 @@ def decode(raw: bytes, name: str) -> str:
         column = nul - (text.rfind("\n", 0, nul) + 1) + 1
         raise LoadError([Diagnostic("L008", "the file contains a NUL character; is this a binary file?",
                                     name, line, column)])
-    return text.removeprefix("\ufeff")
+    return text
 
 
 def guess_format(name: str, text: str) -> str:
@@ -105,7 +106,7 @@ def parse(text: str, name: str, fmt: str = "yaml", limits: Limits | None = None)
     """Parse config text; the top level must be a mapping. Raises LoadError."""
     limits = limits or Limits()
     builder = json_source.build if fmt == "json" else yaml_source.build
-    document = builder(text, name, limits)
+    document = builder(text.removeprefix("\ufeff"), name, limits)
     if not isinstance(document.data, dict):
         kind = "empty" if document.data is None else type(document.data).__name__
         what = {"list": "a list", "str": "a string", "empty": "empty"}.get(kind, f"a {kind}")

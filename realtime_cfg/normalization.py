@@ -21,7 +21,7 @@ from typing import Any
 
 from .schema import annotation, declared_types, items_schema, load_schema, object_properties
 
-_INTEGER_TEXT = re.compile(r"[+-]?\d+")
+_INTEGER_TEXT = re.compile(r"[+-]?[0-9]+")  # ASCII digits only: int() would also read "١٢"
 
 
 def _token_limit(value: Any) -> Any:

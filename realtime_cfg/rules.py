@@ -56,6 +56,12 @@ def check(data: dict, document: Document) -> list[Diagnostic]:
                                  "and '-', or is longer than 64", document, path,
                                  "OpenAI's function-name rule; use e.g. " + repr(re.sub(r"[^A-Za-z0-9_-]", "_", name)[:64])))
 
+    if isinstance(tools, list):
+        for index, tool in enumerate(tools):
+            parameters = tool.get("parameters") if isinstance(tool, dict) else None
+            if isinstance(parameters, dict):
+                found.extend(_dangling_references(parameters, ("tools", index, "parameters"), document))
+
     choice = data.get("tool_choice")
     keywords = object_properties(load_schema())["tool_choice"].get("x-rtcfg-keywords", [])
     if isinstance(choice, str) and choice and choice not in keywords and choice not in names:
@@ -67,4 +73,28 @@ def check(data: dict, document: Document) -> list[Diagnostic]:
         else:
             hint = f"define a tool named {choice!r}, or use one of {', '.join(keywords)}"
         found.append(_at("R002", f"tool_choice {choice!r} names no defined tool", document, ("tool_choice",), hint))
+    return found
+
+
+def _dangling_references(parameters: dict, root: tuple, document: Document) -> list[Diagnostic]:
+    """Local `$ref`s ("#/$defs/x") in tool parameters that point at nothing: the
+    meta-schema cannot see these, and the model would get a broken schema.
+    Remote references are left alone: whether OpenAI resolves them is not documented."""
+    found = []
+    for path, value in _walk(parameters, root):
+        reference = value.get("$ref") if isinstance(value, dict) else None
+        if not isinstance(reference, str) or not reference.startswith("#"):
+            continue
+        node: Any = parameters
+        for part in filter(None, reference[1:].split("/")):
+            part = part.replace("~1", "/").replace("~0", "~")
+            if isinstance(node, dict) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            else:
+                found.append(_at("S008", f"{format_path(root)} is not a valid JSON Schema: "
+                                 f"$ref {reference!r} points at nothing", document, path + ("$ref",),
+                                 "define the target under $defs, or fix the reference"))
+                break
     return found

@@ -61,6 +61,8 @@ class SchemaError:
     instance: Any
     code: str | None = None  # nearest enclosing "x-rtcfg-code"
     branches: list[list["SchemaError"]] = field(default_factory=list)
+    # each anyOf/oneOf alternative with its top-level $ref resolved (in its own document)
+    branch_schemas: list[Any] = field(default_factory=list)
     key: str | None = None  # the offending key, for additionalProperties / propertyNames
 
 
@@ -255,16 +257,27 @@ class SchemaEngine:
         if "anyOf" in schema:
             branches = self._branches(schema["anyOf"], instance, path, scope, code)
             if all(branches):
-                fail("anyOf", branches=branches)
+                fail("anyOf", branches=branches, branch_schemas=self._resolved(schema["anyOf"], scope))
         if "oneOf" in schema:
             branches = self._branches(schema["oneOf"], instance, path, scope, code)
             if sum(1 for b in branches if not b) != 1:
-                fail("oneOf", branches=branches)
+                fail("oneOf", branches=branches, branch_schemas=self._resolved(schema["oneOf"], scope))
         if "not" in schema:
             probe: list[SchemaError] = []
             self._eval(schema["not"], instance, path, scope, code, probe)
             if not probe:
                 fail("not")
+
+    def _resolved(self, subs: list, scope: tuple) -> list[Any]:
+        resolved = []
+        for sub in subs:
+            for keyword, follow in (("$ref", self.resolve), ("$dynamicRef", self._dynamic)):
+                if isinstance(sub, dict) and keyword in sub:
+                    target = follow(sub[keyword], scope)[0]
+                    rest = {k: v for k, v in sub.items() if k != keyword}
+                    sub = {**target, **rest} if isinstance(target, dict) else target
+            resolved.append(sub)
+        return resolved
 
     def _branches(self, subs: Iterable, instance: Any, path: Path_, scope: tuple,
                   code: str | None) -> list[list[SchemaError]]:

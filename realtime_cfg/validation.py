@@ -10,13 +10,14 @@ else the one whose type matches the value.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from . import rules
 from .diagnostics import Diagnostic, format_path, suggest
 from .document import Document
 from .normalization import coerce
-from .schema import alternatives, declared_types, engine, object_properties, resolve_local
+from .schema import alternatives, declared_types, engine, object_properties
 from .schema_engine import SchemaError, json_type
 
 # The unquoted scalars YAML 1.1 reads as false where a user may have meant "off".
@@ -29,8 +30,15 @@ def validate(document: Document) -> list[Diagnostic]:
     found = rules.check(data, document)
     # NaN and infinity get one clear R001 each, not also a range or type complaint
     non_finite = {d.path for d in found if d.code == "R001"}
-    for error in _drop_restated(engine().errors(data)):
-        found.extend(d for d in _explain(error, document) if d.path not in non_finite)
+    try:
+        errors = engine().errors(data)
+    except RecursionError:  # only reachable when a caller raised Limits.max_depth far above the default
+        return found + [Diagnostic("L005", "the config is nested too deeply to check", document.name, 1, 1)]
+    for error in _drop_restated(errors):
+        explained = _explain(error, document)
+        if error.code == "S008":
+            explained = [_as_parameters_problem(d, error.path) for d in explained]
+        found.extend(d for d in explained if d.path not in non_finite)
     unique: dict[tuple, Diagnostic] = {}
     for diagnostic in found:
         unique.setdefault((diagnostic.code, diagnostic.path, diagnostic.message), diagnostic)
@@ -92,8 +100,10 @@ def _yaml_surprise(error: SchemaError, document: Document, accepts: set[str]) ->
         return None
     if isinstance(error.instance, bool) and raw.lower() in ("true", "false"):
         return None  # a boolean written as one is no surprise, just the wrong type
-    if not isinstance(error.instance, bool) and accepts & {"integer", "number"}:
-        return None  # a number where numbers are allowed is a range or type problem, not YAML's doing
+    if not isinstance(error.instance, bool) and (accepts & {"integer", "number"} or _show(error.instance) == raw):
+        # a number where numbers are allowed, or one YAML read exactly as written (`type: 5`),
+        # is a plain type or range problem; `version: 1.10` read as 1.1 is YAML's doing
+        return None
     read_as = _show(error.instance)
     field = _field(error.path)
     if "null" in accepts and raw.lower() in _OFF_WORDS:
@@ -112,11 +122,6 @@ def _explain(error: SchemaError, document: Document, siblings: list[dict] | None
     discriminated union the error came from; `union` is the anyOf it came from."""
     keyword, path, schema, value = error.keyword, error.path, error.schema, error.instance
     field = _field(path)
-
-    if error.code == "S008" and keyword not in ("anyOf", "oneOf"):
-        detail = _explain(SchemaError(path, keyword, schema, value, None, error.branches, error.key), document)
-        return [Diagnostic("S008", f"{_field(_parameters_root(path))} is not a valid JSON Schema: {d.message}",
-                           d.file, d.line, d.column, d.path, d.hint) for d in detail]
 
     if keyword in ("anyOf", "oneOf"):
         return _explain_union(error, document)
@@ -198,12 +203,11 @@ def _explain(error: SchemaError, document: Document, siblings: list[dict] | None
     return [_diag("S009", messages.get(keyword, f"{field} is invalid ({keyword})"), document, path)]
 
 
-def _parameters_root(path: tuple) -> tuple:
-    """tools[0].parameters.properties.x -> tools[0].parameters"""
-    for index, part in enumerate(path):
-        if part == "parameters":
-            return path[: index + 1]
-    return path
+def _as_parameters_problem(diagnostic: Diagnostic, path: tuple) -> Diagnostic:
+    """Restate a meta-schema finding as what it is: a broken tool `parameters` schema."""
+    root = path[: path.index("parameters") + 1] if "parameters" in path else path
+    return Diagnostic("S008", f"{_field(root)} is not a valid JSON Schema: {diagnostic.message}",
+                      diagnostic.file, diagnostic.line, diagnostic.column, diagnostic.path, diagnostic.hint)
 
 
 def _branch_matches_type(branch_errors: list[SchemaError], path: tuple, value: Any) -> bool:
@@ -222,7 +226,7 @@ def _branch_matches_type(branch_errors: list[SchemaError], path: tuple, value: A
 
 def _explain_union(error: SchemaError, document: Document) -> list[Diagnostic]:
     schema, value, path = error.schema, error.instance, error.path
-    branches = [resolve_local(sub) for sub in schema.get(error.keyword, ())]
+    branches = error.branch_schemas
     discriminator = schema.get("x-rtcfg-discriminator")
     if discriminator and isinstance(value, dict):
         name = discriminator["property"]
@@ -247,13 +251,15 @@ def _explain_union(error: SchemaError, document: Document) -> list[Diagnostic]:
         for sub in error.branches[best]:
             result.extend(_explain(sub, document, union=schema))
         return result
-    surprise = _yaml_surprise(error, document, declared_types(schema))
+    error = replace(error, schema={"anyOf": branches})
+    surprise = _yaml_surprise(error, document, declared_types(error.schema))
     if surprise:
         return [surprise]
-    return [_wrong_type(error, document, schema)]
+    return [_wrong_type(error, document, error.schema)]
 
 
 def _wrong_type(error: SchemaError, document: Document, schema: Any) -> Diagnostic:
+    """`S003 voice must be one of ..., not list ["a"]`"""
     value = error.instance
     kind = {"array": "list", "object": "mapping"}.get(json_type(value), json_type(value))
     got = "null" if value is None else f"{kind} {_show(value)}"

@@ -32,6 +32,7 @@ _SCALAR_TAGS = {
     _TAG + "null", _TAG + "bool", _TAG + "int", _TAG + "float", _TAG + "str",
     _TAG + "timestamp", _TAG + "merge",
 }
+_TEXT_WHEN_IMPLICIT = {_TAG + "value", _TAG + "merge"}
 _COLLECTION_TAGS = {None, "!", _TAG + "map", _TAG + "seq"}
 
 
@@ -52,11 +53,14 @@ class _Frame:
 _NO_KEY = object()
 
 
-def _scalar(event) -> object:
+def _scalar(event, as_key: bool) -> object:
     tag = event.tag
     if tag in (None, "!"):
         tag = _RESOLVER.resolve(ScalarNode, event.value, event.implicit)
-    if tag not in _SCALAR_TAGS:
+        if tag in _TEXT_WHEN_IMPLICIT and not (as_key and tag == _TAG + "merge"):
+            # `=` (YAML 1.1's "value" type) and a `<<` that is not a merge key are just text
+            tag = _TAG + "str"
+    if tag not in _SCALAR_TAGS or (tag == _TAG + "merge" and not as_key):
         raise _Refused("L004", f"YAML tag {event.tag!r} is not allowed: rtcfg only reads plain JSON-like values",
                        event.start_mark, "remove the tag; write the value as a plain string, number or mapping")
     if tag == _TAG + "str" or tag == _TAG + "timestamp":
@@ -73,7 +77,7 @@ def _scalar(event) -> object:
         if tag == _TAG + "int":
             return _CONSTRUCTOR.construct_yaml_int(node)
         return _CONSTRUCTOR.construct_yaml_float(node)
-    except (ValueError, KeyError, ArithmeticError) as exc:  # e.g. `!!int abc`, 5000-digit integers
+    except (ValueError, KeyError, IndexError, ArithmeticError) as exc:  # `!!int abc`, `!!float ""`, 5000 digits
         kind = tag[len(_TAG):]
         raise _Refused("L001", f"cannot read {event.value[:40]!r} as {kind}: {exc}", event.start_mark) from None
 
@@ -189,7 +193,8 @@ def _build(text: str, positions: dict, limits: Limits):
                                        "(a 'billion laughs' document?)", event.start_mark)
                     raw = None
                 else:
-                    value, size = _scalar(event), 1
+                    as_key = bool(stack) and isinstance(stack[-1].container, dict) and stack[-1].key is _NO_KEY
+                    value, size = _scalar(event, as_key), 1
                     raw = event.value if (event.implicit[0] and not event.style
                                           and not isinstance(value, str)) else None
                     if event.anchor:

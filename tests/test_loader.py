@@ -188,3 +188,45 @@ class TestStdin:
                                 capture_output=True, text=True)
         assert result.returncode == 2 and "standard input is closed" in result.stdout
         assert "Traceback" not in result.stderr
+
+
+class TestOddScalars:
+    """Inputs found by fuzzing: each once escaped as an internal error."""
+
+    @pytest.mark.parametrize("text", ["temperature: !!float\n", "speed: !!int ''\n", "a: !!int _\n"])
+    def test_typed_empty_scalars_are_load_errors(self, text):
+        assert load_error(text).code == "L001"
+
+    def test_merge_key_text_in_value_position_is_a_string(self):
+        assert load_text("tracing: {metadata: {a: <<}}\nx: [<<]\n").data == {
+            "tracing": {"metadata": {"a": "<<"}}, "x": ["<<"]}
+
+    def test_explicit_merge_tag_on_a_value_is_refused(self):
+        assert load_error("tracing: {metadata: {site: !!merge oslo}}\n").code == "L004"
+
+    def test_equals_sign_is_text(self):
+        assert load_text("instructions: =\n=: 1\n").data == {"instructions": "=", "=": 1}
+
+    def test_unpaired_surrogate_escape_in_json_is_refused(self):
+        error = load_error('{"instructions": "\\ud800"}', fmt="json")
+        assert (error.code, error.line, error.column) == ("L008", 1, 18)
+        assert load_text('{"instructions": "\\ud83d\\ude00"}', fmt="json").data == {"instructions": "\U0001F600"}
+
+    def test_lone_cr_ends_a_json_line(self):
+        doc = load_text('{"instructions": "a",\r"voice": "x"}', fmt="json")
+        assert doc.locate(("voice",))[:2] == (2, 10)
+
+    def test_loads_skips_a_bom_in_json_text(self):
+        assert load_text('\ufeff{"voice": "ash"}', fmt="json").data == {"voice": "ash"}
+
+    def test_decode_error_column_counts_characters(self, write):
+        path = write("multibyte.yaml", "instructions: ééé\xff\n".encode("latin-1").replace(
+            "ééé".encode("latin-1"), "ééé".encode("utf-8")))
+        with pytest.raises(realtime_cfg.LoadError) as info:
+            realtime_cfg.load(path)
+        assert (info.value.diagnostics[0].line, info.value.diagnostics[0].column) == (1, 18)
+
+    def test_raised_depth_limit_still_never_raises_from_validate(self):
+        deep = '{"tracing": {"metadata": ' + '{"a": ' * 3000 + "1" + "}" * 3002
+        document = load_text(deep, fmt="json", max_depth=5000)
+        assert [d.code for d in realtime_cfg.validate(document)] == ["L005"]
