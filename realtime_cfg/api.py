@@ -17,7 +17,7 @@ from . import loader
 from .diagnostics import ConfigError, Diagnostic
 from .diffing import Change
 from .diffing import diff as _diff
-from .document import Document, Limits
+from .document import Document, Limits, LoadError
 from .normalization import normalize as _normalize
 from .rendering import payload
 from .targets import DEFAULT_TARGET
@@ -35,6 +35,18 @@ def loads(text: str, *, name: str = "<string>", format: str = "yaml",
           limits: Limits | None = None) -> Document:
     """Parse config text ("yaml" or "json"). Raises LoadError."""
     return loader.parse(text, name, format, limits)
+
+
+def check_file(source: str | os.PathLike, *, limits: Limits | None = None) -> tuple[Document | None, list[Diagnostic]]:
+    """Load and validate one file without raising for anything the file holds.
+
+    Returns (document, diagnostics); document is None when the file could not be
+    read or parsed, and the diagnostics then say why."""
+    try:
+        document = loader.load(source, limits)
+    except LoadError as exc:
+        return None, exc.diagnostics
+    return document, _validate(document)
 
 
 def _as_document(config: Document | Mapping[str, Any]) -> Document:

@@ -18,7 +18,8 @@ from . import __version__
 
 app = typer.Typer(
     name="rtcfg",
-    help="Validate, normalize, render and diff OpenAI Realtime API session configs (YAML or JSON).",
+    help="Validate, normalize, render and diff OpenAI Realtime API session configs (YAML or JSON).\n\n"
+         "Exit codes: 0 ok, 1 invalid config (diff: the configs differ), 2 usage or I/O error.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -51,10 +52,7 @@ def _root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                  help="Print the version and exit."),
 ) -> None:
-    """Catch Realtime session config mistakes at commit time, not when the server closes the socket.
-
-    Exit codes: 0 ok, 1 invalid config (diff: different), 2 usage or I/O error.
-    """
+    """Options that apply before any command."""
 
 
 MAX_BYTES_HELP = "Refuse files larger than this many bytes."
@@ -84,11 +82,10 @@ def validate(
     max_bytes: int = typer.Option(1024 * 1024, "--max-bytes", help=MAX_BYTES_HELP),
 ) -> None:
     """Check configs and report every problem at file:line:col."""
+    from .api import check_file
     from .diagnostics import Diagnostic
-    from .document import LoadError
-    from .loader import discover, load
+    from .loader import discover
     from .report import Printer, print_text, summary, to_json
-    from .validation import validate as run_validation
 
     limits = _limits(max_bytes)
     printer = Printer()
@@ -103,13 +100,10 @@ def validate(
             print_text(collected[-1:], printer)
     for target in targets:
         files += 1
-        try:
-            found = run_validation(load(target, limits))
-        except LoadError as exc:
-            found = exc.diagnostics
+        _, found = check_file(target, limits=limits)
         if found:
             files_with_findings += 1
-        io_error = io_error or any(d.code.startswith("F") for d in found)
+        io_error = io_error or any(d.is_io_error for d in found)
         if format is ReportFormat.text:
             print_text(found, printer)
         collected.extend(found)
@@ -125,20 +119,14 @@ def validate(
 
 def _load_valid(path: str, max_bytes: int, exit_code: int = 1):
     """Load and validate one file; on errors print them to stderr and exit."""
-    from .document import LoadError
-    from .loader import load
+    from .api import check_file
     from .report import Printer, print_text
-    from .validation import validate as run_validation
 
-    stderr = Printer(sys.stderr)
-    try:
-        document = load(path, _limits(max_bytes))
-    except LoadError as exc:
-        print_text(exc.diagnostics, stderr)
-        raise typer.Exit(2 if any(d.code.startswith("F") for d in exc.diagnostics) else exit_code)
-    found = run_validation(document)
-    print_text(found, stderr)  # warnings too: they go to stderr, the payload to stdout
-    if any(d.severity == "error" for d in found):
+    document, found = check_file(path, limits=_limits(max_bytes))
+    print_text(found, Printer(sys.stderr))  # warnings too: they go to stderr, the payload to stdout
+    if any(d.is_io_error for d in found):
+        raise typer.Exit(2)
+    if document is None or any(d.severity == "error" for d in found):
         raise typer.Exit(exit_code)
     return document
 

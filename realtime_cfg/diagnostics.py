@@ -74,6 +74,11 @@ class Diagnostic:
     def name(self) -> str:
         return RULES[self.code].name
 
+    @property
+    def is_io_error(self) -> bool:
+        """The file could not be read at all (exit code 2, not 1)."""
+        return self.code.startswith("F")
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["name"] = self.name

@@ -51,7 +51,8 @@ def test_unknown_target_is_a_value_error():
         realtime_cfg.render({}, target="v3")
 
 
-@pytest.mark.parametrize("name", ["load", "loads", "validate", "normalize", "render", "load_session", "diff"])
+@pytest.mark.parametrize("name", ["load", "loads", "validate", "normalize", "render", "load_session", "diff",
+                                  "check_file"])
 def test_public_functions_are_typed_and_documented(name):
     function = getattr(realtime_cfg, name)
     assert function is getattr(api, name)
@@ -68,3 +69,14 @@ def test_importing_the_package_is_cheap():
     code = "import sys, realtime_cfg; print('yaml' in sys.modules, 'rich' in sys.modules, 'jsonschema' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.split() == ["False", "False", "False"]
+
+
+def test_check_file_never_raises_for_file_content(tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("voice: [\n")
+    document, found = realtime_cfg.check_file(broken)
+    assert document is None and [d.code for d in found] == ["L001"]
+    document, found = realtime_cfg.check_file(SAMPLES / "broken" / "wrong-vad.yaml")
+    assert document is not None and {d.code for d in found} == {"S002", "S006", "S007", "S004"}
+    document, found = realtime_cfg.check_file(tmp_path / "missing.yaml")
+    assert document is None and found[0].is_io_error
