@@ -65,3 +65,12 @@ def test_cli_invalid_or_missing_input_is_exit_2(write):
     result = run_cli("diff", str(good), str(bad))
     assert result.returncode == 2 and "bad.yaml:1:8: S002" in result.stderr
     assert run_cli("diff", str(good), "nope.yaml").returncode == 2
+
+
+def test_colour_only_when_asked():
+    changes = diff({"voice": "ash", "speed": 1.0}, {"voice": "coral", "tracing": "auto"})
+    from realtime_cfg.diffing import format_changes
+
+    assert format_changes(changes) == '~ voice: "ash" -> "coral"\n- speed: 1.0\n+ tracing: "auto"'
+    coloured = format_changes(changes, color=True)
+    assert "[yellow]~ voice" in coloured and "[red]- speed" in coloured and "[green]+ tracing" in coloured
