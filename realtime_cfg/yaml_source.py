@@ -182,6 +182,7 @@ def _build(text: str, positions: dict, limits: Limits):
                     raise _Refused("L007", "more than one YAML document in the file; a session config is one document",
                                    event.start_mark, "remove the '---' separator and keep one document per file")
             elif kind is yaml.ScalarEvent or kind is yaml.AliasEvent:
+                as_key = bool(stack) and isinstance(stack[-1].container, dict) and stack[-1].key is _NO_KEY
                 if kind is yaml.AliasEvent:
                     if event.anchor not in anchors:
                         raise _Refused("L001", f"alias *{event.anchor} refers to no anchor defined before it",
@@ -193,13 +194,12 @@ def _build(text: str, positions: dict, limits: Limits):
                                        "(a 'billion laughs' document?)", event.start_mark)
                     raw = None
                 else:
-                    as_key = bool(stack) and isinstance(stack[-1].container, dict) and stack[-1].key is _NO_KEY
                     value, size = _scalar(event, as_key), 1
                     raw = event.value if (event.implicit[0] and not event.style
                                           and not isinstance(value, str)) else None
                     if event.anchor:
                         anchors[event.anchor] = (value, 1)
-                if stack and isinstance(stack[-1].container, dict) and stack[-1].key is _NO_KEY:
+                if as_key:
                     if value is not _MERGE and not isinstance(value, str):
                         if kind is yaml.AliasEvent:
                             raise _Refused("L001", "a mapping key must be a plain string", event.start_mark)
@@ -218,7 +218,7 @@ def _build(text: str, positions: dict, limits: Limits):
                 if len(stack) >= limits.max_depth:
                     raise _Refused("L005", f"nesting is deeper than {limits.max_depth} levels", event.start_mark)
                 container = {} if kind is yaml.MappingStartEvent else []
-                # attach first so the container's own position is recorded under its path
+                # the path it will be attached under, for its children's positions
                 if stack and isinstance(stack[-1].container, dict) and stack[-1].key is _MERGE:
                     path = stack[-1].path + ("<<",)  # merged in later; explicit keys keep their positions
                 elif stack:
