@@ -105,6 +105,9 @@ def build(text: str, name: str, limits: Limits) -> Document:
         if exc.context and exc.problem and exc.context_mark:
             context_line, context_column = _mark(exc.context_mark)
             problem += f" ({exc.context} that starts at line {context_line}, column {context_column})"
+        if "maximum nesting depth" in problem:  # PyYAML >= 6.0.4 has a scanner depth limit of its own
+            raise LoadError([Diagnostic("L005", f"nesting is deeper than the YAML parser allows ({problem})",
+                                        name, line, column)]) from None
         raise LoadError([Diagnostic("L001", f"invalid YAML: {problem}", name, line, column)]) from None
     except yaml.reader.ReaderError as exc:
         line, column = _offset_to_line_col(text, exc.position)
