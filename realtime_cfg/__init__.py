@@ -2,8 +2,8 @@
 
 The public API (see realtime_cfg.api for the documentation of each):
 
-    load, loads, validate, normalize, render, load_session, diff, check_file
-    Document, Diagnostic, Change, Limits, LoadError, ConfigError
+    load, loads, validate, normalize, render, load_session, diff, migrate, check_file
+    Document, Diagnostic, Change, Limits, LoadError, ConfigError, RtcfgWarning
 
 Names are imported on first use, so `import realtime_cfg` stays cheap for the CLI.
 """
@@ -17,14 +17,14 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "load": "api", "loads": "api", "validate": "api", "normalize": "api", "render": "api",
-    "load_session": "api", "diff": "api", "check_file": "api",
+    "load_session": "api", "diff": "api", "check_file": "api", "migrate": "api", "RtcfgWarning": "api",
     "Document": "document", "Limits": "document", "LoadError": "document",
     "Diagnostic": "diagnostics", "ConfigError": "diagnostics", "Change": "diffing",
 }
 __all__ = sorted(_EXPORTS) + ["__version__"]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .api import check_file, diff, load, load_session, loads, normalize, render, validate  # noqa: F401
+    from .api import RtcfgWarning, check_file, diff, load, load_session, loads, migrate, normalize, render, validate  # noqa: F401
     from .diagnostics import ConfigError, Diagnostic  # noqa: F401
     from .diffing import Change  # noqa: F401
     from .document import Document, Limits, LoadError  # noqa: F401

@@ -1,16 +1,23 @@
 """The library API: the same steps the CLI runs, for applications and scripts.
 
     import realtime_cfg
-    event = realtime_cfg.load_session("agent.yaml", envelope=True)
+    event = realtime_cfg.load_session("agent.yaml", target="ga", envelope=True)
     await connection.send(event)          # the exact payload `rtcfg render` prints
 
 Every function raises instead of printing: LoadError when a file cannot be
 read or parsed, ConfigError when a config has errors (both carry diagnostics).
+Warnings (a field the target leaves out, T002) are issued as RtcfgWarning with
+Python's warnings module, so nothing is dropped silently.
+
+`target` is "beta" or "ga"; None means the config's own shape (a flat file is
+beta, a GA-shaped file is GA). Project settings ([tool.rtcfg]) are the CLI's
+business: the library takes its arguments as given.
 """
 
 from __future__ import annotations
 
 import os
+import warnings
 from typing import Any, Mapping
 
 from . import loader
@@ -18,10 +25,16 @@ from .diagnostics import ConfigError, Diagnostic
 from .diffing import Change
 from .diffing import diff as _diff
 from .document import Document, Limits, LoadError
+from .migration import MigrationNote
+from .migration import migrate as _migrate
 from .normalization import normalize as _normalize
-from .rendering import payload
-from .targets import DEFAULT_TARGET
+from .rendering import envelope as _envelope
+from .targets import render_session
 from .validation import validate as _validate
+
+
+class RtcfgWarning(UserWarning):
+    """A warning diagnostic from rendering (e.g. temperature left out of a GA payload)."""
 
 
 def load(source: str | os.PathLike, *, limits: Limits | None = None) -> Document:
@@ -37,7 +50,8 @@ def loads(text: str, *, name: str = "<string>", format: str = "yaml",
     return loader.parse(text, name, format, limits)
 
 
-def check_file(source: str | os.PathLike, *, limits: Limits | None = None) -> tuple[Document | None, list[Diagnostic]]:
+def check_file(source: str | os.PathLike, *, limits: Limits | None = None, target: str | None = None,
+               strict: bool = False) -> tuple[Document | None, list[Diagnostic]]:
     """Load and validate one file without raising for anything the file holds.
 
     Returns (document, diagnostics); document is None when the file could not be
@@ -46,7 +60,7 @@ def check_file(source: str | os.PathLike, *, limits: Limits | None = None) -> tu
         document = loader.load(source, limits)
     except LoadError as exc:
         return None, exc.diagnostics
-    return document, _validate(document)
+    return document, _validate(document, target, strict)
 
 
 def _as_document(config: Document | Mapping[str, Any]) -> Document:
@@ -55,36 +69,70 @@ def _as_document(config: Document | Mapping[str, Any]) -> Document:
     return Document("<data>", dict(config))
 
 
-def validate(config: Document | Mapping[str, Any]) -> list[Diagnostic]:
+def validate(config: Document | Mapping[str, Any], *, target: str | None = None,
+             strict: bool = False) -> list[Diagnostic]:
     """Every problem in a config (errors and warnings), sorted by position. Never raises for bad data."""
-    return _validate(_as_document(config))
+    return _validate(_as_document(config), target, strict)
+
+
+def _checked(document: Document, target: str | None, strict: bool) -> None:
+    """Raise ConfigError on errors; issue warnings as RtcfgWarning."""
+    found = _validate(document, target, strict)
+    errors = [d for d in found if d.severity == "error"]
+    if errors:
+        raise ConfigError(errors)
+    for diagnostic in found:
+        warnings.warn(f"{diagnostic.file}: {diagnostic.code} {diagnostic.message}", RtcfgWarning, stacklevel=3)
 
 
 def normalize(config: Document | Mapping[str, Any]) -> dict:
-    """Validate, then return the canonical form (see realtime_cfg.normalization).
+    """Validate, then return the canonical form (see realtime_cfg.normalization): the
+    flat session, whichever shape the config is written in.
 
     Raises ConfigError, carrying the errors, if the config has any."""
     document = _as_document(config)
-    errors = [d for d in _validate(document) if d.severity == "error"]
-    if errors:
-        raise ConfigError(errors)
-    return _normalize(document.data)
+    _checked(document, None, False)
+    return _normalize(document.data, document.shape)
 
 
-def render(config: Document | Mapping[str, Any], *, target: str = DEFAULT_TARGET,
-           envelope: bool = False, event_id: str | None = None) -> dict:
+def render(config: Document | Mapping[str, Any], *, target: str | None = None, envelope: bool = False,
+           event_id: str | None = None, strict: bool = False) -> dict:
     """The payload for `target`; with envelope (or an event_id), the whole
-    `session.update` client event. Raises ConfigError if the config is invalid."""
-    return payload(normalize(config), target, envelope, event_id)
+    `session.update` client event. Raises ConfigError if the config is invalid
+    for that target (with strict, also if the target would leave a field out)."""
+    document = _as_document(config)
+    target = target or document.shape
+    _checked(document, target, strict)
+    session = render_session(_normalize(document.data, document.shape), target)
+    return _envelope(session, event_id) if envelope or event_id is not None else session
 
 
-def load_session(source: str | os.PathLike, *, target: str = DEFAULT_TARGET, envelope: bool = False,
-                 event_id: str | None = None, limits: Limits | None = None) -> dict:
+def load_session(source: str | os.PathLike, *, target: str | None = None, envelope: bool = False,
+                 event_id: str | None = None, strict: bool = False, limits: Limits | None = None) -> dict:
     """load + validate + normalize + render in one call: what an application sends."""
-    return render(load(source, limits=limits), target=target, envelope=envelope, event_id=event_id)
+    return render(load(source, limits=limits), target=target, envelope=envelope, event_id=event_id, strict=strict)
+
+
+def diff_target(old: Document, new: Document) -> str:
+    """The target two configs are compared in when none is given: their shape if they
+    share it, else GA (a GA file cannot always be rendered for beta)."""
+    return old.shape if old.shape == new.shape else "ga"
 
 
 def diff(old: Document | Mapping[str, Any], new: Document | Mapping[str, Any], *,
-         target: str = DEFAULT_TARGET) -> list[Change]:
-    """Differences between two configs after normalization, tools matched by name."""
-    return _diff(render(old, target=target), render(new, target=target))
+         target: str | None = None, strict: bool = False) -> list[Change]:
+    """Differences between two configs after normalization, tools matched by name.
+    A flat file and a GA file that mean the same thing have none."""
+    old, new = _as_document(old), _as_document(new)
+    target = target or diff_target(old, new)
+    return _diff(render(old, target=target, strict=strict), render(new, target=target, strict=strict))
+
+
+def migrate(config: Document | Mapping[str, Any], *, to: str = "ga",
+            strict: bool = False) -> tuple[dict, list[MigrationNote]]:
+    """The config in shape `to` ("ga" or "beta") and a note for every field that moved,
+    changed spelling, was added or could not be carried over. Raises ConfigError if the
+    config is invalid or has a field `to` cannot carry (with strict, also one it would drop)."""
+    document = _as_document(config)
+    _checked(document, to, strict)
+    return _migrate(_normalize(document.data, document.shape), document.shape, to)

@@ -39,6 +39,12 @@ class PayloadFormat(str, Enum):
 
 class Target(str, Enum):
     beta = "beta"
+    ga = "ga"
+
+
+TARGET_HELP = ("Wire shape: beta (flat, OpenAI-Beta header; Azure's beta endpoint) or ga (OpenAI's endpoint). "
+               "Default: [tool.rtcfg] target, else the file's own shape.")
+STRICT_HELP = "Make a field the target would leave out (temperature for GA) an error. Default: [tool.rtcfg] strict."
 
 
 def _version(value: bool) -> None:
@@ -56,6 +62,18 @@ def _root(
 
 
 MAX_BYTES_HELP = "Refuse files larger than this many bytes."
+
+
+def _project(path: str, target: Optional[Target], strict: Optional[bool]) -> tuple[Optional[str], bool]:
+    """(target, strict) for a config file: command-line flags, else its [tool.rtcfg] settings."""
+    from .settings import SettingsError, settings_for
+
+    try:
+        settings = settings_for(path)
+    except SettingsError as exc:
+        typer.echo(f"rtcfg: {exc}", err=True)
+        raise typer.Exit(2)
+    return (target.value if target else settings.target), (settings.strict if strict is None else strict)
 
 
 def _limits(max_bytes: int):
@@ -79,9 +97,11 @@ def validate(
     paths: List[str] = typer.Argument(..., help="Config files or directories (searched for .yaml, .yml, .json); - for stdin.",
                                       show_default=False),
     format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="Report format."),
+    target: Optional[Target] = typer.Option(None, "--target", "-t", help=TARGET_HELP, show_default=False),
+    strict: Optional[bool] = typer.Option(None, "--strict/--no-strict", help=STRICT_HELP, show_default=False),
     max_bytes: int = typer.Option(1024 * 1024, "--max-bytes", help=MAX_BYTES_HELP),
 ) -> None:
-    """Check configs and report every problem at file:line:col."""
+    """Check configs (flat or GA-shaped) and report every problem at file:line:col."""
     from .api import check_file
     from .diagnostics import Diagnostic
     from .loader import discover
@@ -92,15 +112,16 @@ def validate(
     collected: list[Diagnostic] = []
     files = files_with_findings = 0
     io_error = False
-    targets, empty = discover(paths)
+    files_found, empty = discover(paths)
     for folder in empty:
         io_error = True
         collected.append(Diagnostic("F001", f"no .yaml, .yml or .json files under {folder}", folder))
         if format is ReportFormat.text:
             print_text(collected[-1:], printer)
-    for target in targets:
+    for path in files_found:
         files += 1
-        _, found = check_file(target, limits=limits)
+        chosen, strict_mode = _project(path, target, strict)
+        _, found = check_file(path, limits=limits, target=chosen, strict=strict_mode)
         if found:
             files_with_findings += 1
         io_error = io_error or any(d.is_io_error for d in found)
@@ -117,18 +138,28 @@ def validate(
     raise typer.Exit(1 if any(d.severity == "error" for d in collected) else 0)
 
 
-def _load_valid(path: str, max_bytes: int, exit_code: int = 1):
-    """Load and validate one file; on errors print them to stderr and exit."""
-    from .api import check_file
+def _load(path: str, max_bytes: int, exit_code: int = 1):
+    """Load one file; if it cannot be, print why to stderr and exit."""
+    from .api import load
+    from .document import LoadError
     from .report import Printer, print_text
 
-    document, found = check_file(path, limits=_limits(max_bytes))
-    print_text(found, Printer(sys.stderr))  # warnings too: they go to stderr, the payload to stdout
-    if any(d.is_io_error for d in found):
-        raise typer.Exit(2)
-    if document is None or any(d.severity == "error" for d in found):
+    try:
+        return load(path, limits=_limits(max_bytes))
+    except LoadError as exc:
+        print_text(exc.diagnostics, Printer(sys.stderr))
+        raise typer.Exit(2 if any(d.is_io_error for d in exc.diagnostics) else exit_code)
+
+
+def _require_valid(document, target: Optional[str], strict: bool, exit_code: int = 1) -> None:
+    """Validate for `target`; print findings to stderr (the payload goes to stdout); exit on errors."""
+    from .report import Printer, print_text
+    from .validation import validate
+
+    found = validate(document, target, strict)
+    print_text(found, Printer(sys.stderr))
+    if any(d.severity == "error" for d in found):
         raise typer.Exit(exit_code)
-    return document
 
 
 def _emit(text: str, output: Optional[Path]) -> None:
@@ -168,7 +199,8 @@ def _print_changes(changes: list, when_none: str) -> None:
 def render(
     path: str = typer.Argument(..., help="Config file, or - for stdin.", show_default=False),
     format: PayloadFormat = typer.Option(PayloadFormat.json, "--format", "-f", help="Output format."),
-    target: Target = typer.Option(Target.beta, "--target", "-t", help="Wire shape to render."),
+    target: Optional[Target] = typer.Option(None, "--target", "-t", help=TARGET_HELP, show_default=False),
+    strict: Optional[bool] = typer.Option(None, "--strict/--no-strict", help=STRICT_HELP, show_default=False),
     envelope: bool = typer.Option(False, "--envelope", help="Wrap the session as a session.update client event."),
     event_id: Optional[str] = typer.Option(None, "--event-id", help="event_id of the envelope (implies --envelope)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (atomically) instead of stdout."),
@@ -182,14 +214,17 @@ def render(
 
     if show_diff and output is not None:
         raise typer.BadParameter("--diff prints a comparison; it cannot be combined with --output")
-    document = _load_valid(path, max_bytes)
-    canonical = normalize(document.data)
+    chosen, strict_mode = _project(path, target, strict)
+    document = _load(path, max_bytes)
+    chosen = chosen or document.shape
+    _require_valid(document, chosen, strict_mode)
+    canonical = normalize(document.data, document.shape)
     if show_diff:
-        _print_changes(diff(document.data, payload(canonical, target.value)),
+        _print_changes(diff(document.data, payload(canonical, chosen)),
                        "No changes: the rendered payload keeps every value as written.")
         return
     try:
-        result = payload(canonical, target.value, envelope, event_id)
+        result = payload(canonical, chosen, envelope, event_id)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--event-id") from None
     _emit(serialize(result, format.value), output)
@@ -203,22 +238,32 @@ def render(
 def diff_command(
     old: str = typer.Argument(..., help="The first config.", show_default=False),
     new: str = typer.Argument(..., help="The second config.", show_default=False),
-    target: Target = typer.Option(Target.beta, "--target", "-t", help="Compare the payloads rendered for this target."),
+    target: Optional[Target] = typer.Option(
+        None, "--target", "-t", show_default=False,
+        help="Compare the payloads rendered for this target. Default: [tool.rtcfg] target, else the files' "
+             "shape if they share one, else ga."),
+    strict: Optional[bool] = typer.Option(None, "--strict/--no-strict", help=STRICT_HELP, show_default=False),
     format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="Output format."),
     max_bytes: int = typer.Option(1024 * 1024, "--max-bytes", help=MAX_BYTES_HELP),
 ) -> None:
     """Compare two configs field by field after normalization (tools matched by name).
 
+    A flat (beta) file and a GA file that mean the same thing have no differences.
     Exit 0 when they are the same, 1 when they differ, 2 when either cannot be read or is invalid.
     """
     import json
 
+    from .api import diff_target
     from .diffing import diff
     from .normalization import normalize
     from .rendering import payload
 
-    documents = [_load_valid(p, max_bytes, exit_code=2) for p in (old, new)]
-    rendered = [payload(normalize(d.data), target.value) for d in documents]
+    chosen, strict_mode = _project(old, target, strict)
+    documents = [_load(p, max_bytes, exit_code=2) for p in (old, new)]
+    chosen = chosen or diff_target(*documents)
+    for document in documents:
+        _require_valid(document, chosen, strict_mode, exit_code=2)
+    rendered = [payload(normalize(d.data, d.shape), chosen) for d in documents]
     changes = diff(*rendered)
     if format is ReportFormat.json:
         sys.stdout.write(json.dumps([c.to_dict() for c in changes], indent=2, ensure_ascii=False) + "\n")
@@ -234,12 +279,60 @@ def diff_command(
   # first line of a config, for the YAML language server:
   # yaml-language-server: $schema=./session.schema.json""")
 def schema(
+    shape: Target = typer.Option(Target.beta, "--shape", help="beta: the flat authoring format; ga: GA-shaped "
+                                 "files (it refers to session.schema.json, which must sit beside it)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (atomically) instead of stdout."),
 ) -> None:
     """Print the JSON Schema that drives validation, for editors."""
-    from .schema import schema_text
+    from .schema import SHAPE_SCHEMAS, schema_text
 
-    _emit(schema_text(), output)
+    _emit(schema_text(SHAPE_SCHEMAS[shape.value]), output)
+
+
+@app.command(epilog="""Examples:
+
+  rtcfg migrate session.yaml                      # print the GA-shaped config
+
+  rtcfg migrate session.yaml -o session.ga.yaml   # write it (atomically)
+
+  rtcfg migrate session.ga.yaml --to beta         # back to the flat beta shape""")
+def migrate(
+    path: str = typer.Argument(..., help="Config file, or - for stdin.", show_default=False),
+    to: Target = typer.Option(Target.ga, "--to", help="The shape to write."),
+    format: Optional[PayloadFormat] = typer.Option(None, "--format", "-f", show_default=False,
+                                                   help="Output format. Default: the input's (yaml or json)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (atomically) instead of stdout."),
+    strict: Optional[bool] = typer.Option(None, "--strict/--no-strict", help=STRICT_HELP, show_default=False),
+    max_bytes: int = typer.Option(1024 * 1024, "--max-bytes", help=MAX_BYTES_HELP),
+) -> None:
+    """Rewrite a config in the GA shape (or back to the flat beta shape); report on stderr
+    what moved, what changed spelling and what could not be carried over.
+
+    Comments are not carried over (YAML comments are not part of the data), except a
+    yaml-language-server modeline, which is pointed at the new shape's schema."""
+    from .migration import migrate as migrate_session
+    from .migration import modeline
+    from .normalization import normalize
+    from .rendering import serialize
+    from .targets import DISPLAY_NAMES
+
+    _, strict_mode = _project(path, None, strict)
+    document = _load(path, max_bytes)
+    _require_valid(document, to.value, strict_mode)
+    session, notes = migrate_session(normalize(document.data, document.shape), document.shape, to.value)
+    fmt = format.value if format else document.format
+    text = serialize(session, fmt)
+    if fmt == "yaml":
+        text = modeline(document.text, to.value) + text
+    _emit(text, output)
+    shapes = f"{DISPLAY_NAMES[document.shape]} shape to the {DISPLAY_NAMES[to.value]} shape"
+    if document.shape == to.value:
+        typer.echo(f"rtcfg: {document.name} is already in the {DISPLAY_NAMES[to.value]} shape; "
+                   "written in canonical form", err=True)
+    else:
+        typer.echo(f"rtcfg: migrated {document.name} from the {shapes}:", err=True)
+        for note in notes:
+            typer.echo(f"  {note}", err=True)
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 Codes never change meaning once released: tools and suppressions refer to them.
 L = loading the file, S = the schema, R = rules the schema cannot express,
+T = what the chosen target (beta or GA) can carry,
 F = the file could not be read at all (an I/O problem, exit code 2).
 """
 
@@ -45,10 +46,13 @@ RULES: dict[str, Rule] = {
         Rule("S009", "constraint", "error", "A length, pattern or uniqueness constraint is not met."),
         Rule("S010", "conflicting-keys", "error", "Two keys that set the same thing."),
         Rule("S011", "not-a-session-field", "error", "A key that exists in the API but is rejected in session.update."),
+        Rule("S012", "wrong-shape-field", "error", "A beta field name in a GA-shaped file (or the reverse); the hint says where it goes."),
         Rule("R001", "non-finite-number", "error", "NaN or infinity where JSON can only carry finite numbers."),
         Rule("R002", "unknown-tool-choice", "error", "tool_choice names a function that no tool defines."),
         Rule("R003", "duplicate-tool-name", "error", "Two tools share a name; the model could not tell them apart."),
         Rule("R004", "tool-name-format", "warning", "A tool name outside letters, digits, '_' and '-' (at most 64), the rule OpenAI documents for function names."),
+        Rule("T001", "not-in-target", "error", "A field or value the chosen target's API does not have (a GA-only setting rendered for beta)."),
+        Rule("T002", "dropped-for-target", "warning", "A field the chosen target has no equivalent for, left out of its payload (temperature for GA); an error with --strict."),
     )
 }
 

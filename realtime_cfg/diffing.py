@@ -1,5 +1,6 @@
 """Structural diff of two payloads: mappings key by key, named list items
-(tools) matched by name rather than by position, everything else by value.
+(tools: functions by name, MCP servers by server_label) matched by identity rather
+than by position, everything else by value.
 
 An explicit null and an absent key are different (null switches a feature off),
 and so are 1 and true; 1 and 1.0 are the same number."""
@@ -31,12 +32,19 @@ class Change:
         return data
 
 
+def _identity(item: Any) -> str | None:
+    """How a list item is matched: a function tool by its name, an MCP tool by its server_label."""
+    if isinstance(item, dict):
+        for key in ("name", "server_label"):
+            if isinstance(item.get(key), str):
+                return f"{key}={item[key]}"
+    return None
+
+
 def _named(items: list) -> dict[str, Any] | None:
-    """{name: item} when every item is a mapping with a distinct string name."""
-    if not all(isinstance(i, dict) and isinstance(i.get("name"), str) for i in items):
-        return None
-    named = {i["name"]: i for i in items}
-    return named if len(named) == len(items) else None
+    """{identity: item} when every item has a distinct identity."""
+    named = {_identity(i): i for i in items}
+    return named if None not in named and len(named) == len(items) else None
 
 
 def diff(old: Any, new: Any, path: str = "") -> list[Change]:
@@ -46,7 +54,7 @@ def diff(old: Any, new: Any, path: str = "") -> list[Change]:
     if isinstance(old, list) and isinstance(new, list):
         old_named, new_named = _named(old), _named(new)
         if old_named is not None and new_named is not None:
-            return _diff_keyed(old_named, new_named, lambda name: f"{path}[name={name}]")
+            return _diff_keyed(old_named, new_named, lambda identity: f"{path}[{identity}]")
     return [] if json_equal(old, new) else [Change("changed", path, old, new)]
 
 

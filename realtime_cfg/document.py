@@ -38,6 +38,16 @@ class LoadError(Exception):
         self.diagnostics = diagnostics
 
 
+# Top-level keys that only a GA-shaped session has: a file with any of them is read as GA.
+GA_MARKERS = ("type", "audio", "output_modalities")
+
+
+def shape_of(data: Any) -> str:
+    """"ga" for a GA-shaped session (`type`, `audio` or `output_modalities` at the top),
+    else "beta": rtcfg's flat authoring format."""
+    return "ga" if isinstance(data, dict) and any(key in data for key in GA_MARKERS) else "beta"
+
+
 @dataclass
 class Document:
     name: str
@@ -45,6 +55,10 @@ class Document:
     positions: dict[tuple, Position] = field(default_factory=dict)
     text: str = ""
     format: str = "yaml"
+
+    @property
+    def shape(self) -> str:
+        return shape_of(self.data)
 
     def locate(self, path: tuple, at_key: bool = False) -> tuple[int | None, int | None, str | None]:
         """(line, column, raw) of the value at `path`, or of its nearest located ancestor.

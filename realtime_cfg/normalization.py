@@ -5,6 +5,8 @@ Rules (documented in README "Normalization"); the result is idempotent:
   accepts "inf" in any letter case and YAML's `.inf` as "inf", and "2048" or
   2048.0 as 2048. Anything else is left as written for validation to reject:
   nothing is ever clamped into range.
+- A forced function written the GA way, `{type: function, name: f}`, becomes `f`.
+- A GA-shaped session is first read into the flat form (targets/ga.py).
 - A key marked `x-rtcfg-alias-of` is renamed to the key it stands for
   (`max_output_tokens` -> `max_response_output_tokens`).
 - A whole-number float in a field the schema types as integer becomes an int.
@@ -19,7 +21,8 @@ import math
 import re
 from typing import Any
 
-from .schema import annotation, declared_types, items_schema, load_schema, object_properties
+from .schema import SESSION_SCHEMA, SHAPE_SCHEMAS, annotation, declared_types, items_schema, load_schema, object_properties
+from .targets import read_session
 
 _INTEGER_TEXT = re.compile(r"[+-]?[0-9]+")  # ASCII digits only: int() would also read "١٢"
 
@@ -40,12 +43,20 @@ def _token_limit(value: Any) -> Any:
     return value
 
 
-_COERCIONS = {"token-limit": _token_limit}
+def _tool_choice(value: Any) -> Any:
+    # {type: function, name: f} (the GA spelling) is the flat format's `f`
+    if isinstance(value, dict) and value.get("type") == "function" and set(value) == {"type", "name"} \
+            and isinstance(value["name"], str) and value["name"]:
+        return value["name"]
+    return value
 
 
-def coerce(data: dict) -> dict:
+_COERCIONS = {"token-limit": _token_limit, "tool-choice": _tool_choice}
+
+
+def coerce(data: dict, schema_name: str = SESSION_SCHEMA) -> dict:
     """Apply the lenient spellings the schema allows (a shallow copy; same keys, same order)."""
-    properties = object_properties(load_schema())
+    properties = object_properties(load_schema(schema_name))
     result = dict(data)
     for key, value in data.items():
         rule = annotation(properties[key], "x-rtcfg-normalize") if key in properties else None
@@ -54,25 +65,30 @@ def coerce(data: dict) -> dict:
     return result
 
 
-def normalize(data: dict) -> dict:
-    """The canonical form of valid config data (see the module docstring). Returns new objects."""
+def normalize(data: dict, shape: str = "beta") -> dict:
+    """The canonical (flat) form of valid config data written in `shape` (see the
+    module docstring). Returns new objects."""
+    if shape != "beta":
+        data = read_session(coerce(data, SHAPE_SCHEMAS[shape]), shape)
     schema = load_schema()
     properties = object_properties(schema)
     renamed: dict[str, Any] = {}
     for key, value in coerce(data).items():
         alias_of = annotation(properties[key], "x-rtcfg-alias-of") if key in properties else None
         renamed[alias_of or key] = value
-    return _canonical(renamed, schema)
+    return order_like(renamed, schema)
 
 
-def _canonical(value: Any, schema: Any) -> Any:
+def order_like(value: Any, schema: Any) -> Any:
+    """A copy of `value` with mapping keys in the schema's property order (unknown keys
+    after, as written) and whole floats as ints where the schema wants an integer."""
     if isinstance(value, dict):
         properties = object_properties(schema) if schema is not None else {}
         ordered = [k for k in properties if k in value] + [k for k in value if k not in properties]
-        return {k: _canonical(value[k], properties.get(k)) for k in ordered}
+        return {k: order_like(value[k], properties.get(k)) for k in ordered}
     if isinstance(value, list):
         items = items_schema(schema) if schema is not None else None
-        return [_canonical(v, items) for v in value]
+        return [order_like(v, items) for v in value]
     if (isinstance(value, float) and schema is not None and math.isfinite(value) and value.is_integer()
             and "integer" in declared_types(schema) and "number" not in declared_types(schema)):
         return int(value)

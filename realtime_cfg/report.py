@@ -89,7 +89,7 @@ def summary(diagnostics: list[Diagnostic], files: int, files_with_findings: int)
     def count(n: int, word: str) -> str:
         return f"{n} {word}{'' if n == 1 else 's'}"
 
-    parts = [count(errors, "error")] + ([count(warnings, "warning")] if warnings else [])
+    parts = ([count(errors, "error")] if errors else []) + ([count(warnings, "warning")] if warnings else [])
     return f"{' and '.join(parts)} in {files_with_findings} of {files} {noun}."
 
 

@@ -38,42 +38,60 @@ def check(data: dict, document: Document) -> list[Diagnostic]:
             found.append(_at("R001", f"{format_path(path)} is {value}, which JSON cannot carry",
                              document, path, "write a finite number"))
 
-    tools = data.get("tools")
-    names: dict[str, int] = {}
-    if isinstance(tools, list):
-        for index, tool in enumerate(tools):
-            name = tool.get("name") if isinstance(tool, dict) else None
-            if not isinstance(name, str):
-                continue
-            path = ("tools", index, "name")
-            if name in names:
-                found.append(_at("R003", f"tool name {name!r} is already used by tools[{names[name]}]",
-                                 document, path, "give each tool a unique name"))
-            else:
-                names[name] = index
-            if name and not _TOOL_NAME.fullmatch(name):
-                found.append(_at("R004", f"tool name {name!r} has characters other than letters, digits, '_' "
-                                 "and '-', or is longer than 64", document, path,
-                                 "OpenAI's function-name rule; use e.g. " + repr(re.sub(r"[^A-Za-z0-9_-]", "_", name)[:64])))
-
-    if isinstance(tools, list):
-        for index, tool in enumerate(tools):
-            parameters = tool.get("parameters") if isinstance(tool, dict) else None
-            if isinstance(parameters, dict):
-                found.extend(_dangling_references(parameters, ("tools", index, "parameters"), document))
-
-    choice = data.get("tool_choice")
-    keywords = object_properties(load_schema())["tool_choice"].get("x-rtcfg-keywords", [])
-    if isinstance(choice, str) and choice and choice not in keywords and choice not in names:
-        guess = suggest(choice, list(names))
-        if guess:
-            hint = f"did you mean {guess!r}?"
-        elif names:
-            hint = f"defined tools: {', '.join(names)}; or use one of {', '.join(keywords)}"
-        else:
-            hint = f"define a tool named {choice!r}, or use one of {', '.join(keywords)}"
-        found.append(_at("R002", f"tool_choice {choice!r} names no defined tool", document, ("tool_choice",), hint))
+    tools = data.get("tools") if isinstance(data.get("tools"), list) else []
+    names = _unique(tools, "name", "tool name", document, found, lambda tool: tool.get("type") != "mcp")
+    servers = _unique(tools, "server_label", "MCP server_label", document, found, lambda tool: tool.get("type") == "mcp")
+    for index in names.values():
+        name = tools[index]["name"]
+        if name and not _TOOL_NAME.fullmatch(name):
+            found.append(_at("R004", f"tool name {name!r} has characters other than letters, digits, '_' "
+                             "and '-', or is longer than 64", document, ("tools", index, "name"),
+                             "OpenAI's function-name rule; use e.g. " + repr(re.sub(r"[^A-Za-z0-9_-]", "_", name)[:64])))
+    for index, tool in enumerate(tools):
+        parameters = tool.get("parameters") if isinstance(tool, dict) else None
+        if isinstance(parameters, dict):
+            found.extend(_dangling_references(parameters, ("tools", index, "parameters"), document))
+    found.extend(_tool_choice(data.get("tool_choice"), names, servers, document))
     return found
+
+
+def _unique(tools: list, key: str, what: str, document: Document, found: list, applies) -> dict[str, int]:
+    """{value of `key`: index of its first tool} over the tools `applies` to; R003 for each repeat."""
+    seen: dict[str, int] = {}
+    for index, tool in enumerate(tools):
+        value = tool.get(key) if isinstance(tool, dict) and applies(tool) else None
+        if not isinstance(value, str):
+            continue
+        if value in seen:
+            found.append(_at("R003", f"{what} {value!r} is already used by tools[{seen[value]}]",
+                             document, ("tools", index, key), f"give each tool a unique {key}"))
+        else:
+            seen[value] = index
+    return seen
+
+
+def _tool_choice(choice: Any, names: dict, servers: dict, document: Document) -> list[Diagnostic]:
+    """A forced function (`f`, or `{type: function, name: f}`) or MCP server must be defined in tools."""
+    keywords = object_properties(load_schema())["tool_choice"].get("x-rtcfg-keywords", [])
+    if isinstance(choice, str) and choice not in keywords:
+        wanted, defined, path = choice, names, ("tool_choice",)
+    elif isinstance(choice, dict) and choice.get("type") == "function":
+        wanted, defined, path = choice.get("name"), names, ("tool_choice", "name")
+    elif isinstance(choice, dict) and choice.get("type") == "mcp":
+        wanted, defined, path = choice.get("server_label"), servers, ("tool_choice", "server_label")
+    else:
+        return []
+    if not isinstance(wanted, str) or not wanted or wanted in defined:
+        return []
+    kind = "MCP server_label" if defined is servers else "tool"
+    guess = suggest(wanted, list(defined))
+    if guess:
+        hint = f"did you mean {guess!r}?"
+    elif defined:
+        hint = f"defined: {', '.join(defined)}" + (f"; or use one of {', '.join(keywords)}" if defined is names else "")
+    else:
+        hint = f"define a tool with that {'server_label' if defined is servers else 'name'}, or use one of {', '.join(keywords)}"
+    return [_at("R002", f"tool_choice {wanted!r} names no defined {kind}", document, path, hint)]
 
 
 def _dangling_references(parameters: dict, root: tuple, document: Document) -> list[Diagnostic]:

@@ -16,7 +16,10 @@ from typing import Any
 
 from .schema_engine import SchemaEngine, json_schema_fetcher, json_type
 
-SESSION_SCHEMA = "session.schema.json"
+SESSION_SCHEMA = "session.schema.json"  # the authoring format: the flat beta shape plus GA-only settings
+GA_SCHEMA = "session-ga.schema.json"  # GA-shaped files; it refers to SESSION_SCHEMA's definitions
+SHAPE_SCHEMAS = {"beta": SESSION_SCHEMA, "ga": GA_SCHEMA}
+_SIBLING_URI = "urn:rtcfg:schemas/"  # base URI of our schemas, so "session.schema.json#/..." resolves
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -52,22 +55,33 @@ def _metaschema_directory() -> Path | None:
 def engine(name: str = SESSION_SCHEMA) -> SchemaEngine:
     """One engine per schema, built once and reused for every file."""
     directory = _metaschema_directory()
-    fetch = json_schema_fetcher(directory) if directory else None
-    return SchemaEngine(load_schema(name), fetch)
+    fetch_metaschema = json_schema_fetcher(directory) if directory else None
+
+    def fetch(uri: str) -> Any:
+        if uri.startswith(_SIBLING_URI):
+            return load_schema(uri[len(_SIBLING_URI):])
+        return fetch_metaschema(uri) if fetch_metaschema else None
+
+    return SchemaEngine(load_schema(name), fetch, base_uri=_SIBLING_URI + name)
 
 
 # -- views used by validation and normalization ------------------------------------
 
 
 def resolve_local(schema: Any, root: dict | None = None) -> Any:
-    """Follow local `$ref`s ("#/$defs/...") until a schema without one."""
+    """Follow `$ref`s into the authoring schema ("#/$defs/..." inside it, or
+    "session.schema.json#/..." from the GA schema, which defines nothing itself)
+    until a schema without one. The referring schema's own keys win."""
     root = root if root is not None else load_schema()
-    while isinstance(schema, dict) and str(schema.get("$ref", "")).startswith("#/"):
+    while isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
+        reference = schema["$ref"].removeprefix(SESSION_SCHEMA)
+        if not reference.startswith("#/"):
+            return schema  # a meta-schema: not ours to describe
         node: Any = root
         try:
-            for part in schema["$ref"][2:].split("/"):
+            for part in reference[2:].split("/"):
                 node = node[part]
-        except (KeyError, TypeError):  # a reference inside another document (a meta-schema)
+        except (KeyError, TypeError):
             return schema
         merged = {k: v for k, v in schema.items() if k != "$ref"}
         schema = {**node, **merged}

@@ -17,28 +17,37 @@ from . import rules
 from .diagnostics import Diagnostic, format_path, suggest
 from .document import Document
 from .normalization import coerce
-from .schema import alternatives, declared_types, engine, object_properties
+from .schema import SHAPE_SCHEMAS, alternatives, declared_types, engine, load_schema, object_properties
+from .targets import ga, support, target_module
 from .schema_engine import SchemaError, json_type
 
 # The unquoted scalars YAML 1.1 reads as false where a user may have meant "off".
 _OFF_WORDS = {"off", "no", "false", "n"}
 
 
-def validate(document: Document) -> list[Diagnostic]:
-    """All problems in a loaded config, sorted by position."""
-    data = coerce(document.data)
+def validate(document: Document, target: str | None = None, strict: bool = False) -> list[Diagnostic]:
+    """All problems in a loaded config, sorted by position.
+
+    The file is checked against the schema of its own shape (flat or GA), then for
+    what `target` can carry (default: the file's own shape). `strict` makes a field
+    the target would drop (T002) an error."""
+    if target is not None:
+        target_module(target)  # ValueError for an unknown target
+    schema_name = SHAPE_SCHEMAS[document.shape]
+    data = coerce(document.data, schema_name)
     found = rules.check(data, document)
     # NaN and infinity get one clear R001 each, not also a range or type complaint
     non_finite = {d.path for d in found if d.code == "R001"}
     try:
-        errors = engine().errors(data)
+        errors = engine(schema_name).errors(data)
+        for error in _drop_restated(errors):
+            explained = _explain(error, document)
+            found.extend(d for d in explained if d.path not in non_finite)
+        flagged = {d.path for d in found}
+        found.extend(d for d in support.check(document, data, load_schema(schema_name), target or document.shape, strict)
+                     if d.path not in flagged)
     except RecursionError:  # only reachable when a caller raised Limits.max_depth far above the default
         return found + [Diagnostic("L005", "the config is nested too deeply to check", document.name, 1, 1)]
-    for error in _drop_restated(errors):
-        explained = _explain(error, document)
-        if error.code == "S008":
-            explained = [_as_parameters_problem(d, error.path) for d in explained]
-        found.extend(d for d in explained if d.path not in non_finite)
     unique: dict[tuple, Diagnostic] = {}
     for diagnostic in found:
         unique.setdefault((diagnostic.code, diagnostic.path, diagnostic.message), diagnostic)
@@ -82,6 +91,7 @@ def _describe(schema: Any) -> str:
             if name in ("integer", "number") and "minimum" in branch and "maximum" in branch:
                 phrase += f" from {branch['minimum']} to {branch['maximum']}"
             phrases.append(phrase)
+    phrases = list(dict.fromkeys(phrases))
     if not phrases:
         return "a different value"
     return phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " or " + phrases[-1]
@@ -120,6 +130,14 @@ def _explain(error: SchemaError, document: Document, siblings: list[dict] | None
              union: dict | None = None) -> list[Diagnostic]:
     """Diagnostics for one schema error. `siblings` are the other variants of a
     discriminated union the error came from; `union` is the anyOf it came from."""
+    found = _explain_keyword(error, document, siblings, union)
+    if error.code == "S008":  # inside tool parameters: say it is the parameters schema that is broken
+        found = [d if d.code == "S008" else _as_parameters_problem(d, error.path) for d in found]
+    return found
+
+
+def _explain_keyword(error: SchemaError, document: Document, siblings: list[dict] | None,
+                     union: dict | None) -> list[Diagnostic]:
     keyword, path, schema, value = error.keyword, error.path, error.schema, error.instance
     field = _field(path)
 
@@ -143,6 +161,8 @@ def _explain(error: SchemaError, document: Document, siblings: list[dict] | None
                 return [_diag("S007", f"{error.key!r} is a {owner} setting; it is not allowed when "
                               f"{field}.type is {current!r}", document, key_path,
                               f"remove {error.key}, or set {field}.type to {owner!r}", at_key=True)]
+        if not path and document.shape == "ga" and error.key in load_schema()["properties"]:
+            return [_beta_name_in_ga(error.key, document)]
         guess = suggest(error.key, [k for k in known if k not in value])
         where = "the session" if not path else field
         if guess:
@@ -201,6 +221,20 @@ def _explain(error: SchemaError, document: Document, siblings: list[dict] | None
         "propertyNames": f"{field} has an invalid key {error.key!r}",
     }
     return [_diag("S009", messages.get(keyword, f"{field} is invalid ({keyword})"), document, path)]
+
+
+def _beta_name_in_ga(key: str, document: Document) -> Diagnostic:
+    """`voice` at the top of a GA-shaped file: say where GA keeps it."""
+    where = ga.LOCATIONS.get(key)
+    if where:
+        new = format_path(where)
+        message = f"{key!r} is the beta name; in a GA-shaped file it is {new}"
+        hint = f"move it to {new}, or run `rtcfg migrate` on a flat file to convert it whole"
+    else:
+        message = f"{key!r} is not a field of the GA API"
+        hint = f"remove {key}" + (", or keep the file flat and render it with --target beta"
+                                  if key == "temperature" else "")
+    return _diag("S012", message, document, (key,), hint, at_key=True)
 
 
 def _as_parameters_problem(diagnostic: Diagnostic, path: tuple) -> Diagnostic:
@@ -264,4 +298,6 @@ def _wrong_type(error: SchemaError, document: Document, schema: Any) -> Diagnost
     kind = {"array": "list", "object": "mapping"}.get(json_type(value), json_type(value))
     got = "null" if value is None else f"{kind} {_show(value)}"
     hint = "null is not allowed here; leave the key out to keep the server's default" if value is None else None
+    if document.shape == "ga" and isinstance(value, str) and value in ga.FORMATS:
+        hint = f"GA formats are objects: write {_show(ga.FORMATS[value])} (the GA spelling of {value})"
     return _diag("S003", f"{_field(error.path)} must be {_describe(schema)}, not {got}", document, error.path, hint)

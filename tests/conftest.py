@@ -32,13 +32,14 @@ def run_cli(*args: str, stdin: str | bytes | None = None, env: dict | None = Non
     return result
 
 
-def diagnose(text: str, fmt: str = "yaml", name: str = "cfg.yaml"):
-    """Validate config text; returns (diagnostics) or the load diagnostics if it does not load."""
+def diagnose(text: str, fmt: str = "yaml", name: str = "cfg.yaml", target: str | None = None):
+    """Validate config text (for `target`, default its own shape); returns the
+    diagnostics, or the load diagnostics if it does not load."""
     try:
         document = realtime_cfg.loads(textwrap.dedent(text), name=name, format=fmt)
     except realtime_cfg.LoadError as exc:
         return exc.diagnostics
-    return realtime_cfg.validate(document)
+    return realtime_cfg.validate(document, target=target)
 
 
 def codes(text: str, fmt: str = "yaml") -> list[str]:

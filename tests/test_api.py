@@ -43,7 +43,8 @@ def test_steps_compose_on_plain_data():
 def test_warnings_do_not_stop_rendering():
     data = {"tools": [{"type": "function", "name": "look up"}]}
     assert [d.severity for d in realtime_cfg.validate(data)] == ["warning"]
-    assert realtime_cfg.render(data) == data
+    with pytest.warns(realtime_cfg.RtcfgWarning, match="R004 tool name 'look up'"):
+        assert realtime_cfg.render(data) == data
 
 
 def test_unknown_target_is_a_value_error():

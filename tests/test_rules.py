@@ -47,7 +47,13 @@ CASES: dict[str, tuple[str, int, int, str, str]] = {
              "tools:\n  - {type: function, name: f}\n  - {type: function, name: g}\n"),
     "R004": ("tools:\n  - {type: function, name: look up}\n", 2, 28, "tools[0].name",
              "tools:\n  - {type: function, name: look_up}\n"),
+    "S012": ("type: realtime\nvoice: ash\n", 2, 1, "voice", "type: realtime\naudio: {output: {voice: ash}}\n"),
+    "T001": ("voice: ash\ntruncation: disabled\n", 2, 13, "truncation", "voice: ash\n"),
+    "T002": ("voice: ash\ntemperature: 0.7\n", 2, 14, "temperature", "voice: ash\n"),
 }
+
+# Codes only a given target reports (default: the file's own shape).
+TARGET = {"T002": "ga"}
 
 # Codes whose cases need a file on disk rather than config text: tested below and in test_loader.py.
 FILE_LEVEL = {"F001", "L008", "L009"}
@@ -60,8 +66,8 @@ def test_every_rule_has_cases():
 @pytest.mark.parametrize("code", sorted(CASES))
 def test_rule_fails_on_bad_config(code):
     bad, line, column, path, _ = CASES[code]
-    found = [d for d in diagnose(bad) if d.code == code]
-    assert found, f"{code} not reported; got {[(d.code, d.message) for d in diagnose(bad)]}"
+    found = [d for d in diagnose(bad, target=TARGET.get(code)) if d.code == code]
+    assert found, f"{code} not reported; got {[(d.code, d.message) for d in diagnose(bad, target=TARGET.get(code))]}"
     first = found[0]
     assert first.severity == RULES[code].severity
     assert first.file == "cfg.yaml"
@@ -76,7 +82,7 @@ def test_rule_fails_on_bad_config(code):
 @pytest.mark.parametrize("code", sorted(CASES))
 def test_rule_passes_on_fixed_config(code):
     good = CASES[code][4]
-    assert diagnose(good) == []
+    assert diagnose(good, target=TARGET.get(code)) == []
 
 
 def test_unreadable_file_is_F001_and_exit_2(tmp_path):

@@ -92,7 +92,8 @@ def test_vad_and_noise_enums_match_the_oracle():
     assert set(oracle["input_audio_noise_reduction"]["properties"]["type"]["enum"]) == set(
         defs["NoiseReduction"]["properties"]["type"]["enum"])
     oracle_vad = set(oracle["turn_detection"]["properties"])
-    ours = set(defs["ServerVad"]["properties"]) | set(defs["SemanticVad"]["properties"])
+    ours = {name for vad in ("ServerVad", "SemanticVad") for name, field in defs[vad]["properties"].items()
+            if "beta" in field.get("x-rtcfg-targets", ["beta"])}
     assert oracle_vad == ours
 
 

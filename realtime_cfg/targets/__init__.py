@@ -1,22 +1,41 @@
-"""Wire shapes. A target turns the canonical session (see normalize.py) into the
-payload one kind of server accepts. Validation never depends on the target;
-adding one means adding a module here and an entry in TARGETS."""
+"""Wire shapes. A target turns the canonical session (see normalization.py) into the
+payload one kind of server accepts, and reads a session of its shape back into the
+canonical form. Which fields and values a target can carry is written in the schema
+(`x-rtcfg-targets`, `x-rtcfg-value-targets`) and checked by targets.support.
+
+Adding a target means a module here with `location`, `render` and `read`, an entry
+in TARGETS, and annotations in the schema."""
 
 from __future__ import annotations
 
-from typing import Callable
+from types import ModuleType
 
-from . import beta
+from . import beta, ga
 
-TARGETS: dict[str, Callable[[dict], dict]] = {
-    "beta": beta.render,
-}
+TARGETS: dict[str, ModuleType] = {"beta": beta, "ga": ga}
+DISPLAY_NAMES = {"beta": "beta", "ga": "GA"}
+# A flat (authoring-format) file renders beta unless told otherwise; a GA file renders GA.
 DEFAULT_TARGET = "beta"
 
 
-def render_session(canonical: dict, target: str = DEFAULT_TARGET) -> dict:
+def target_module(target: str) -> ModuleType:
     try:
-        renderer = TARGETS[target]
+        return TARGETS[target]
     except KeyError:
         raise ValueError(f"unknown target {target!r}; choose one of: {', '.join(TARGETS)}") from None
-    return renderer(canonical)
+
+
+def render_session(canonical: dict, target: str = DEFAULT_TARGET) -> dict:
+    """The target's session payload, keys in the order of that shape's schema.
+    Fields the target cannot carry and drops (temperature for GA) are left out."""
+    from ..normalization import order_like
+    from ..schema import SHAPE_SCHEMAS, load_schema
+    from .support import without_dropped
+
+    session = target_module(target).render(without_dropped(canonical, target))
+    return order_like(session, load_schema(SHAPE_SCHEMAS[target]))
+
+
+def read_session(session: dict, shape: str) -> dict:
+    """The flat form of a session written in `shape`."""
+    return target_module(shape).read(session)

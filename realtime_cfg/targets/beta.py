@@ -9,5 +9,13 @@ from __future__ import annotations
 import copy
 
 
+def location(name: str) -> tuple[str, ...]:
+    return (name,)
+
+
 def render(canonical: dict) -> dict:
     return copy.deepcopy(canonical)
+
+
+def read(session: dict) -> dict:
+    return session

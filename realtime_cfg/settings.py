@@ -1,0 +1,97 @@
+"""Project settings: the `[tool.rtcfg]` table of a pyproject.toml.
+
+Found the way ruff finds its settings: from the config file's folder upwards, the
+first pyproject.toml that has a [tool.rtcfg] table wins (one without the table is
+passed over). For stdin the search starts in the working directory. Command-line
+flags win over these settings.
+
+    [tool.rtcfg]
+    target = "ga"      # default --target for render, validate, diff and migrate
+    strict = true      # a field the target would drop (temperature for GA) is an error
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .targets import TARGETS
+
+PYPROJECT = "pyproject.toml"
+
+
+class SettingsError(Exception):
+    """A [tool.rtcfg] table that cannot be used (the message names the file)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    target: str | None = None  # None: each config's own shape
+    strict: bool = False
+    source: Path | None = None  # the pyproject.toml they came from
+
+
+_KNOWN = {"target": "beta or ga", "strict": "true or false"}
+
+
+def _parse(path: Path) -> Settings | None:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    try:
+        with open(path, "rb") as stream:
+            table = tomllib.load(stream).get("tool", {}).get("rtcfg")
+    except OSError as exc:
+        raise SettingsError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path} is not valid TOML: {exc}") from None
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise SettingsError(f"{path}: [tool.rtcfg] must be a table")
+    for key in table:
+        if key not in _KNOWN:
+            known = ", ".join(f"{k} ({v})" for k, v in _KNOWN.items())
+            raise SettingsError(f"{path}: unknown key {key!r} in [tool.rtcfg]; known keys: {known}")
+    target: Any = table.get("target")
+    if target is not None and target not in TARGETS:
+        raise SettingsError(f"{path}: [tool.rtcfg] target must be one of {', '.join(TARGETS)}, not {target!r}")
+    strict = table.get("strict", False)
+    if not isinstance(strict, bool):
+        raise SettingsError(f"{path}: [tool.rtcfg] strict must be true or false, not {strict!r}")
+    return Settings(target, strict, path)
+
+
+_BY_FOLDER: dict[Path, Settings] = {}  # a batch of files in one folder reads its pyproject.toml once
+
+
+def _for_folder(start: Path) -> Settings:
+    visited = []
+    folder, result = start, Settings()
+    while True:
+        if folder in _BY_FOLDER:
+            result = _BY_FOLDER[folder]
+            break
+        visited.append(folder)
+        candidate = folder / PYPROJECT
+        found = _parse(candidate) if candidate.is_file() else None
+        if found is not None:
+            result = found
+            break
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    for folder in visited:
+        _BY_FOLDER[folder] = result
+    return result
+
+
+def settings_for(config_path: str | os.PathLike) -> Settings:
+    """The settings that apply to a config file ("-" for stdin: the working directory's).
+    Raises SettingsError for a broken pyproject.toml on the way up."""
+    start = Path.cwd() if str(config_path) == "-" else Path(os.path.abspath(config_path)).parent
+    return _for_folder(start)

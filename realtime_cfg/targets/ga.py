@@ -1,0 +1,88 @@
+"""The GA Realtime shape (no beta header): `type: "realtime"`, audio settings nested
+under `audio.input` / `audio.output`, formats as objects, `output_modalities`,
+`max_output_tokens`. OpenAI's own endpoint accepts only this shape.
+
+`render` turns the canonical (flat) session into a GA session and `read` turns a
+GA session back into the flat form, following shared/reference section 4. Fields
+GA cannot carry (temperature) are removed before `render` is called, with a
+warning (see targets.support), so nothing is dropped here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Where a flat field lives in a GA session; fields not listed keep their name.
+LOCATIONS: dict[str, tuple[str, ...]] = {
+    "modalities": ("output_modalities",),
+    "voice": ("audio", "output", "voice"),
+    "input_audio_format": ("audio", "input", "format"),
+    "output_audio_format": ("audio", "output", "format"),
+    "input_audio_transcription": ("audio", "input", "transcription"),
+    "turn_detection": ("audio", "input", "turn_detection"),
+    "input_audio_noise_reduction": ("audio", "input", "noise_reduction"),
+    "speed": ("audio", "output", "speed"),
+    "max_response_output_tokens": ("max_output_tokens",),
+}
+_FLAT_NAME = {path: name for name, path in LOCATIONS.items()}
+
+FORMATS: dict[str, dict] = {
+    "pcm16": {"type": "audio/pcm", "rate": 24000},
+    "g711_ulaw": {"type": "audio/pcmu"},
+    "g711_alaw": {"type": "audio/pcma"},
+}
+_FORMAT_NAME = {value["type"]: name for name, value in FORMATS.items()}
+_TOOL_CHOICE_KEYWORDS = ("auto", "none", "required")
+
+
+def location(name: str) -> tuple[str, ...]:
+    return LOCATIONS.get(name, (name,))
+
+
+def _to_ga(name: str, value: Any) -> Any:
+    if name in ("input_audio_format", "output_audio_format"):
+        return dict(FORMATS[value])
+    if name == "modalities":  # GA allows one: audio (which carries a transcript) or text
+        return ["audio"] if "audio" in value else ["text"]
+    if name == "tool_choice" and isinstance(value, str) and value not in _TOOL_CHOICE_KEYWORDS:
+        return {"type": "function", "name": value}
+    return value
+
+
+def _from_ga(name: str, value: Any) -> Any:
+    if name in ("input_audio_format", "output_audio_format"):
+        return _FORMAT_NAME[value["type"]]
+    if name == "modalities":
+        return ["text", "audio"] if value == ["audio"] else ["text"]
+    if name == "tool_choice" and isinstance(value, dict) and value.get("type") == "function":
+        return value["name"]
+    return value
+
+
+def render(canonical: dict) -> dict:
+    """The GA session for a canonical flat session (key order: see normalization)."""
+    session: dict[str, Any] = {"type": "realtime"}
+    for name, value in canonical.items():
+        *parents, leaf = location(name)
+        node = session
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = _to_ga(name, value)
+    return session
+
+
+def read(session: dict) -> dict:
+    """The flat form of a valid GA session: the inverse of `render`."""
+    flat: dict[str, Any] = {}
+    for key, value in session.items():
+        if key == "type":
+            continue
+        if key == "audio":
+            for direction, settings in value.items():
+                for leaf, item in settings.items():
+                    name = _FLAT_NAME[("audio", direction, leaf)]
+                    flat[name] = _from_ga(name, item)
+            continue
+        name = _FLAT_NAME.get((key,), key)
+        flat[name] = _from_ga(name, value)
+    return flat

@@ -1,0 +1,102 @@
+"""Which target can carry which field: read from the schema's annotations.
+
+- `x-rtcfg-targets: [ga]` on a field or union branch: only those targets know it.
+  Sending it to another is an error (T001), unless the field is also marked
+  `x-rtcfg-unsupported: drop`, in which case it is left out of that target's payload
+  with a warning (T002; an error under --strict). Only temperature is marked so:
+  GA has no temperature, and OpenAI's own converter drops it too.
+- `x-rtcfg-value-targets: {marin: [ga]}` on an enum: those values only in those targets.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from ..diagnostics import Diagnostic, format_path
+from ..document import Document
+from ..schema import SESSION_SCHEMA, alternatives, load_schema, object_properties
+from ..schema_engine import json_type
+
+
+def _branch(schema: Any, value: Any) -> dict | None:
+    """The union branch a (valid) value took: by `type` const for mappings, else by const, enum or type."""
+    for branch in alternatives(schema):
+        if "const" in branch:
+            if branch["const"] == value:
+                return branch
+            continue
+        if "enum" in branch:
+            if value in branch["enum"]:
+                return branch
+            continue
+        declared = branch.get("type")
+        names = declared if isinstance(declared, list) else [declared] if declared else []
+        kind = json_type(value)
+        if names and kind not in names and not (kind == "integer" and "number" in names):
+            continue
+        discriminator = branch.get("x-rtcfg-discriminator", {})
+        key = discriminator.get("property", "type")
+        tag = branch.get("properties", {}).get(key, {})
+        if isinstance(value, dict) and "const" in tag and value.get(key, discriminator.get("default")) != tag["const"]:
+            continue
+        return branch
+    return None
+
+
+def findings(data: Any, schema: Any, target: str, path: tuple = ()) -> Iterator[tuple[tuple, dict, Any]]:
+    """(path, schema branch, offending value or None) for each field or value `target` cannot carry."""
+    branch = _branch(schema, data)
+    if branch is None:
+        return
+    targets = branch.get("x-rtcfg-targets")
+    if targets is not None and target not in targets:
+        yield path, branch, None
+        return
+    value_targets = branch.get("x-rtcfg-value-targets", {})
+    if isinstance(data, str) and data in value_targets and target not in value_targets[data]:
+        yield path, {**branch, "x-rtcfg-targets": value_targets[data]}, data
+    if isinstance(data, dict):
+        properties = object_properties(branch)
+        for key, value in data.items():
+            if key in properties:
+                yield from findings(value, properties[key], target, path + (key,))
+    elif isinstance(data, list) and "items" in branch:
+        for index, value in enumerate(data):
+            yield from findings(value, branch["items"], target, path + (index,))
+
+
+def check(document: Document, data: Any, schema: dict, target: str, strict: bool = False) -> list[Diagnostic]:
+    """Diagnostics for what `target` cannot carry in `data` (a session of the document's shape)."""
+    from . import DISPLAY_NAMES
+
+    name = DISPLAY_NAMES[target]
+    found = []
+    for path, branch, value in findings(data, schema, target):
+        field = format_path(path)
+        supported = branch["x-rtcfg-targets"]
+        others = " or ".join(DISPLAY_NAMES[t] for t in supported)
+        flag = " ".join(f"--target {t}" for t in supported[:1])
+        line, column, _ = document.locate(path)
+        if branch.get("x-rtcfg-unsupported") == "drop":
+            found.append(Diagnostic(
+                "T002", f"{field} has no {name} equivalent: it is left out of the {name} payload",
+                document.name, line, column, field,
+                f"remove {field}, or render with {flag}; --strict makes this an error",
+                severity="error" if strict else None))
+            continue
+        what = f"{field} {value!r}" if value is not None else field
+        kind = f" ({branch['x-rtcfg-kind']})" if "x-rtcfg-kind" in branch else ""
+        found.append(Diagnostic(
+            "T001", f"{what}{kind} exists only in the {others} API; a {name} server rejects it",
+            document.name, line, column, field, f"render with {flag}, or remove it"))
+    return found
+
+
+def without_dropped(canonical: dict, target: str) -> dict:
+    """The canonical session less the top-level fields `target` drops (see T002)."""
+    properties = object_properties(load_schema(SESSION_SCHEMA))
+    return {
+        key: value for key, value in canonical.items()
+        if not (key in properties and properties[key].get("x-rtcfg-unsupported") == "drop"
+                and target not in properties[key].get("x-rtcfg-targets", [target]))
+    }
