@@ -73,7 +73,7 @@ def _unique(tools: list, key: str, what: str, document: Document, found: list, a
 def _tool_choice(choice: Any, names: dict, servers: dict, document: Document) -> list[Diagnostic]:
     """A forced function (`f`, or `{type: function, name: f}`) or MCP server must be defined in tools."""
     keywords = object_properties(load_schema())["tool_choice"].get("x-rtcfg-keywords", [])
-    if isinstance(choice, str) and choice not in keywords:
+    if isinstance(choice, str) and choice not in keywords and document.shape == "beta":
         wanted, defined, path = choice, names, ("tool_choice",)
     elif isinstance(choice, dict) and choice.get("type") == "function":
         wanted, defined, path = choice.get("name"), names, ("tool_choice", "name")

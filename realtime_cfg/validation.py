@@ -141,15 +141,15 @@ def _explain_keyword(error: SchemaError, document: Document, siblings: list[dict
     keyword, path, schema, value = error.keyword, error.path, error.schema, error.instance
     field = _field(path)
 
-    if keyword in ("anyOf", "oneOf"):
-        return _explain_union(error, document)
-
     if keyword in ("not", "false") or "x-rtcfg-message" in schema:
         at = schema.get("x-rtcfg-at")
         target = path + (at,) if at and isinstance(value, dict) and at in value else path
         message = schema.get("x-rtcfg-message") or f"{field} is not allowed here"
         return [_diag(schema.get("x-rtcfg-code", "S002"), message, document, target,
                       schema.get("x-rtcfg-hint"), at_key=True)]
+
+    if keyword in ("anyOf", "oneOf"):
+        return _explain_union(error, document)
 
     if keyword == "additionalProperties":
         known = list(object_properties(schema))
@@ -196,6 +196,8 @@ def _explain_keyword(error: SchemaError, document: Document, siblings: list[dict
         guess = suggest(value, [v for v in allowed if isinstance(v, str)])
         listed = ", ".join(_show(v) for v in allowed)
         hint = f"did you mean {_show(guess)}?" if guess else None
+        if path == ("tool_choice",) and document.shape == "ga" and isinstance(value, str) and not guess:
+            hint = f"to force a function in the GA shape write {{type: function, name: {value}}}"
         return [_diag("S002", f"invalid value {_show(value)} for {field}; expected {listed}", document, path, hint)]
 
     if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"):

@@ -93,17 +93,18 @@ def test_render_load_render_is_stable(config):
 
 # -- golden outputs ---------------------------------------------------------------------
 
-GOLDEN_CASES = [pytest.param(sample, fmt, id=f"{sample.name}-{fmt}")
-                for sample in GOOD_SAMPLES for fmt in ("json", "yaml")]
+GOLDEN_CASES = [pytest.param(sample, target, fmt, id=f"{sample.name}-{target}-{fmt}")
+                for sample in GOOD_SAMPLES for target in ("beta", "ga") for fmt in ("json", "yaml")
+                if target == "ga" or realtime_cfg.load(sample).shape == "beta"]
 
 
-@pytest.mark.parametrize("sample, fmt", GOLDEN_CASES)
-def test_render_matches_golden_output(sample, fmt):
-    """The CLI's output for each sample, byte for byte. Regenerate on purpose with
-    RTCFG_UPDATE_GOLDEN=1 and review the diff."""
-    result = run_cli("render", str(sample.relative_to(ROOT)), "--format", fmt)
+@pytest.mark.parametrize("sample, target, fmt", GOLDEN_CASES)
+def test_render_matches_golden_output(sample, target, fmt):
+    """The CLI's output for each sample and target, byte for byte. Regenerate on purpose
+    with RTCFG_UPDATE_GOLDEN=1 and review the diff."""
+    result = run_cli("render", str(sample.relative_to(ROOT)), "--target", target, "--format", fmt)
     assert result.returncode == 0, result.stderr
-    golden = GOLDEN / f"{sample.stem}.{fmt}"
+    golden = GOLDEN / f"{sample.stem}.{target}.{fmt}"
     if os.environ.get("RTCFG_UPDATE_GOLDEN"):
         golden.write_text(result.stdout, encoding="utf-8")
     assert result.stdout == golden.read_text(encoding="utf-8")
@@ -115,7 +116,7 @@ def test_envelope_golden():
     assert json.loads(result.stdout) == {
         "type": "session.update",
         "event_id": "evt_1",
-        "session": json.loads((GOLDEN / "text-assistant.json").read_text()),
+        "session": json.loads((GOLDEN / "text-assistant.beta.json").read_text()),
     }
 
 
