@@ -228,6 +228,10 @@ def _explain_keyword(error: SchemaError, document: Document, siblings: list[dict
 def _beta_name_in_ga(key: str, document: Document) -> Diagnostic:
     """`voice` at the top of a GA-shaped file: say where GA keeps it."""
     where = ga.LOCATIONS.get(key)
+    field = load_schema()["properties"][key]
+    if "x-rtcfg-message" in field:  # client_secret: not a session field in either shape
+        return _diag(field["x-rtcfg-code"], field["x-rtcfg-message"], document, (key,), field.get("x-rtcfg-hint"),
+                     at_key=True)
     if where:
         new = format_path(where)
         message = f"{key!r} is the beta name; in a GA-shaped file it is {new}"

@@ -89,3 +89,66 @@ FACTS = [
 def test_fact(fact, good, bad, code):
     assert codes(good) == [], fact
     assert code in codes(bad), (fact, codes(bad))
+
+
+# One row per fact of the GA table (section 3), written as GA-shaped files.
+GA = "type: realtime\n"
+GA_FACTS = [
+    ("type is required and is realtime", GA, "output_modalities: [audio]\n", "S005"),
+    ("type is the const realtime", GA, "type: conversation\n", "S002"),
+    ("model is an open string", GA + "model: gpt-realtime-mini-2025-12-15\n", GA + "model: 5\n", "S003"),
+    ("instructions: '' clears", GA + "instructions: ''\n", GA + "instructions: [a]\n", "S003"),
+    ("output_modalities: [audio]", GA + "output_modalities: [audio]\n", GA + "output_modalities: [text, audio]\n", "S002"),
+    ("output_modalities: [text]", GA + "output_modalities: [text]\n", GA + "output_modalities: [video]\n", "S002"),
+    ("audio format is an object, not a string", GA + "audio: {input: {format: {type: audio/pcmu}}}\n",
+     GA + "audio: {input: {format: pcm16}}\n", "S003"),
+    ("PCM rate is 24000 only", GA + "audio: {output: {format: {type: audio/pcm, rate: 24000}}}\n",
+     GA + "audio: {output: {format: {type: audio/pcm, rate: 16000}}}\n", "S002"),
+    ("A-law format type", GA + "audio: {output: {format: {type: audio/pcma}}}\n",
+     GA + "audio: {output: {format: {type: audio/alaw}}}\n", "S002"),
+    ("transcription object or null", GA + "audio: {input: {transcription: null}}\n",
+     GA + "audio: {input: {transcription: whisper-1}}\n", "S003"),
+    ("transcription models", GA + "audio: {input: {transcription: {model: gpt-4o-transcribe-latest}}}\n",
+     GA + "audio: {input: {transcription: {model: whisper-2}}}\n", "S002"),
+    ("noise_reduction near/far or null", GA + "audio: {input: {noise_reduction: {type: far_field}}}\n",
+     GA + "audio: {input: {noise_reduction: {type: far}}}\n", "S002"),
+    ("turn_detection null is manual", GA + "audio: {input: {turn_detection: null}}\n",
+     GA + "audio: {input: {turn_detection: {type: push_to_talk}}}\n", "S002"),
+    ("idle_timeout_ms 5000-30000 or null",
+     GA + "audio: {input: {turn_detection: {type: server_vad, idle_timeout_ms: null}}}\n",
+     GA + "audio: {input: {turn_detection: {type: server_vad, idle_timeout_ms: 100}}}\n", "S004"),
+    ("voice: beta voices plus marin and cedar", GA + "audio: {output: {voice: cedar}}\n",
+     GA + "audio: {output: {voice: Puck}}\n", "S002"),
+    ("speed 0.25-1.5", GA + "audio: {output: {speed: 0.25}}\n", GA + "audio: {output: {speed: 1.6}}\n", "S004"),
+    ("tools: function and MCP", GA + "tools: [{type: mcp, server_label: s, connector_id: connector_dropbox}]\n",
+     GA + "tools: [{type: web_search}]\n", "S002"),
+    ("MCP: exactly one of server_url / connector_id",
+     GA + "tools: [{type: mcp, server_label: s, server_url: 'https://s.example'}]\n",
+     GA + "tools: [{type: mcp, server_label: s}]\n", "S005"),
+    ("MCP headers are a string map",
+     GA + "tools: [{type: mcp, server_label: s, server_url: 'https://s', headers: {X-A: b}}]\n",
+     GA + "tools: [{type: mcp, server_label: s, server_url: 'https://s', headers: [a]}]\n", "S003"),
+    ("MCP require_approval", GA + "tools: [{type: mcp, server_label: s, server_url: 'https://s', require_approval: "
+     "{never: {tool_names: [read]}}}]\n",
+     GA + "tools: [{type: mcp, server_label: s, server_url: 'https://s', require_approval: sometimes}]\n", "S002"),
+    ("tool_choice keyword or object", GA + "tool_choice: required\n", GA + "tool_choice: maybe\n", "S002"),
+    ("tool_choice function object", GA + "tools: [{type: function, name: f}]\ntool_choice: {type: function, name: f}\n",
+     GA + "tool_choice: {type: function}\n", "S005"),
+    ("tool_choice MCP object", GA + "tools: [{type: mcp, server_label: s, server_url: 'https://s'}]\n"
+     "tool_choice: {type: mcp, server_label: s}\n", GA + "tool_choice: {type: mcp, name: x}\n", "S005"),
+    ("max_output_tokens 1-4096 or inf", GA + "max_output_tokens: inf\n", GA + "max_output_tokens: 4097\n", "S004"),
+    ("tracing auto, object or null", GA + "tracing: {group_id: g}\n", GA + "tracing: on\n", "S006"),
+    ("truncation auto/disabled/retention_ratio", GA + "truncation: {type: retention_ratio, retention_ratio: 0.3}\n",
+     GA + "truncation: {type: retention_ratio, retention_ratio: -0.1}\n", "S004"),
+    ("prompt object or null", GA + "prompt: null\n", GA + "prompt: pmpt_1\n", "S003"),
+    ("include: only transcription logprobs", GA + "include: [item.input_audio_transcription.logprobs]\n",
+     GA + "include: [logprobs]\n", "S002"),
+    ("temperature is absent in GA", GA, GA + "temperature: 0.8\n", "S012"),
+    ("client_secret is not a session field", GA, GA + "client_secret: {}\n", "S011"),
+]
+
+
+@pytest.mark.parametrize("fact, good, bad, code", GA_FACTS, ids=[f[0] for f in GA_FACTS])
+def test_ga_fact(fact, good, bad, code):
+    assert codes(good) == [], (fact, codes(good))
+    assert code in codes(bad), (fact, codes(bad))
