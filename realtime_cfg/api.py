@@ -75,9 +75,10 @@ def validate(config: Document | Mapping[str, Any], *, target: str | None = None,
     return _validate(_as_document(config), target, strict)
 
 
-def _checked(document: Document, target: str | None, strict: bool) -> None:
-    """Raise ConfigError on errors; issue warnings as RtcfgWarning."""
-    found = _validate(document, target, strict)
+def _checked(document: Document, target: str | None, strict: bool = False) -> None:
+    """Raise ConfigError on errors; issue warnings as RtcfgWarning. With no target,
+    only what holds for every target is checked."""
+    found = _validate(document, target, strict, check_target=target is not None)
     errors = [d for d in found if d.severity == "error"]
     if errors:
         raise ConfigError(errors)
@@ -91,7 +92,7 @@ def normalize(config: Document | Mapping[str, Any]) -> dict:
 
     Raises ConfigError, carrying the errors, if the config has any."""
     document = _as_document(config)
-    _checked(document, None, False)
+    _checked(document, None)
     return _normalize(document.data, document.shape)
 
 

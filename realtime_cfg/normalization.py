@@ -21,7 +21,8 @@ import math
 import re
 from typing import Any
 
-from .schema import SESSION_SCHEMA, SHAPE_SCHEMAS, annotation, declared_types, items_schema, load_schema, object_properties
+from .schema import (SESSION_SCHEMA, SHAPE_SCHEMAS, annotation, branch_for, declared_types, items_schema, load_schema,
+                     object_properties)
 from .targets import read_session
 
 _INTEGER_TEXT = re.compile(r"[+-]?[0-9]+")  # ASCII digits only: int() would also read "١٢"
@@ -83,7 +84,8 @@ def order_like(value: Any, schema: Any) -> Any:
     """A copy of `value` with mapping keys in the schema's property order (unknown keys
     after, as written) and whole floats as ints where the schema wants an integer."""
     if isinstance(value, dict):
-        properties = object_properties(schema) if schema is not None else {}
+        # the branch the value took, so a semantic_vad keeps semantic_vad's order
+        properties = object_properties(branch_for(schema, value) or schema) if schema is not None else {}
         ordered = [k for k in properties if k in value] + [k for k in value if k not in properties]
         return {k: order_like(value[k], properties.get(k)) for k in ordered}
     if isinstance(value, list):

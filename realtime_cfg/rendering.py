@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .targets import DEFAULT_TARGET, render_session
+from .targets import render_session
 
 FORMATS = ("json", "yaml")
 MAX_EVENT_ID = 512  # GA caps event_id at 512 characters; beta states no cap, so the same bound is applied
@@ -27,7 +27,7 @@ def envelope(session: dict, event_id: str | None = None) -> dict:
     return event
 
 
-def payload(canonical: dict, target: str = DEFAULT_TARGET, wrap: bool = False,
+def payload(canonical: dict, target: str, wrap: bool = False,
             event_id: str | None = None) -> dict:
     session = render_session(canonical, target)
     return envelope(session, event_id) if wrap or event_id is not None else session

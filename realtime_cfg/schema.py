@@ -143,3 +143,29 @@ def annotation(schema: Any, key: str, root: dict | None = None) -> Any:
         if key in branch:
             return branch[key]
     return None
+
+
+def branch_for(schema: Any, value: Any) -> dict | None:
+    """The union branch a valid value took (None if none fits): a mapping by its
+    discriminator (`type`, or `x-rtcfg-discriminator`), anything else by const, enum or type."""
+    for branch in alternatives(schema):
+        if "const" in branch:
+            if branch["const"] == value:
+                return branch
+            continue
+        if "enum" in branch:
+            if value in branch["enum"]:
+                return branch
+            continue
+        declared = branch.get("type")
+        names = declared if isinstance(declared, list) else [declared] if declared else []
+        kind = json_type(value)
+        if names and kind not in names and not (kind == "integer" and "number" in names):
+            continue
+        discriminator = branch.get("x-rtcfg-discriminator", {})
+        key = discriminator.get("property", "type")
+        tag = branch.get("properties", {}).get(key, {})
+        if isinstance(value, dict) and "const" in tag and value.get(key, discriminator.get("default")) != tag["const"]:
+            continue
+        return branch
+    return None

@@ -25,12 +25,13 @@ from .schema_engine import SchemaError, json_type
 _OFF_WORDS = {"off", "no", "false", "n"}
 
 
-def validate(document: Document, target: str | None = None, strict: bool = False) -> list[Diagnostic]:
+def validate(document: Document, target: str | None = None, strict: bool = False,
+             check_target: bool = True) -> list[Diagnostic]:
     """All problems in a loaded config, sorted by position.
 
-    The file is checked against the schema of its own shape (flat or GA), then for
-    what `target` can carry (default: the file's own shape). `strict` makes a field
-    the target would drop (T002) an error."""
+    The file is checked against the schema of its own shape (flat or GA), then, unless
+    check_target is off, for what `target` can carry (default: the file's own shape).
+    `strict` makes a field the target would drop (T002) an error."""
     if target is not None:
         target_module(target)  # ValueError for an unknown target
     schema_name = SHAPE_SCHEMAS[document.shape]
@@ -43,9 +44,10 @@ def validate(document: Document, target: str | None = None, strict: bool = False
         for error in _drop_restated(errors):
             explained = _explain(error, document)
             found.extend(d for d in explained if d.path not in non_finite)
-        flagged = {d.path for d in found}
-        found.extend(d for d in support.check(document, data, load_schema(schema_name), target or document.shape, strict)
-                     if d.path not in flagged)
+        if check_target:
+            flagged = {d.path for d in found}
+            found.extend(d for d in support.check(document, data, load_schema(schema_name),
+                                                  target or document.shape, strict) if d.path not in flagged)
     except RecursionError:  # only reachable when a caller raised Limits.max_depth far above the default
         return found + [Diagnostic("L005", "the config is nested too deeply to check", document.name, 1, 1)]
     unique: dict[tuple, Diagnostic] = {}

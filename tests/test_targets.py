@@ -474,3 +474,8 @@ def test_schema_command_prints_the_ga_schema(tmp_path):
 
     result = run_cli("schema", "--shape", "ga")
     assert result.stdout == (ROOT / "schemas" / "session-ga.schema.json").read_text(encoding="utf-8")
+
+
+def test_normalize_is_target_free_so_ga_only_settings_pass_it():
+    canonical = realtime_cfg.normalize({"voice": "marin", "truncation": "disabled"})
+    assert canonical == {"voice": "marin", "truncation": "disabled"}

@@ -14,8 +14,6 @@ from . import beta, ga
 
 TARGETS: dict[str, ModuleType] = {"beta": beta, "ga": ga}
 DISPLAY_NAMES = {"beta": "beta", "ga": "GA"}
-# A flat (authoring-format) file renders beta unless told otherwise; a GA file renders GA.
-DEFAULT_TARGET = "beta"
 
 
 def target_module(target: str) -> ModuleType:
@@ -25,7 +23,7 @@ def target_module(target: str) -> ModuleType:
         raise ValueError(f"unknown target {target!r}; choose one of: {', '.join(TARGETS)}") from None
 
 
-def render_session(canonical: dict, target: str = DEFAULT_TARGET) -> dict:
+def render_session(canonical: dict, target: str) -> dict:
     """The target's session payload, keys in the order of that shape's schema.
     Fields the target cannot carry and drops (temperature for GA) are left out."""
     from ..normalization import order_like

@@ -14,38 +14,12 @@ from typing import Any, Iterator
 
 from ..diagnostics import Diagnostic, format_path
 from ..document import Document
-from ..schema import SESSION_SCHEMA, alternatives, load_schema, object_properties
-from ..schema_engine import json_type
-
-
-def _branch(schema: Any, value: Any) -> dict | None:
-    """The union branch a (valid) value took: by `type` const for mappings, else by const, enum or type."""
-    for branch in alternatives(schema):
-        if "const" in branch:
-            if branch["const"] == value:
-                return branch
-            continue
-        if "enum" in branch:
-            if value in branch["enum"]:
-                return branch
-            continue
-        declared = branch.get("type")
-        names = declared if isinstance(declared, list) else [declared] if declared else []
-        kind = json_type(value)
-        if names and kind not in names and not (kind == "integer" and "number" in names):
-            continue
-        discriminator = branch.get("x-rtcfg-discriminator", {})
-        key = discriminator.get("property", "type")
-        tag = branch.get("properties", {}).get(key, {})
-        if isinstance(value, dict) and "const" in tag and value.get(key, discriminator.get("default")) != tag["const"]:
-            continue
-        return branch
-    return None
+from ..schema import SESSION_SCHEMA, branch_for, load_schema, object_properties
 
 
 def findings(data: Any, schema: Any, target: str, path: tuple = ()) -> Iterator[tuple[tuple, dict, Any]]:
     """(path, schema branch, offending value or None) for each field or value `target` cannot carry."""
-    branch = _branch(schema, data)
+    branch = branch_for(schema, data)
     if branch is None:
         return
     targets = branch.get("x-rtcfg-targets")
