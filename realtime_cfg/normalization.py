@@ -13,6 +13,9 @@ Rules (documented in README "Normalization"); the result is idempotent:
 - Keys follow the schema's property order; keys the schema does not describe
   (inside tool parameters or tracing metadata) keep the order they were written in.
 - An explicit null is kept: null switches a feature off, absence keeps the server's default.
+- A union whose discriminator has a default (`x-rtcfg-discriminator.default`: turn_detection's
+  `type` is server_vad when left out) gets it written out: both APIs read the object the same
+  way, and openai-python's GA model (a discriminated union) rejects it without.
 """
 
 from __future__ import annotations
@@ -84,6 +87,9 @@ def order_like(value: Any, schema: Any) -> Any:
     """A copy of `value` with mapping keys in the schema's property order (unknown keys
     after, as written) and whole floats as ints where the schema wants an integer."""
     if isinstance(value, dict):
+        discriminator = annotation(schema, "x-rtcfg-discriminator") if schema is not None else None
+        if discriminator and "default" in discriminator and discriminator["property"] not in value:
+            value = {discriminator["property"]: discriminator["default"], **value}
         # the branch the value took, so a semantic_vad keeps semantic_vad's order
         properties = object_properties(branch_for(schema, value) or schema) if schema is not None else {}
         ordered = [k for k in properties if k in value] + [k for k in value if k not in properties]

@@ -44,6 +44,15 @@ class TestCanonicalForm:
                 "input_audio_noise_reduction": None}
         assert realtime_cfg.normalize(data) == data
 
+    @pytest.mark.parametrize("target, path", [("beta", ["turn_detection"]),
+                                              ("ga", ["audio", "input", "turn_detection"])])
+    def test_turn_detection_type_is_written_out(self, target, path):
+        # found by openai-python's GA model, which rejects a turn_detection without a type
+        payload = realtime_cfg.render({"turn_detection": {"silence_duration_ms": 400}}, target=target)
+        for key in path:
+            payload = payload[key]
+        assert payload == {"type": "server_vad", "silence_duration_ms": 400}
+
     def test_empty_values_that_clear_are_kept(self):
         assert realtime_cfg.normalize({"instructions": "", "tools": []}) == {"instructions": "", "tools": []}
 
