@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from . import json_source, yaml_source
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, attach_sources
 from .document import Document, Limits, LoadError
 
 CONFIG_SUFFIXES = (".yaml", ".yml", ".json")
@@ -106,13 +106,18 @@ def parse(text: str, name: str, fmt: str = "yaml", limits: Limits | None = None)
     """Parse config text; the top level must be a mapping. Raises LoadError."""
     limits = limits or Limits()
     builder = json_source.build if fmt == "json" else yaml_source.build
-    document = builder(text.removeprefix("\ufeff"), name, limits)
-    if not isinstance(document.data, dict):
-        kind = "empty" if document.data is None else type(document.data).__name__
-        what = {"list": "a list", "str": "a string", "empty": "empty"}.get(kind, f"a {kind}")
-        line, column, _ = document.locate(())
-        raise LoadError([Diagnostic("L003", f"the top level is {what}; a session config is a mapping of session fields",
-                                    name, line or 1, column or 1, hint="start the file with a key such as `model:`")])
+    try:
+        document = builder(text.removeprefix("\ufeff"), name, limits)
+        if not isinstance(document.data, dict):
+            kind = "empty" if document.data is None else type(document.data).__name__
+            what = {"list": "a list", "str": "a string", "empty": "empty"}.get(kind, f"a {kind}")
+            line, column, _ = document.locate(())
+            raise LoadError([Diagnostic("L003", f"the top level is {what}; a session config is a mapping of "
+                                        "session fields", name, line or 1, column or 1,
+                                        hint="start the file with a key such as `model:`")])
+    except LoadError as exc:
+        attach_sources(exc.diagnostics, text, fmt)
+        raise
     return document
 
 

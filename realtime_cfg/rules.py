@@ -6,9 +6,10 @@ import math
 import re
 from typing import Any, Iterator
 
-from .diagnostics import Diagnostic, format_path, suggest
+from .diagnostics import SECRET, Diagnostic, format_path, mask_secret, suggest
 from .document import Document
 from .schema import load_schema, object_properties
+from .targets import target_module
 
 # OpenAI documents this rule for function names (openai-python
 # types/shared/function_definition.py); Realtime documents none, so a warning.
@@ -52,7 +53,92 @@ def check(data: dict, document: Document) -> list[Diagnostic]:
         if isinstance(parameters, dict):
             found.extend(_dangling_references(parameters, ("tools", index, "parameters"), document))
     found.extend(_tool_choice(data.get("tool_choice"), names, servers, document))
+    found.extend(_secrets(data, document))
+    for review in (_unknown_model, _audio_output_unused, _tool_choice_against_tools, _half_turn_taking,
+                   _empty_instructions):
+        found.extend(review(data, document))
     return found
+
+
+def _setting(data: dict, document: Document, name: str) -> tuple[tuple, Any]:
+    """(path, value) of a session field by its flat name, wherever the document's shape
+    keeps it (`voice` is audio.output.voice in a GA file); value None when absent."""
+    path = target_module(document.shape).location(name)
+    node: Any = data
+    for part in path:
+        node = node.get(part) if isinstance(node, dict) else None
+    return path, node
+
+
+def _secrets(data: dict, document: Document) -> list[Diagnostic]:
+    found = []
+    for path, value in _walk(data):
+        match = SECRET.search(value) if isinstance(value, str) else None
+        if match:
+            found.append(_at("R012", f"{format_path(path)} holds what looks like a secret "
+                             f"({mask_secret(match.group())}, {len(match.group())} characters)", document, path,
+                             "remove it and rotate the key; give it to the application at run time, "
+                             "never in a committed file"))
+    return found
+
+
+def _unknown_model(data: dict, document: Document) -> list[Diagnostic]:
+    path, model = _setting(data, document, "model")
+    known = object_properties(load_schema())["model"].get("x-rtcfg-known-values", [])
+    # a dated snapshot (gpt-realtime-2025-08-28) of a known model is known too
+    if not isinstance(model, str) or not model or model in known or _DATED.sub("", model) in known:
+        return []
+    guess = suggest(model, known)
+    hint = (f"did you mean {guess!r}?" if guess else
+            "check the spelling; for a model newer than rtcfg, add `# rtcfg: ignore[R005]` to this line")
+    return [_at("R005", f"unknown model {model!r}", document, path, hint)]
+
+
+_DATED = re.compile(r"-\d{4}-\d{2}-\d{2}$")
+
+
+def _audio_output_unused(data: dict, document: Document) -> list[Diagnostic]:
+    modalities_path, modalities = _setting(data, document, "modalities")
+    if modalities != ["text"]:
+        return []
+    found = []
+    for name in ("voice", "output_audio_format", "speed"):
+        path, value = _setting(data, document, name)
+        if value is not None:
+            found.append(_at("R007", f"{format_path(path)} is set, but {format_path(modalities_path)} is "
+                             "[text]: the model answers in text only", document, path,
+                             f"remove {format_path(path)}, or add audio to {format_path(modalities_path)}"))
+    return found
+
+
+def _tool_choice_against_tools(data: dict, document: Document) -> list[Diagnostic]:
+    tools = data.get("tools")
+    has_tools = isinstance(tools, list) and bool(tools)
+    choice = data.get("tool_choice")
+    if choice == "none" and has_tools:
+        return [_at("R008", f"{len(tools)} tool(s) defined, but tool_choice is 'none': none can be called",
+                    document, ("tool_choice",), "set tool_choice: auto, or remove the tools")]
+    if choice == "required" and not has_tools:
+        return [_at("R009", "tool_choice is 'required', but no tool is defined", document, ("tool_choice",),
+                    "define the tools, or set tool_choice: auto")]
+    return []
+
+
+def _half_turn_taking(data: dict, document: Document) -> list[Diagnostic]:
+    path, vad = _setting(data, document, "turn_detection")
+    if isinstance(vad, dict) and vad.get("create_response") is False and vad.get("interrupt_response") is True:
+        return [_at("R010", "create_response is false but interrupt_response is true: the user can interrupt, "
+                    "but speaking never starts a response", document, path + ("interrupt_response",),
+                    "set both to the same value, unless the application creates every response itself")]
+    return []
+
+
+def _empty_instructions(data: dict, document: Document) -> list[Diagnostic]:
+    path, instructions = _setting(data, document, "instructions")
+    if isinstance(instructions, str) and not instructions.strip():
+        return [_at("R011", "instructions is empty: the agent runs without a system prompt", document, path,
+                    "write the instructions, or leave the key out to keep the server's default")]
+    return []
 
 
 def _unique(tools: list, key: str, what: str, document: Document, found: list, applies) -> dict[str, int]:

@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from . import rules
-from .diagnostics import Diagnostic, format_path, suggest
+from .diagnostics import Diagnostic, attach_sources, format_path, suggest
 from .document import Document
 from .normalization import coerce
 from .schema import SHAPE_SCHEMAS, alternatives, declared_types, engine, load_schema, object_properties
@@ -53,7 +53,8 @@ def validate(document: Document, target: str | None = None, strict: bool = False
     unique: dict[tuple, Diagnostic] = {}
     for diagnostic in found:
         unique.setdefault((diagnostic.code, diagnostic.path, diagnostic.message), diagnostic)
-    return sorted(unique.values(), key=lambda d: (d.line or 0, d.column or 0, d.code))
+    ordered = sorted(unique.values(), key=lambda d: (d.line or 0, d.column or 0, d.code))
+    return attach_sources(ordered, document.text, document.format)
 
 
 def _drop_restated(errors: list[SchemaError]) -> list[SchemaError]:
@@ -195,8 +196,11 @@ def _explain_keyword(error: SchemaError, document: Document, siblings: list[dict
             return [_diag("S002", f"invalid {field} {_show(value)}: supported combinations are {shown}",
                           document, path, "order does not matter; [\"audio\"] alone is rejected by the server"
                           if value == ["audio"] else None)]
-        guess = suggest(value, [v for v in allowed if isinstance(v, str)])
         listed = ", ".join(_show(v) for v in allowed)
+        mistake = schema.get("x-rtcfg-value-mistakes", {}).get(value) if isinstance(value, str) else None
+        if mistake:  # a known wrong value with its own code (a TTS-only voice)
+            return [_diag(mistake["code"], mistake["message"], document, path, f"expected {listed}")]
+        guess = suggest(value, [v for v in allowed if isinstance(v, str)])
         hint = f"did you mean {_show(guess)}?" if guess else None
         if path == ("tool_choice",) and document.shape == "ga" and isinstance(value, str) and not guess:
             hint = f"to force a function in the GA shape write {{type: function, name: {value}}}"

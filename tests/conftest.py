@@ -46,6 +46,11 @@ def codes(text: str, fmt: str = "yaml") -> list[str]:
     return [d.code for d in diagnose(text, fmt)]
 
 
+def error_codes(text: str, fmt: str = "yaml") -> list[str]:
+    """The codes of errors only: what the server would reject (warnings are advice)."""
+    return [d.code for d in diagnose(text, fmt) if d.severity == "error"]
+
+
 @pytest.fixture
 def write(tmp_path):
     """write(name, text) -> Path of a new file in a temporary folder (text dedented)."""

@@ -63,7 +63,7 @@ def test_cli_invalid_or_missing_input_is_exit_2(write):
     good = write("good.yaml", "voice: ash\n")
     bad = write("bad.yaml", "voice: nova\n")
     result = run_cli("diff", str(good), str(bad))
-    assert result.returncode == 2 and "bad.yaml:1:8: S002" in result.stderr
+    assert result.returncode == 2 and "bad.yaml:1:8: R006" in result.stderr
     assert run_cli("diff", str(good), "nope.yaml").returncode == 2
 
 

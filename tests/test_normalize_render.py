@@ -83,7 +83,8 @@ class TestCanonicalForm:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(configs())
 def test_generated_configs_are_valid_and_normalization_is_idempotent(config):
-    assert realtime_cfg.validate(config) == []
+    # warnings (an empty instructions string, R011) are fine: the server accepts them
+    assert [d for d in realtime_cfg.validate(config) if d.severity == "error"] == []
     once = realtime_cfg.normalize(config)
     assert realtime_cfg.normalize(once) == once
     assert engine().is_valid(once)

@@ -86,7 +86,7 @@ def test_mapping_row_beta_to_ga(row, flat, session):
 
 @pytest.mark.parametrize("row, flat, session", MAPPING, ids=[m[0] for m in MAPPING])
 def test_mapping_row_ga_to_beta(row, flat, session):
-    assert diagnose(yaml.safe_dump(session)) == []
+    assert [d for d in diagnose(yaml.safe_dump(session)) if d.severity == "error"] == []
     assert beta(session) == beta(flat)
 
 
