@@ -30,6 +30,14 @@ app = typer.Typer(
 class ReportFormat(str, Enum):
     text = "text"
     json = "json"
+    github = "github"
+    sarif = "sarif"
+    junit = "junit"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
 
 
 class PayloadFormat(str, Enum):
@@ -64,8 +72,12 @@ def _root(
 MAX_BYTES_HELP = "Refuse files larger than this many bytes."
 
 
-def _project(path: str, target: Optional[Target], strict: Optional[bool]) -> tuple[Optional[str], bool]:
-    """(target, strict) for a config file: command-line flags, else its [tool.rtcfg] settings."""
+def _project(path: str, target: Optional[Target] = None, strict: Optional[bool] = None,
+             ignore: Optional[List[str]] = None):
+    """The settings for a config file: its [tool.rtcfg] table, overridden by command-line
+    flags (an --ignore adds to the project's list)."""
+    from dataclasses import replace
+
     from .settings import SettingsError, settings_for
 
     try:
@@ -73,7 +85,9 @@ def _project(path: str, target: Optional[Target], strict: Optional[bool]) -> tup
     except SettingsError as exc:
         typer.echo(f"rtcfg: {exc}", err=True)
         raise typer.Exit(2)
-    return (target.value if target else settings.target), (settings.strict if strict is None else strict)
+    return replace(settings, target=target.value if target else settings.target,
+                   strict=settings.strict if strict is None else strict,
+                   ignore=settings.ignore + tuple(code.upper() for code in ignore or ()))
 
 
 def _limits(max_bytes: int):
@@ -92,50 +106,113 @@ def _limits(max_bytes: int):
 
   cat session.yaml | rtcfg validate -
 
-  rtcfg validate --format json configs/ > report.json""")
+  rtcfg validate --format sarif --output-file rtcfg.sarif configs/
+
+  rtcfg validate --format github --fail-on warning configs/
+
+Suppress a finding with a comment on its line, `# rtcfg: ignore[R005]`, or for the whole
+project with `ignore = ["R005"]` in [tool.rtcfg] of pyproject.toml.""")
 def validate(
     paths: List[str] = typer.Argument(..., help="Config files or directories (searched for .yaml, .yml, .json); - for stdin.",
                                       show_default=False),
     format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="Report format."),
+    output_file: Optional[Path] = typer.Option(
+        None, "--output-file", "-o", show_default=False,
+        help="Write the --format report to this file (atomically); the text report still prints."),
     target: Optional[Target] = typer.Option(None, "--target", "-t", help=TARGET_HELP, show_default=False),
     strict: Optional[bool] = typer.Option(None, "--strict/--no-strict", help=STRICT_HELP, show_default=False),
+    fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="Lowest severity that makes the exit code 1."),
+    ignore: Optional[List[str]] = typer.Option(None, "--ignore", show_default=False, metavar="CODE",
+                                               help="Do not report this code (repeatable); adds to [tool.rtcfg] ignore."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the findings' first lines: no source, hints or summary."),
+    show_statistics: bool = typer.Option(False, "--statistics", help="Print how many findings each code has."),
     max_bytes: int = typer.Option(1024 * 1024, "--max-bytes", help=MAX_BYTES_HELP),
 ) -> None:
     """Check configs (flat or GA-shaped) and report every problem at file:line:col."""
     from .api import check_file
     from .diagnostics import Diagnostic
     from .loader import discover
-    from .report import Printer, print_text, summary, to_json
+    from .report import FileResult, Printer, Report, TextReporter
+    from .suppression import split
 
+    for code in ignore or ():
+        _check_code(code, "--ignore")
     limits = _limits(max_bytes)
-    printer = Printer()
-    collected: list[Diagnostic] = []
-    files = files_with_findings = 0
-    io_error = False
+    report = Report(fail_on=fail_on.value)
+    # text goes to stdout unless a machine format does (and then nothing else may)
+    text = TextReporter(Printer(), quiet, show_statistics) if format is ReportFormat.text or output_file else None
     files_found, empty = discover(paths)
     for folder in empty:
-        io_error = True
-        collected.append(Diagnostic("F001", f"no .yaml, .yml or .json files under {folder}", folder))
-        if format is ReportFormat.text:
-            print_text(collected[-1:], printer)
+        report.results.append(FileResult(folder, [Diagnostic("F001", f"no .yaml, .yml or .json files under {folder}",
+                                                             folder)]))
+        if text:
+            text.file(report.results[-1])
     for path in files_found:
-        files += 1
-        chosen, strict_mode = _project(path, target, strict)
-        _, found = check_file(path, limits=limits, target=chosen, strict=strict_mode)
-        if found:
-            files_with_findings += 1
-        io_error = io_error or any(d.is_io_error for d in found)
-        if format is ReportFormat.text:
-            print_text(found, printer)
-        collected.extend(found)
+        settings = _project(path, target, strict, ignore)
+        document, found = check_file(path, limits=limits, target=settings.target, strict=settings.strict)
+        kept, suppressed = split(found, settings.ignore, inline=document is not None and document.format == "yaml")
+        report.results.append(FileResult(path, kept, suppressed))
+        if text:
+            text.file(report.results[-1])
+    if text:
+        text.finish(report)
+    if format is not ReportFormat.text or output_file:
+        from .machine_reports import FORMATS
+        from .report import render_text
+
+        rendered = (FORMATS[format.value](report) if format is not ReportFormat.text
+                    else render_text(report, quiet, show_statistics))
+        if output_file:
+            _emit(rendered, output_file)
+        else:
+            sys.stdout.write(rendered)
+    raise typer.Exit(report.exit_code)
+
+
+def _check_code(code: str, option: str) -> str:
+    from .catalog import RULES
+
+    if code.upper() not in RULES:
+        raise typer.BadParameter(f"{code!r} is no rule code; `rtcfg rules` lists them", param_hint=option)
+    return code.upper()
+
+
+@app.command(name="rules")
+def rules_command(
+    format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="text or json."),
+) -> None:
+    """List every rule code with its name, severity and what it checks."""
+    import json
+
+    from .catalog import RULES
+
     if format is ReportFormat.json:
-        sys.stdout.write(to_json(collected))
-    else:
-        printer.line(summary(collected, files, files_with_findings),
-                     "bold red" if any(d.severity == "error" for d in collected) else "bold green")
-    if io_error:
-        raise typer.Exit(2)
-    raise typer.Exit(1 if any(d.severity == "error" for d in collected) else 0)
+        sys.stdout.write(json.dumps([{"code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary}
+                                     for r in RULES.values()], indent=2) + "\n")
+        return
+    if format is not ReportFormat.text:
+        raise typer.BadParameter("rules prints text or json", param_hint="--format")
+    for rule in RULES.values():
+        typer.echo(f"{rule.code}  {rule.severity:<7}  {rule.name:<24}  {rule.summary}")
+
+
+@app.command(epilog="""Example:
+
+  rtcfg explain S006""")
+def explain(code: str = typer.Argument(..., help="A rule code, such as S001.", show_default=False)) -> None:
+    """Print why a rule matters, with a bad and a good example."""
+    from .catalog import RULES
+
+    rule = RULES[_check_code(code, "CODE")]
+    target = f" (rendered with --target {rule.example_target})" if rule.example_target else ""
+
+    def indented(text: str) -> str:
+        return "\n".join("    " + line for line in text.rstrip("\n").splitlines())
+
+    typer.echo(f"{rule.code} {rule.name} ({rule.severity})\n\n{rule.summary}\n\nWhy it matters: {rule.why}\n\n"
+               f"Bad{target}:\n{indented(rule.bad)}\n\nGood:\n{indented(rule.good)}")
+    if not rule.code.startswith(("F", "L")):
+        typer.echo(f"\nTo suppress it on one line of a YAML file: # rtcfg: ignore[{rule.code}]")
 
 
 def _load(path: str, max_bytes: int, exit_code: int = 1):
@@ -151,12 +228,14 @@ def _load(path: str, max_bytes: int, exit_code: int = 1):
         raise typer.Exit(2 if any(d.is_io_error for d in exc.diagnostics) else exit_code)
 
 
-def _require_valid(document, target: Optional[str], strict: bool, exit_code: int = 1) -> None:
-    """Validate for `target`; print findings to stderr (the payload goes to stdout); exit on errors."""
+def _require_valid(document, target: Optional[str], settings, exit_code: int = 1) -> None:
+    """Validate for `target`; print findings not suppressed to stderr (the payload goes to
+    stdout); exit on errors."""
     from .report import Printer, print_text
+    from .suppression import split
     from .validation import validate
 
-    found = validate(document, target, strict)
+    found, _ = split(validate(document, target, settings.strict), settings.ignore, inline=document.format == "yaml")
     print_text(found, Printer(sys.stderr))
     if any(d.severity == "error" for d in found):
         raise typer.Exit(exit_code)
@@ -214,10 +293,10 @@ def render(
 
     if show_diff and output is not None:
         raise typer.BadParameter("--diff prints a comparison; it cannot be combined with --output")
-    chosen, strict_mode = _project(path, target, strict)
+    settings = _project(path, target, strict)
     document = _load(path, max_bytes)
-    chosen = chosen or document.shape
-    _require_valid(document, chosen, strict_mode)
+    chosen = settings.target or document.shape
+    _require_valid(document, chosen, settings)
     canonical = normalize(document.data, document.shape)
     if show_diff:
         _print_changes(diff(document.data, payload(canonical, chosen)),
@@ -258,11 +337,11 @@ def diff_command(
     from .normalization import normalize
     from .rendering import payload
 
-    chosen, strict_mode = _project(old, target, strict)
+    settings = _project(old, target, strict)
     documents = [_load(p, max_bytes, exit_code=2) for p in (old, new)]
-    chosen = chosen or diff_target(*documents)
+    chosen = settings.target or diff_target(*documents)
     for document in documents:
-        _require_valid(document, chosen, strict_mode, exit_code=2)
+        _require_valid(document, chosen, settings, exit_code=2)
     rendered = [payload(normalize(d.data, d.shape), chosen) for d in documents]
     changes = diff(*rendered)
     if format is ReportFormat.json:
@@ -316,9 +395,9 @@ def migrate(
     from .rendering import serialize
     from .targets import DISPLAY_NAMES
 
-    _, strict_mode = _project(path, None, strict)
+    settings = _project(path, None, strict)
     document = _load(path, max_bytes)
-    _require_valid(document, to.value, strict_mode)
+    _require_valid(document, to.value, settings)
     session, notes = migrate_session(normalize(document.data, document.shape), document.shape, to.value)
     fmt = format.value if format else document.format
     text = serialize(session, fmt)

@@ -1,16 +1,74 @@
-"""Reporters: diagnostics as text for people or JSON for machines.
+"""The report of a validation run, and its text form for people.
+
+A finding prints the way rustc and ruff print theirs: `path:line:col: CODE message`,
+the source line with a caret under the offending key or value, a one-line hint; the
+run ends with a summary ("3 errors, 1 warning in 2 of 14 files."). Lines fit 80
+columns (a long source line is shown as a window around the column).
 
 Colour only when writing to a terminal and NO_COLOR is unset (https://no-color.org);
-rich is imported only then, so a pipe or a pre-commit run never pays for it."""
+rich is imported only then, so a pipe or a pre-commit run never pays for it.
+Machine formats (json, github, sarif, junit) are in machine_reports.py.
+"""
 
 from __future__ import annotations
 
-import json
 import os
+import re
 import sys
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Iterable, TextIO
 
+from .catalog import RULES
 from .diagnostics import Diagnostic
+from .suppression import Suppressed
+
+WIDTH = 80
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass
+class FileResult:
+    """What checking one file (or one folder that held no configs) found."""
+
+    name: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    suppressed: list[Suppressed] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    results: list[FileResult] = field(default_factory=list)
+    fail_on: str = "error"  # the lowest severity that fails the run
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return [d for result in self.results for d in result.diagnostics]
+
+    @property
+    def suppressed(self) -> list[Suppressed]:
+        return [s for result in self.results for s in result.suppressed]
+
+    def count(self, severity: str) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == severity)
+
+    def failing(self, diagnostic: Diagnostic) -> bool:
+        return SEVERITIES.index(diagnostic.severity or "error") <= SEVERITIES.index(self.fail_on)
+
+    @property
+    def io_error(self) -> bool:
+        return any(d.is_io_error for d in self.diagnostics)
+
+    @property
+    def exit_code(self) -> int:
+        """2 if a file could not be read, 1 if a finding is at or above fail_on, else 0."""
+        if self.io_error:
+            return 2
+        return 1 if any(self.failing(d) for d in self.diagnostics) else 0
+
+    @property
+    def files_with_findings(self) -> int:
+        return sum(1 for result in self.results if result.diagnostics)
 
 
 def use_color(stream: TextIO) -> bool:
@@ -64,34 +122,152 @@ def text_line(diagnostic: Diagnostic) -> str:
     return f"{where}: {diagnostic.code} {severity}{diagnostic.message}"
 
 
-def print_text(diagnostics: Iterable[Diagnostic], printer: Printer) -> None:
-    for diagnostic in diagnostics:
+def token_width(line: str, start: int) -> int:
+    """How many characters the key or value starting at `start` (0-based) spans:
+    a quoted string to its closing quote, a plain scalar or key to where it ends."""
+    if start >= len(line):
+        return 1
+    quote = line[start]
+    if quote in "\"'":
+        index = start + 1
+        while index < len(line):
+            if quote == '"' and line[index] == "\\":
+                index += 2
+                continue
+            if line[index] == quote:
+                if quote == "'" and line[index + 1:index + 2] == "'":  # '' is an escaped quote
+                    index += 2
+                    continue
+                return index - start + 1
+            index += 1
+        return len(line) - start
+    if quote in "{[":  # a flow collection: to its closing bracket, if that is on this line
+        depth = 0
+        for index in range(start, len(line)):
+            depth += {"{": 1, "[": 1, "}": -1, "]": -1}.get(line[index], 0)
+            if depth == 0:
+                return index - start + 1
+        return 1
+    end = start
+    while end < len(line):
+        char, rest = line[end], line[end + 1:end + 2]
+        if char in ",]}" or (char == ":" and rest in ("", " ")) or (char == "#" and line[end - 1:end] == " "):
+            break
+        end += 1
+    return max(1, len(line[start:end].rstrip()))
+
+
+# Control characters (a terminal escape, a bell) and bidirectional overrides ("Trojan
+# Source") in a config line would act on the terminal or hide text; each shows as one
+# replacement character, so the caret stays aligned.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def excerpt(diagnostic: Diagnostic, width: int = WIDTH) -> list[str]:
+    """The source line with a caret under the finding, numbered, cut to `width` columns:
+        4 | modalites: [text, audio]
+          | ^^^^^^^^^"""
+    if diagnostic.source is None or diagnostic.line is None or diagnostic.column is None:
+        return []
+    text = _UNPRINTABLE.sub("\ufffd", diagnostic.source.replace("\t", " ")).rstrip()
+    start = min(diagnostic.column - 1, len(text))
+    carets = min(token_width(text, start), max(1, len(text) - start))
+    gutter = f"  {diagnostic.line} | "
+    room = width - len(gutter)
+    if len(text) > room:  # show a window that keeps the caret in sight
+        left = max(0, min(start - room // 3, len(text) - room))
+        shown = text[left:left + room]
+        if left:
+            shown = "…" + shown[1:]
+        if left + room < len(text):
+            shown = shown[:-1] + "…"
+        start -= left
+        text = shown
+        carets = max(1, min(carets, len(text) - start - (1 if text.endswith("…") else 0)))
+    blank = " " * (len(gutter) - 2) + "| "
+    return [gutter + text, blank + " " * start + "^" * carets]
+
+
+class TextReporter:
+    """Prints each file's findings as it is checked, then the run's summary."""
+
+    def __init__(self, printer: Printer, quiet: bool = False, statistics: bool = False):
+        self.printer, self.quiet, self.statistics = printer, quiet, statistics
+
+    def file(self, result: FileResult) -> None:
+        for diagnostic in result.diagnostics:
+            self.diagnostic(diagnostic)
+
+    def diagnostic(self, diagnostic: Diagnostic) -> None:
         plain = text_line(diagnostic)
         rich = None
-        if printer.color:
+        if self.printer.color:
             from rich.markup import escape
 
             head, _, rest = plain.partition(f": {diagnostic.code} ")
             style = _STYLE.get(diagnostic.severity or "error", "bold")
             rich = f"[bold]{escape(head)}[/bold]: [{style}]{diagnostic.code}[/{style}] {escape(rest)}"
-        printer.emit(plain, rich)
+        self.printer.emit(plain, rich)
+        if self.quiet:
+            return
+        lines = excerpt(diagnostic)
+        indent = "  "
+        if lines:
+            self.printer.line(lines[0], "dim")
+            self.printer.line(lines[1], _STYLE.get(diagnostic.severity or "error"))
+            indent = " " * lines[1].index("|")  # `= hint` under the gutter's bar, as rustc does
         if diagnostic.hint:
-            printer.line(f"  hint: {diagnostic.hint}", "cyan")
+            self.printer.line(f"{indent}= hint: {diagnostic.hint}", "cyan")
+
+    def finish(self, report: Report) -> None:
+        if self.statistics:
+            for line in statistics_lines(report):
+                self.printer.line(line)
+        if not self.quiet:
+            self.printer.line(summary(report), "bold red" if report.exit_code else "bold green")
 
 
-def summary(diagnostics: list[Diagnostic], files: int, files_with_findings: int) -> str:
-    errors = sum(1 for d in diagnostics if d.severity == "error")
-    warnings = sum(1 for d in diagnostics if d.severity == "warning")
-    noun = "file" if files == 1 else "files"
-    if not errors and not warnings:
-        return f"{files} {noun} checked: no problems."
-
-    def count(n: int, word: str) -> str:
-        return f"{n} {word}{'' if n == 1 else 's'}"
-
-    parts = ([count(errors, "error")] if errors else []) + ([count(warnings, "warning")] if warnings else [])
-    return f"{' and '.join(parts)} in {files_with_findings} of {files} {noun}."
+def print_text(diagnostics: Iterable[Diagnostic], printer: Printer) -> None:
+    """Findings outside a validation run (render, diff, migrate), to one stream."""
+    reporter = TextReporter(printer)
+    for diagnostic in diagnostics:
+        reporter.diagnostic(diagnostic)
 
 
-def to_json(diagnostics: list[Diagnostic]) -> str:
-    return json.dumps([d.to_dict() for d in diagnostics], indent=2, ensure_ascii=False) + "\n"
+def render_text(report: Report, quiet: bool = False, statistics: bool = False) -> str:
+    """The whole text report as one string, without colour (for --output-file)."""
+    import io
+
+    stream = io.StringIO()
+    reporter = TextReporter(Printer(stream, color=False), quiet, statistics)
+    for result in report.results:
+        reporter.file(result)
+    reporter.finish(report)
+    return stream.getvalue()
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def summary(report: Report) -> str:
+    """"3 errors, 1 warning in 2 of 14 files (1 suppressed)." """
+    files = len(report.results)
+    parts = [_count(report.count(severity), severity) for severity in SEVERITIES if report.count(severity)]
+    suppressed = len(report.suppressed)
+    tail = f" ({suppressed} suppressed)" if suppressed else ""
+    if not parts:
+        return f"{_count(files, 'file')} checked: no problems{tail}."
+    return f"{', '.join(parts)} in {report.files_with_findings} of {_count(files, 'file')}{tail}."
+
+
+def statistics_lines(report: Report) -> list[str]:
+    """One line a code, most frequent first: `    3  S001  unknown-key (error)`."""
+    counts = Counter(d.code for d in report.diagnostics)
+    suppressed = Counter(s.diagnostic.code for s in report.suppressed)
+    lines = []
+    for code in sorted(set(counts) | set(suppressed), key=lambda c: (-counts[c], c)):
+        rule = RULES[code]
+        note = f", {suppressed[code]} suppressed" if suppressed[code] else ""
+        lines.append(f"{counts[code]:5d}  {code}  {rule.name} ({rule.severity}{note})")
+    return lines

@@ -116,7 +116,7 @@ def _tool_choice_against_tools(data: dict, document: Document) -> list[Diagnosti
     has_tools = isinstance(tools, list) and bool(tools)
     choice = data.get("tool_choice")
     if choice == "none" and has_tools:
-        return [_at("R008", f"{len(tools)} tool(s) defined, but tool_choice is 'none': none can be called",
+        return [_at("R008", "tools are defined, but tool_choice is 'none': none of them can be called",
                     document, ("tool_choice",), "set tool_choice: auto, or remove the tools")]
     if choice == "required" and not has_tools:
         return [_at("R009", "tool_choice is 'required', but no tool is defined", document, ("tool_choice",),

@@ -8,6 +8,7 @@ flags win over these settings.
     [tool.rtcfg]
     target = "ga"      # default --target for render, validate, diff and migrate
     strict = true      # a field the target would drop (temperature for GA) is an error
+    ignore = ["R005"]  # codes never reported in this project (counted as suppressed)
 """
 
 from __future__ import annotations
@@ -31,10 +32,11 @@ class SettingsError(Exception):
 class Settings:
     target: str | None = None  # None: each config's own shape
     strict: bool = False
+    ignore: tuple[str, ...] = ()
     source: Path | None = None  # the pyproject.toml they came from
 
 
-_KNOWN = {"target": "beta or ga", "strict": "true or false"}
+_KNOWN = {"target": "beta or ga", "strict": "true or false", "ignore": "a list of rule codes"}
 
 
 def _parse(path: Path) -> Settings | None:
@@ -63,7 +65,24 @@ def _parse(path: Path) -> Settings | None:
     strict = table.get("strict", False)
     if not isinstance(strict, bool):
         raise SettingsError(f"{path}: [tool.rtcfg] strict must be true or false, not {strict!r}")
-    return Settings(target, strict, path)
+    return Settings(target, strict, _ignore_list(table.get("ignore", []), path), path)
+
+
+def _ignore_list(value: Any, path: Path) -> tuple[str, ...]:
+    from .catalog import RULES
+    from .suppression import UNSUPPRESSIBLE
+
+    if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+        raise SettingsError(f"{path}: [tool.rtcfg] ignore must be a list of rule codes such as [\"R005\"]")
+    codes = tuple(code.strip().upper() for code in value)
+    for code in codes:
+        if code not in RULES:
+            raise SettingsError(f"{path}: [tool.rtcfg] ignore lists {code!r}, which is no rule code; "
+                                "`rtcfg rules` lists them")
+        if code.startswith(UNSUPPRESSIBLE):
+            raise SettingsError(f"{path}: [tool.rtcfg] ignore lists {code}, which cannot be ignored: "
+                                "it means the file was not read or parsed")
+    return codes
 
 
 _BY_FOLDER: dict[Path, Settings] = {}  # a batch of files in one folder reads its pyproject.toml once

@@ -25,7 +25,7 @@ def test_samples_directory_reports_each_broken_sample_with_position():
     assert result.returncode == 1
     reported = {m["file"] for m in LOCATED.finditer(result.stdout)}
     assert reported == {str(p.relative_to(ROOT)) for p in BROKEN_SAMPLES}
-    assert f"in {len(BROKEN_SAMPLES)} of {len(GOOD_SAMPLES) + len(BROKEN_SAMPLES)} files." in result.stdout
+    assert f"in {len(BROKEN_SAMPLES)} of {len(GOOD_SAMPLES) + len(BROKEN_SAMPLES)} files (1 suppressed)." in result.stdout
 
 
 @pytest.mark.parametrize("sample", GOOD_SAMPLES, ids=lambda p: p.name)
@@ -35,30 +35,15 @@ def test_each_good_sample_passes(sample):
     assert result.stdout == "1 file checked: no problems.\n"
 
 
-def test_broken_typos_sample_report_is_exact():
-    result = run_cli("validate", "sample_configs/broken/typos.yaml")
-    assert result.stdout == (
-        'sample_configs/broken/typos.yaml:4:21: S002 invalid value "g711-ulaw" for input_audio_format; '
-        'expected "pcm16", "g711_ulaw", "g711_alaw"\n'
-        '  hint: did you mean "g711_ulaw"?\n'
-        "sample_configs/broken/typos.yaml:5:14: S004 temperature 0.3 is below the minimum 0.6\n"
-        "  hint: allowed: a number from 0.6 to 1.2; values are never clamped\n"
-        "sample_configs/broken/typos.yaml:6:1: S001 unknown key 'max_tokens' in the session\n"
-        "  hint: did you mean 'max_output_tokens'?\n"
-        "sample_configs/broken/typos.yaml:9:13: S006 YAML read the unquoted `no` as false, "
-        "but input_audio_transcription.language must be a string\n"
-        '  hint: quote it: "no"\n'
-        "4 errors in 1 of 1 file.\n"
-    )
-
-
 def test_json_report_carries_every_field():
     result = run_cli("validate", "--format", "json", "sample_configs/broken/wrong-vad.yaml",
                      "sample_configs/voice-agent.yaml")
     assert result.returncode == 1
     report = json.loads(result.stdout)
-    assert {d["code"] for d in report} == {"S002", "S007", "S006", "S004"}
-    vad = next(d for d in report if d["code"] == "S007")
+    assert report["summary"] == {"files": 2, "files_with_findings": 1, "errors": 4, "warnings": 0, "infos": 0,
+                                 "suppressed": 0, "exit_code": 1}
+    assert {d["code"] for d in report["diagnostics"]} == {"S002", "S007", "S006", "S004"}
+    vad = next(d for d in report["diagnostics"] if d["code"] == "S007")
     assert vad == {
         "code": "S007", "name": "wrong-variant-field", "severity": "error",
         "file": "sample_configs/broken/wrong-vad.yaml", "line": 6, "column": 3,
@@ -69,9 +54,10 @@ def test_json_report_carries_every_field():
     }
 
 
-def test_json_report_of_valid_files_is_an_empty_list():
+def test_json_report_of_valid_files_has_no_diagnostics():
     result = run_cli("validate", "-f", "json", "sample_configs/voice-agent.yaml")
-    assert (result.returncode, json.loads(result.stdout)) == (0, [])
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["diagnostics"] == []
 
 
 def test_io_error_wins_over_invalid_and_the_run_goes_on(tmp_path):
@@ -147,7 +133,11 @@ def test_render_prints_warnings_to_stderr_and_payload_to_stdout(write):
 
 
 class TestColour:
-    DIAGNOSTIC = Diagnostic("S002", "invalid value", "a.yaml", 1, 2, "voice", "did you mean x?")
+    DIAGNOSTIC = Diagnostic("S002", "invalid value", "a.yaml", 1, 8, "voice", "did you mean x?", source="voice: nova")
+    PLAIN = ("a.yaml:1:8: S002 invalid value\n"
+             "  1 | voice: nova\n"
+             "    |        ^^^^\n"
+             "    = hint: did you mean x?\n")
 
     class FakeTerminal(io.StringIO):
         def isatty(self):
@@ -156,15 +146,14 @@ class TestColour:
     def test_plain_when_not_a_terminal(self):
         stream = io.StringIO()
         print_text([self.DIAGNOSTIC], Printer(stream))
-        assert stream.getvalue() == "a.yaml:1:2: S002 invalid value\n  hint: did you mean x?\n"
+        assert stream.getvalue() == self.PLAIN
 
     def test_colour_on_a_terminal(self, monkeypatch):
         monkeypatch.delenv("NO_COLOR", raising=False)
         stream = self.FakeTerminal()
         print_text([self.DIAGNOSTIC], Printer(stream))
         assert "\x1b[" in stream.getvalue()
-        assert re.sub(r"\x1b\[[0-9;]*m", "", stream.getvalue()) == (
-            "a.yaml:1:2: S002 invalid value\n  hint: did you mean x?\n")
+        assert re.sub(r"\x1b\[[0-9;]*m", "", stream.getvalue()) == self.PLAIN
 
     def test_no_color_is_respected(self, monkeypatch):
         monkeypatch.setenv("NO_COLOR", "1")

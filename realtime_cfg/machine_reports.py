@@ -1,0 +1,171 @@
+"""Reports for machines: json, github (workflow commands), sarif (2.1.0) and junit.
+
+Each takes the whole run's Report and returns the text to print or write. Paths are
+written as given on the command line, so reports stay stable across machines.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+from . import __version__
+from .catalog import RULES
+from .diagnostics import Diagnostic
+from .report import Report, summary, text_line
+
+INFORMATION_URI = "https://github.com/rtcfg/rtcfg"
+
+
+def to_json(report: Report) -> str:
+    """{"summary": {...}, "diagnostics": [...], "suppressed": [...]}"""
+    data = {
+        "tool": "rtcfg",
+        "version": __version__,
+        "summary": {
+            "files": len(report.results),
+            "files_with_findings": report.files_with_findings,
+            **{f"{severity}s": report.count(severity) for severity in ("error", "warning", "info")},
+            "suppressed": len(report.suppressed),
+            "exit_code": report.exit_code,
+        },
+        "diagnostics": [d.to_dict() for d in report.diagnostics],
+        "suppressed": [{**s.diagnostic.to_dict(), "suppressed_by": s.kind} for s in report.suppressed],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+# -- GitHub Actions workflow commands ----------------------------------------------
+# https://docs.github.com/actions/reference/workflow-commands-for-github-actions
+
+_GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def _github_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(text: str) -> str:
+    return _github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def to_github(report: Report) -> str:
+    """`::error file=a.yaml,line=4,col=1,title=S001 unknown-key::unknown key 'x' ...` a finding,
+    so each shows as an annotation on the pull request's diff; then the summary."""
+    lines = []
+    for d in report.diagnostics:
+        properties = [f"file={_github_property(d.file)}"]
+        if d.line is not None:
+            properties += [f"line={d.line}", f"col={d.column}"]
+        properties.append(f"title={_github_property(f'{d.code} {d.name}')}")
+        message = d.message + (f" (hint: {d.hint})" if d.hint else "")
+        lines.append(f"::{_GITHUB_LEVEL[d.severity or 'error']} {','.join(properties)}::{_github_data(message)}")
+    lines.append(summary(report))
+    return "\n".join(lines) + "\n"
+
+
+# -- SARIF 2.1.0 -----------------------------------------------------------------------
+# https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+_RULE_INDEX = {code: index for index, code in enumerate(RULES)}
+
+
+def _artifact_uri(name: str) -> str:
+    path = Path(name)
+    if path.is_absolute():
+        return path.as_uri()
+    return quote(name.replace("\\", "/"))
+
+
+def _sarif_result(d: Diagnostic, suppressed_by: str | None = None) -> dict:
+    location: dict = {"artifactLocation": {"uri": _artifact_uri(d.file)}}
+    if d.line is not None:
+        location["region"] = {"startLine": d.line, "startColumn": d.column}
+    result: dict = {
+        "ruleId": d.code,
+        "ruleIndex": _RULE_INDEX[d.code],
+        "level": _SARIF_LEVEL[d.severity or "error"],
+        "message": {"text": d.message + (f" (hint: {d.hint})" if d.hint else "")},
+        "locations": [{"physicalLocation": location}],
+    }
+    if d.path:
+        result["properties"] = {"fieldPath": d.path}
+    if suppressed_by:
+        result["suppressions"] = [{"kind": suppressed_by}]
+    return result
+
+
+def to_sarif(report: Report) -> str:
+    """One run of the rtcfg driver, every rule of the catalog, every finding as a result
+    (suppressed ones with their suppression)."""
+    rules = [{
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.why},
+        "help": {"text": f"{rule.why}\n\nBad:\n{rule.bad}\nGood:\n{rule.good}",
+                 "markdown": f"{rule.why}\n\nBad:\n```yaml\n{rule.bad}\n```\nGood:\n```yaml\n{rule.good}\n```"},
+        "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
+    } for rule in RULES.values()]
+    results = [_sarif_result(d) for d in report.diagnostics]
+    results += [_sarif_result(s.diagnostic, s.kind) for s in report.suppressed]
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "rtcfg", "version": __version__, "semanticVersion": __version__,
+                                "informationUri": INFORMATION_URI, "rules": rules}},
+            "invocations": [{"executionSuccessful": not report.io_error}],
+            "columnKind": "unicodeCodePoints",  # columns count characters, as rtcfg's do
+            "results": results,
+        }],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+# -- JUnit XML ---------------------------------------------------------------------------
+
+# XML 1.0 cannot carry most control characters, even escaped
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def to_junit(report: Report) -> str:
+    """One test case a file: a <failure> with its findings at or above --fail-on, an
+    <error> if it could not be read; findings below --fail-on go to <system-out>."""
+    from xml.etree import ElementTree as ET
+
+    def clean(text: str) -> str:
+        return _NOT_XML.sub("\ufffd", text)
+
+    cases, failures, errors = [], 0, 0
+    for result in report.results:
+        case = ET.Element("testcase", classname="rtcfg.validate", name=clean(result.name))
+        failing = [d for d in result.diagnostics if report.failing(d) and not d.is_io_error]
+        unreadable = [d for d in result.diagnostics if d.is_io_error]
+        other = [d for d in result.diagnostics if d not in failing and d not in unreadable]
+        if unreadable:
+            errors += 1
+            element = ET.SubElement(case, "error", type=unreadable[0].code, message=clean(unreadable[0].message))
+            element.text = clean("\n".join(text_line(d) for d in unreadable))
+        elif failing:
+            failures += 1
+            first = failing[0]
+            element = ET.SubElement(case, "failure", type=first.code,
+                                    message=clean(f"{len(failing)} finding(s); first: {first.code} {first.message}"))
+            element.text = clean("\n".join(text_line(d) + (f"\n  hint: {d.hint}" if d.hint else "") for d in failing))
+        if other:
+            ET.SubElement(case, "system-out").text = clean("\n".join(text_line(d) for d in other))
+        cases.append(case)
+    counts = {"tests": str(len(cases)), "failures": str(failures), "errors": str(errors)}
+    suites = ET.Element("testsuites", name="rtcfg", **counts)
+    suite = ET.SubElement(suites, "testsuite", name="rtcfg validate", skipped="0", **counts)
+    suite.extend(cases)
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+
+
+FORMATS = {"json": to_json, "github": to_github, "sarif": to_sarif, "junit": to_junit}

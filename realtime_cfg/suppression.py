@@ -1,0 +1,55 @@
+"""Suppressed findings: `# rtcfg: ignore[CODE, ...]` on the offending line of a YAML
+file, or a code in the project's `ignore` list ([tool.rtcfg] in pyproject.toml).
+
+Suppressed findings do not fail a run and are not printed, but they are counted in
+the summary and kept in the SARIF report (as suppressed results), so nothing
+disappears without a trace. Codes F and L cannot be suppressed: they mean the file
+was not read or not parsed, so nothing in it was checked.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Literal
+
+from .diagnostics import Diagnostic
+
+# The marker must be a comment: `#` at the start of the line or after white space.
+_INLINE = re.compile(r"(?:^|\s)#\s*rtcfg:\s*ignore\[([A-Za-z0-9,\s]*)\]")
+UNSUPPRESSIBLE = ("F", "L")
+
+
+@dataclass(frozen=True)
+class Suppressed:
+    diagnostic: Diagnostic
+    kind: Literal["inSource", "external"]  # SARIF's words: a comment in the file, or the project's list
+
+
+def inline_codes(line: str | None) -> set[str]:
+    """The codes a `# rtcfg: ignore[...]` comment on this line names."""
+    if not line:
+        return set()
+    codes: set[str] = set()
+    for match in _INLINE.finditer(line):
+        codes.update(code.strip().upper() for code in match.group(1).split(",") if code.strip())
+    return codes
+
+
+def split(diagnostics: Iterable[Diagnostic], ignore: Iterable[str] = (),
+          inline: bool = True) -> tuple[list[Diagnostic], list[Suppressed]]:
+    """(kept, suppressed). `inline` is off for JSON, which has no comments (a `#` there
+    would be inside a string)."""
+    ignored = set(ignore)
+    kept: list[Diagnostic] = []
+    suppressed: list[Suppressed] = []
+    for diagnostic in diagnostics:
+        if diagnostic.code.startswith(UNSUPPRESSIBLE):
+            kept.append(diagnostic)
+        elif inline and diagnostic.code in inline_codes(diagnostic.source):
+            suppressed.append(Suppressed(diagnostic, "inSource"))
+        elif diagnostic.code in ignored:
+            suppressed.append(Suppressed(diagnostic, "external"))
+        else:
+            kept.append(diagnostic)
+    return kept, suppressed
