@@ -201,6 +201,8 @@ def rules_command(
   rtcfg explain S006""")
 def explain(code: str = typer.Argument(..., help="A rule code, such as S001.", show_default=False)) -> None:
     """Print why a rule matters, with a bad and a good example."""
+    import textwrap
+
     from .catalog import RULES
 
     rule = RULES[_check_code(code, "CODE")]
@@ -209,7 +211,8 @@ def explain(code: str = typer.Argument(..., help="A rule code, such as S001.", s
     def indented(text: str) -> str:
         return "\n".join("    " + line for line in text.rstrip("\n").splitlines())
 
-    typer.echo(f"{rule.code} {rule.name} ({rule.severity})\n\n{rule.summary}\n\nWhy it matters: {rule.why}\n\n"
+    why = textwrap.fill(f"Why it matters: {rule.why}", 80)
+    typer.echo(f"{rule.code} {rule.name} ({rule.severity})\n\n{textwrap.fill(rule.summary, 80)}\n\n{why}\n\n"
                f"Bad{target}:\n{indented(rule.bad)}\n\nGood:\n{indented(rule.good)}")
     if not rule.code.startswith(("F", "L")):
         typer.echo(f"\nTo suppress it on one line of a YAML file: # rtcfg: ignore[{rule.code}]")
