@@ -35,6 +35,11 @@ class ReportFormat(str, Enum):
     junit = "junit"
 
 
+class ListFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
 class FailOn(str, Enum):
     error = "error"
     warning = "warning"
@@ -179,19 +184,17 @@ def _check_code(code: str, option: str) -> str:
 
 @app.command(name="rules")
 def rules_command(
-    format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="text or json."),
+    format: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="Output format."),
 ) -> None:
     """List every rule code with its name, severity and what it checks."""
     import json
 
     from .catalog import RULES
 
-    if format is ReportFormat.json:
+    if format is ListFormat.json:
         sys.stdout.write(json.dumps([{"code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary}
                                      for r in RULES.values()], indent=2) + "\n")
         return
-    if format is not ReportFormat.text:
-        raise typer.BadParameter("rules prints text or json", param_hint="--format")
     for rule in RULES.values():
         typer.echo(f"{rule.code}  {rule.severity:<7}  {rule.name:<24}  {rule.summary}")
 

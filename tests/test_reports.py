@@ -273,3 +273,16 @@ def test_readme_shows_a_real_text_report():
 
 def test_readme_lists_the_rules_as_rtcfg_rules_prints_them():
     assert _readme_block_after("`rtcfg rules`, as it prints") == run_cli("rules").stdout
+
+
+def test_info_findings_map_to_each_formats_lowest_level_and_never_fail():
+    """No built-in rule is info today; the level is part of the report model all the same."""
+    from realtime_cfg.machine_reports import to_github, to_sarif
+    from realtime_cfg.report import FileResult, Report, summary
+
+    note = Diagnostic("R005", "a note", "a.yaml", 1, 1, "model", severity="info")
+    report = Report([FileResult("a.yaml", [note])], fail_on="warning")
+    assert report.exit_code == 0
+    assert to_github(report).startswith("::notice file=a.yaml,line=1,col=1,")
+    assert json.loads(to_sarif(report))["runs"][0]["results"][0]["level"] == "note"
+    assert summary(report) == "1 info in 1 of 1 file."
