@@ -56,20 +56,33 @@ def mask_secret(secret: str) -> str:
     return f"{secret[:_SHOWN_OF_SECRET]}…"
 
 
-def mask_secrets(text: str) -> str:
-    return SECRET.sub(lambda match: mask_secret(match.group()), text)
+def mask_secrets(text: str, keep_length: bool = False) -> str:
+    """Every secret in `text` masked; with keep_length, as `sk-pro*****...` of the same
+    length, so that columns in a source line still line up."""
+    def masked(match: re.Match) -> str:
+        secret = match.group()
+        if keep_length:
+            return secret[:_SHOWN_OF_SECRET] + "*" * (len(secret) - _SHOWN_OF_SECRET)
+        return mask_secret(secret)
+
+    return SECRET.sub(masked, text)
 
 
 # Lines as the parsers count them: PyYAML also breaks at NEL and the Unicode separators
 _LINE_BREAKS = {"yaml": re.compile(r"\r\n|[\r\n\x85\u2028\u2029]"), "json": re.compile(r"\r\n|[\r\n]")}
 
 
-def attach_sources(diagnostics: list[Diagnostic], text: str, format: str = "yaml") -> list[Diagnostic]:
-    """Give each diagnostic the (secret-masked) text of its line, for the report's excerpt."""
+def prepare_for_display(diagnostics: list[Diagnostic], text: str, format: str = "yaml") -> list[Diagnostic]:
+    """Give each diagnostic the text of its line, for the report's excerpt, and mask any
+    secret in what a report shows (an invalid value is quoted in its message)."""
     lines = _LINE_BREAKS[format].split(text.removeprefix("\ufeff"))
     for diagnostic in diagnostics:
         if diagnostic.line is not None and 0 < diagnostic.line <= len(lines):
-            diagnostic.source = mask_secrets(lines[diagnostic.line - 1])
+            diagnostic.source = mask_secrets(lines[diagnostic.line - 1], keep_length=True)
+        diagnostic.message = mask_secrets(diagnostic.message)
+        diagnostic.path = mask_secrets(diagnostic.path)
+        if diagnostic.hint:
+            diagnostic.hint = mask_secrets(diagnostic.hint)
     return diagnostics
 
 

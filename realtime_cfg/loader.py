@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from . import json_source, yaml_source
-from .diagnostics import Diagnostic, attach_sources
+from .diagnostics import Diagnostic, prepare_for_display
 from .document import Document, Limits, LoadError
 
 CONFIG_SUFFIXES = (".yaml", ".yml", ".json")
@@ -116,7 +116,7 @@ def parse(text: str, name: str, fmt: str = "yaml", limits: Limits | None = None)
                                         "session fields", name, line or 1, column or 1,
                                         hint="start the file with a key such as `model:`")])
     except LoadError as exc:
-        attach_sources(exc.diagnostics, text, fmt)
+        prepare_for_display(exc.diagnostics, text, fmt)
         raise
     return document
 

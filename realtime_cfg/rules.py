@@ -27,8 +27,9 @@ def _walk(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, Any]]:
             stack.extend((path + (i,), v) for i, v in enumerate(value))
 
 
-def _at(code: str, message: str, document: Document, path: tuple, hint: str | None = None) -> Diagnostic:
-    line, column, _ = document.locate(path)
+def _at(code: str, message: str, document: Document, path: tuple, hint: str | None = None,
+        at_key: bool = False) -> Diagnostic:
+    line, column, _ = document.locate(path, at_key=at_key)
     return Diagnostic(code, message, document.name, line, column, format_path(path), hint)
 
 
@@ -73,12 +74,15 @@ def _setting(data: dict, document: Document, name: str) -> tuple[tuple, Any]:
 def _secrets(data: dict, document: Document) -> list[Diagnostic]:
     found = []
     for path, value in _walk(data):
-        match = SECRET.search(value) if isinstance(value, str) else None
+        # a key is the last part of its path (a secret can be a metadata key too)
+        in_value = SECRET.search(value) if isinstance(value, str) else None
+        in_key = SECRET.search(path[-1]) if path and isinstance(path[-1], str) else None
+        match = in_value or in_key
         if match:
             found.append(_at("R012", f"{format_path(path)} holds what looks like a secret "
                              f"({mask_secret(match.group())}, {len(match.group())} characters)", document, path,
                              "remove it and rotate the key; give it to the application at run time, "
-                             "never in a committed file"))
+                             "never in a committed file", at_key=in_value is None))
     return found
 
 

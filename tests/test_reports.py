@@ -286,3 +286,15 @@ def test_info_findings_map_to_each_formats_lowest_level_and_never_fail():
     assert to_github(report).startswith("::notice file=a.yaml,line=1,col=1,")
     assert json.loads(to_sarif(report))["runs"][0]["results"][0]["level"] == "note"
     assert summary(report) == "1 info in 1 of 1 file."
+
+
+@pytest.mark.parametrize("text", [
+    f"voice: {KEY}\n",                                   # quoted in an S002 message
+    f"tracing: {{metadata: {{{KEY}: 1}}}}\n",            # a key
+    f"instructions: [unclosed {KEY}\n",                  # a syntax error's source line
+])
+def test_a_secret_in_other_findings_is_masked_too(write, text):
+    path = write("session.yaml", text)
+    for fmt in ("text", "json"):
+        result = run_cli("validate", "--format", fmt, str(path))
+        assert result.returncode == 1 and KEY[10:] not in result.stdout, result.stdout
