@@ -181,3 +181,10 @@ def test_broken_pipe_is_quiet(write):
     result = subprocess.run(command, shell=True, cwd=ROOT, capture_output=True, text=True)
     assert result.stdout == "{"
     assert result.stderr == ""
+
+
+def test_help_shows_settings_table_names_literally():
+    """rich reads `[tool.rtcfg]` as markup unless escaped; the help must show it."""
+    result = run_cli("validate", "--help", env={"COLUMNS": "200"})
+    assert result.returncode == 0
+    assert "[tool.rtcfg] target" in result.stdout and "[tool.rtcfg] ignore" in result.stdout
