@@ -35,7 +35,7 @@ class ReportFormat(str, Enum):
     junit = "junit"
 
 
-class ListFormat(str, Enum):
+class TextOrJson(str, Enum):
     text = "text"
     json = "json"
 
@@ -92,7 +92,7 @@ def _project(path: str, target: Optional[Target] = None, strict: Optional[bool] 
         raise typer.Exit(2)
     return replace(settings, target=target.value if target else settings.target,
                    strict=settings.strict if strict is None else strict,
-                   ignore=settings.ignore + tuple(code.upper() for code in ignore or ()))
+                   ignore=settings.ignore + tuple(ignore or ()))
 
 
 def _limits(max_bytes: int):
@@ -140,8 +140,8 @@ def validate(
     from .report import FileResult, Printer, Report, TextReporter
     from .suppression import split
 
-    for code in ignore or ():
-        _check_code(code, "--ignore")
+    ignored = [_check_code(code, "--ignore", suppressible=True)
+               for option in ignore or () for code in option.split(",") if code.strip()]
     limits = _limits(max_bytes)
     report = Report(fail_on=fail_on.value)
     # text goes to stdout unless a machine format does (and then nothing else may)
@@ -153,10 +153,10 @@ def validate(
         if text:
             text.file(report.results[-1])
     for path in files_found:
-        settings = _project(path, target, strict, ignore)
+        settings = _project(path, target, strict, ignored)
         document, found = check_file(path, limits=limits, target=settings.target, strict=settings.strict)
         kept, suppressed = split(found, settings.ignore, inline=document is not None and document.format == "yaml")
-        report.results.append(FileResult(path, kept, suppressed))
+        report.results.append(FileResult("<stdin>" if path == "-" else path, kept, suppressed))
         if text:
             text.file(report.results[-1])
     if text:
@@ -167,31 +167,35 @@ def validate(
 
         rendered = (FORMATS[format.value](report) if format is not ReportFormat.text
                     else render_text(report, quiet, show_statistics))
-        if output_file:
-            _emit(rendered, output_file)
-        else:
-            sys.stdout.write(rendered)
+        _emit(rendered, output_file)
     raise typer.Exit(report.exit_code)
 
 
-def _check_code(code: str, option: str) -> str:
+def _check_code(code: str, option: str, suppressible: bool = False) -> str:
+    """The rule code, upper-cased; a usage error if there is no such code (or, where it is
+    to be suppressed, if it cannot be)."""
     from .catalog import RULES
+    from .suppression import UNSUPPRESSIBLE
 
-    if code.upper() not in RULES:
+    code = code.strip().upper()
+    if code not in RULES:
         raise typer.BadParameter(f"{code!r} is no rule code; `rtcfg rules` lists them", param_hint=option)
-    return code.upper()
+    if suppressible and code.startswith(UNSUPPRESSIBLE):
+        raise typer.BadParameter(f"{code} cannot be ignored: it means the file was not read or parsed",
+                                 param_hint=option)
+    return code
 
 
 @app.command(name="rules")
 def rules_command(
-    format: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="Output format."),
+    format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="Output format."),
 ) -> None:
     """List every rule code with its name, severity and what it checks."""
     import json
 
     from .catalog import RULES
 
-    if format is ListFormat.json:
+    if format is TextOrJson.json:
         sys.stdout.write(json.dumps([{"code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary}
                                      for r in RULES.values()], indent=2) + "\n")
         return
@@ -328,7 +332,7 @@ def diff_command(
         help="Compare the payloads rendered for this target. Default: \\[tool.rtcfg] target, else the files' "
              "shape if they share one, else ga."),
     strict: Optional[bool] = typer.Option(None, "--strict/--no-strict", help=STRICT_HELP, show_default=False),
-    format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="Output format."),
+    format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="Output format."),
     max_bytes: int = typer.Option(1024 * 1024, "--max-bytes", help=MAX_BYTES_HELP),
 ) -> None:
     """Compare two configs field by field after normalization (tools matched by name).
@@ -350,7 +354,7 @@ def diff_command(
         _require_valid(document, chosen, settings, exit_code=2)
     rendered = [payload(normalize(d.data, d.shape), chosen) for d in documents]
     changes = diff(*rendered)
-    if format is ReportFormat.json:
+    if format is TextOrJson.json:
         sys.stdout.write(json.dumps([c.to_dict() for c in changes], indent=2, ensure_ascii=False) + "\n")
     else:
         _print_changes(changes, "No differences.")
@@ -422,6 +426,9 @@ def migrate(
 
 def main() -> None:
     """Entry point: run the app; turn anything unexpected into a message and exit code 2."""
+    for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 must not crash a report
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     try:
         app(prog_name="rtcfg")
     except KeyboardInterrupt:

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .catalog import RULES, Severity
+from .document import LINE_BREAK
 
 
 @dataclass
@@ -47,7 +48,9 @@ class Diagnostic:
 
 # What an OpenAI API key (sk-, sk-proj-, sk-svcacct-, sk-admin-), an ephemeral client
 # secret (ek_) or a bearer token looks like. Rule R012 reports them; no report shows one whole.
-SECRET = re.compile(r"\b(?:sk-[A-Za-z0-9_-]{20,}|ek_[A-Za-z0-9_-]{16,}|Bearer\s+[A-Za-z0-9._~+/-]{16,}=*)")
+# Not `\b`: `key_sk-proj-...` has a word character before the key and must match too.
+SECRET = re.compile(r"(?<![A-Za-z0-9])(?:sk-[A-Za-z0-9_-]{20,}|ek_[A-Za-z0-9_-]{16,}"
+                    r"|(?i:bearer)[\s_]+[A-Za-z0-9._~+/-]{16,}=*)")
 _SHOWN_OF_SECRET = 6
 
 
@@ -68,14 +71,10 @@ def mask_secrets(text: str, keep_length: bool = False) -> str:
     return SECRET.sub(masked, text)
 
 
-# Lines as the parsers count them: PyYAML also breaks at NEL and the Unicode separators
-_LINE_BREAKS = {"yaml": re.compile(r"\r\n|[\r\n\x85\u2028\u2029]"), "json": re.compile(r"\r\n|[\r\n]")}
-
-
-def prepare_for_display(diagnostics: list[Diagnostic], text: str, format: str = "yaml") -> list[Diagnostic]:
+def prepare_for_display(diagnostics: list[Diagnostic], text: str) -> list[Diagnostic]:
     """Give each diagnostic the text of its line, for the report's excerpt, and mask any
     secret in what a report shows (an invalid value is quoted in its message)."""
-    lines = _LINE_BREAKS[format].split(text.removeprefix("\ufeff"))
+    lines = LINE_BREAK.split(text.removeprefix("\ufeff"))
     for diagnostic in diagnostics:
         if diagnostic.line is not None and 0 < diagnostic.line <= len(lines):
             diagnostic.source = mask_secrets(lines[diagnostic.line - 1], keep_length=True)

@@ -2,8 +2,26 @@
 
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass, field
 from typing import Any
+
+# A line ends at \n, \r\n or a lone \r, as git, editors and GitHub count lines. (YAML 1.1
+# also breaks lines at NEL, U+2028 and U+2029; PyYAML's own line numbers do, and would
+# point annotations at the wrong line.)
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+class LineIndex:
+    """1-based (line, column) of a character offset in a text."""
+
+    def __init__(self, text: str) -> None:
+        self._starts = [0] + [m.end() for m in LINE_BREAK.finditer(text)]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self._starts, offset)
+        return line, offset - self._starts[line - 1] + 1
 
 
 @dataclass
@@ -34,8 +52,12 @@ class LoadError(Exception):
     """The file could not be loaded; `diagnostics` says where and why."""
 
     def __init__(self, diagnostics: list) -> None:
-        super().__init__(diagnostics[0].message if diagnostics else "cannot load")
+        super().__init__(diagnostics)
         self.diagnostics = diagnostics
+
+    def __str__(self) -> str:
+        # read when shown, so that it carries the message after secrets were masked
+        return self.diagnostics[0].message if self.diagnostics else "cannot load"
 
 
 # Top-level keys that only a GA-shaped session has: a file with any of them is read as GA.

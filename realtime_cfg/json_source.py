@@ -9,17 +9,15 @@ refused: they are not JSON.
 
 from __future__ import annotations
 
-import bisect
 import re
 from json.decoder import JSONDecodeError, scanstring
 
 from .diagnostics import Diagnostic
-from .document import Document, Limits, LoadError, Position
+from .document import Document, LineIndex, Limits, LoadError, Position
 
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?")
 _WORD = re.compile(r"[^\s,:\]}]{0,12}")
 _WHITESPACE = " \t\n\r"
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _LITERALS = {"true": True, "false": False, "null": None}
 
@@ -31,13 +29,7 @@ class _Invalid(Exception):
 
 
 def build(text: str, name: str, limits: Limits) -> Document:
-    # a line ends at \n, \r\n or a lone \r, as editors count them
-    line_starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
-
-    def where(offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(line_starts, offset)
-        return line, offset - line_starts[line - 1] + 1
-
+    where = LineIndex(text).position
     positions: dict[tuple, Position] = {}
     try:
         data = _parse(text, positions, where, limits)

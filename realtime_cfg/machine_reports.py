@@ -7,6 +7,7 @@ written as given on the command line, so reports stay stable across machines.
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from urllib.parse import quote
@@ -14,7 +15,7 @@ from urllib.parse import quote
 from . import __version__
 from .catalog import RULES
 from .diagnostics import Diagnostic
-from .report import Report, summary, text_line
+from .report import Report, printable, summary, text_line
 
 INFORMATION_URI = "https://github.com/rtcfg/rtcfg"
 
@@ -60,7 +61,7 @@ def to_github(report: Report) -> str:
         if d.line is not None:
             properties += [f"line={d.line}", f"col={d.column}"]
         properties.append(f"title={_github_property(f'{d.code} {d.name}')}")
-        message = d.message + (f" (hint: {d.hint})" if d.hint else "")
+        message = printable(d.message + (f" (hint: {d.hint})" if d.hint else ""))
         lines.append(f"::{_GITHUB_LEVEL[d.severity or 'error']} {','.join(properties)}::{_github_data(message)}")
     lines.append(summary(report))
     return "\n".join(lines) + "\n"
@@ -77,8 +78,8 @@ _RULE_INDEX = {code: index for index, code in enumerate(RULES)}
 def _artifact_uri(name: str) -> str:
     path = Path(name)
     if path.is_absolute():
-        return path.as_uri()
-    return quote(name.replace("\\", "/"))
+        return "file://" + quote(os.fsencode(path.as_posix()))
+    return quote(os.fsencode(name.replace("\\", "/")))  # bytes: a name that is not UTF-8 still quotes
 
 
 def _sarif_result(d: Diagnostic, suppressed_by: str | None = None) -> dict:

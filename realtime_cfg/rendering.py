@@ -75,7 +75,9 @@ def write_atomic(path: str | os.PathLike, text: str) -> None:
     folder = target.parent if str(target.parent) else Path(".")
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
+        # backslashreplace: only a report can hold text that is not UTF-8 (a file name
+        # with undecodable bytes); a loaded config never does
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as stream:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())

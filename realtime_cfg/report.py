@@ -88,7 +88,8 @@ class Printer:
         if self.color:
             from rich.console import Console
 
-            self._console = Console(file=self.stream, highlight=False, soft_wrap=True)
+            # emoji off: `:thumbs_up:` in a config must print as written
+            self._console = Console(file=self.stream, highlight=False, soft_wrap=True, emoji=False)
 
     def emit(self, plain: str, rich: str | None = None) -> None:
         """Write `plain`, or the rich markup version when colour is on."""
@@ -119,12 +120,13 @@ def text_line(diagnostic: Diagnostic) -> str:
     if diagnostic.line is not None:
         where += f":{diagnostic.line}:{diagnostic.column}"
     severity = "" if diagnostic.severity == "error" else f"[{diagnostic.severity}] "
-    return f"{where}: {diagnostic.code} {severity}{diagnostic.message}"
+    return printable(f"{where}: {diagnostic.code} {severity}{diagnostic.message}")
 
 
 def token_width(line: str, start: int) -> int:
     """How many characters the key or value starting at `start` (0-based) spans:
-    a quoted string to its closing quote, a plain scalar or key to where it ends."""
+    a quoted string to its closing quote, a flow collection to its closing bracket,
+    a plain scalar or key to where it ends."""
     if start >= len(line):
         return 1
     quote = line[start]
@@ -144,23 +146,41 @@ def token_width(line: str, start: int) -> int:
     if quote in "{[":  # a flow collection: to its closing bracket, if that is on this line
         depth = 0
         for index in range(start, len(line)):
-            depth += {"{": 1, "[": 1, "}": -1, "]": -1}.get(line[index], 0)
+            depth += _BRACKETS.get(line[index], 0)
             if depth == 0:
                 return index - start + 1
         return 1
+    # `,`, `]` and `}` end a plain scalar only inside a flow collection (`voice: ash, alloy`
+    # is one string)
+    in_flow = sum(_BRACKETS.get(char, 0) for char in line[:start]) > 0
     end = start
     while end < len(line):
         char, rest = line[end], line[end + 1:end + 2]
-        if char in ",]}" or (char == ":" and rest in ("", " ")) or (char == "#" and line[end - 1:end] == " "):
+        if (in_flow and char in ",]}") or (char == ":" and rest in ("", " ")) \
+                or (char == "#" and line[end - 1:end] == " "):
             break
         end += 1
     return max(1, len(line[start:end].rstrip()))
 
 
-# Control characters (a terminal escape, a bell) and bidirectional overrides ("Trojan
-# Source") in a config line would act on the terminal or hide text; each shows as one
-# replacement character, so the caret stays aligned.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_BRACKETS = {"{": 1, "[": 1, "}": -1, "]": -1}
+
+# Control characters (a terminal escape, a bell), line separators and bidirectional
+# overrides ("Trojan Source") in a config would act on the terminal or hide text; each
+# shows as one replacement character.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    return _UNPRINTABLE.sub("\ufffd", text)
+
+
+def display_width(text: str) -> int:
+    """Terminal columns: East Asian wide characters and most emoji take two, combining marks none."""
+    import unicodedata
+
+    return sum(0 if unicodedata.combining(char) else 2 if unicodedata.east_asian_width(char) in "WF" else 1
+               for char in text)
 
 
 def excerpt(diagnostic: Diagnostic, width: int = WIDTH) -> list[str]:
@@ -169,23 +189,27 @@ def excerpt(diagnostic: Diagnostic, width: int = WIDTH) -> list[str]:
           | ^^^^^^^^^"""
     if diagnostic.source is None or diagnostic.line is None or diagnostic.column is None:
         return []
-    text = _UNPRINTABLE.sub("\ufffd", diagnostic.source.replace("\t", " ")).rstrip()
+    text = printable(diagnostic.source.replace("\t", " ")).rstrip()
     start = min(diagnostic.column - 1, len(text))
-    carets = min(token_width(text, start), max(1, len(text) - start))
+    end = start + min(token_width(text, start), max(1, len(text) - start))
     gutter = f"  {diagnostic.line} | "
     room = width - len(gutter)
-    if len(text) > room:  # show a window that keeps the caret in sight
-        left = max(0, min(start - room // 3, len(text) - room))
-        shown = text[left:left + room]
-        if left:
-            shown = "…" + shown[1:]
-        if left + room < len(text):
-            shown = shown[:-1] + "…"
-        start -= left
-        text = shown
-        carets = max(1, min(carets, len(text) - start - (1 if text.endswith("…") else 0)))
+    left, right = 0, len(text)
+    if display_width(text) > room:  # a window that keeps the caret in sight, "…" at a cut
+        room -= 2
+        left = start
+        while left > 0 and display_width(text[left - 1:start]) <= room // 3:
+            left -= 1
+        right = left
+        while right < len(text) and display_width(text[left:right + 1]) <= room:
+            right += 1
+        while left > 0 and display_width(text[left - 1:right]) <= room:
+            left -= 1
+    shown = ("…" if left else "") + text[left:right] + ("…" if right < len(text) else "")
+    before = display_width(("…" if left else "") + text[left:start])
+    carets = max(1, min(display_width(text[start:min(end, right)]), width - len(gutter) - before))
     blank = " " * (len(gutter) - 2) + "| "
-    return [gutter + text, blank + " " * start + "^" * carets]
+    return [gutter + shown, blank + " " * before + "^" * carets]
 
 
 class TextReporter:
@@ -217,7 +241,7 @@ class TextReporter:
             self.printer.line(lines[1], _STYLE.get(diagnostic.severity or "error"))
             indent = " " * lines[1].index("|")  # `= hint` under the gutter's bar, as rustc does
         if diagnostic.hint:
-            self.printer.line(f"{indent}= hint: {diagnostic.hint}", "cyan")
+            self.printer.line(printable(f"{indent}= hint: {diagnostic.hint}"), "cyan")
 
     def finish(self, report: Report) -> None:
         if self.statistics:
@@ -265,9 +289,11 @@ def statistics_lines(report: Report) -> list[str]:
     """One line a code, most frequent first: `    3  S001  unknown-key (error)`."""
     counts = Counter(d.code for d in report.diagnostics)
     suppressed = Counter(s.diagnostic.code for s in report.suppressed)
+    # the severity found (T002 is an error under --strict), else the rule's
+    severity = {d.code: d.severity for d in report.diagnostics}
     lines = []
     for code in sorted(set(counts) | set(suppressed), key=lambda c: (-counts[c], c)):
         rule = RULES[code]
         note = f", {suppressed[code]} suppressed" if suppressed[code] else ""
-        lines.append(f"{counts[code]:5d}  {code}  {rule.name} ({rule.severity}{note})")
+        lines.append(f"{counts[code]:5d}  {code}  {rule.name} ({severity.get(code, rule.severity)}{note})")
     return lines

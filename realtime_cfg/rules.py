@@ -6,7 +6,7 @@ import math
 import re
 from typing import Any, Iterator
 
-from .diagnostics import SECRET, Diagnostic, format_path, mask_secret, suggest
+from .diagnostics import SECRET, Diagnostic, format_path, mask_secret, mask_secrets, suggest
 from .document import Document
 from .schema import load_schema, object_properties
 from .targets import target_module
@@ -48,7 +48,8 @@ def check(data: dict, document: Document) -> list[Diagnostic]:
         if name and not _TOOL_NAME.fullmatch(name):
             found.append(_at("R004", f"tool name {name!r} has characters other than letters, digits, '_' "
                              "and '-', or is longer than 64", document, ("tools", index, "name"),
-                             "OpenAI's function-name rule; use e.g. " + repr(re.sub(r"[^A-Za-z0-9_-]", "_", name)[:64])))
+                             "OpenAI's function-name rule; use e.g. "
+                             + repr(re.sub(r"[^A-Za-z0-9_-]", "_", mask_secrets(name))[:64])))
     for index, tool in enumerate(tools):
         parameters = tool.get("parameters") if isinstance(tool, dict) else None
         if isinstance(parameters, dict):
@@ -93,8 +94,12 @@ def _unknown_model(data: dict, document: Document) -> list[Diagnostic]:
     if not isinstance(model, str) or not model or model in known or _DATED.sub("", model) in known:
         return []
     guess = suggest(model, known)
-    hint = (f"did you mean {guess!r}?" if guess else
-            "check the spelling; for a model newer than rtcfg, add `# rtcfg: ignore[R005]` to this line")
+    if guess:
+        hint = f"did you mean {guess!r}?"
+    elif document.format == "yaml":
+        hint = "check the spelling; for a model newer than rtcfg, add `# rtcfg: ignore[R005]` to this line"
+    else:  # JSON has no comments
+        hint = "check the spelling; for a model newer than rtcfg, add R005 to `ignore` in [tool.rtcfg]"
     return [_at("R005", f"unknown model {model!r}", document, path, hint)]
 
 

@@ -15,8 +15,10 @@ from typing import Iterable, Literal
 
 from .diagnostics import Diagnostic
 
-# The marker must be a comment: `#` at the start of the line or after white space.
+# The marker must be a comment: `#` at the start of the line or after white space, and
+# not inside a quoted string (removed first; in YAML a plain scalar cannot hold " #").
 _INLINE = re.compile(r"(?:^|\s)#\s*rtcfg:\s*ignore\[([A-Za-z0-9,\s]*)\]")
+_QUOTED = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^']|'')*'""")
 UNSUPPRESSIBLE = ("F", "L")
 
 
@@ -31,7 +33,7 @@ def inline_codes(line: str | None) -> set[str]:
     if not line:
         return set()
     codes: set[str] = set()
-    for match in _INLINE.finditer(line):
+    for match in _INLINE.finditer(_QUOTED.sub("", line)):
         codes.update(code.strip().upper() for code in match.group(1).split(",") if code.strip())
     return codes
 

@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from . import rules
-from .diagnostics import Diagnostic, prepare_for_display, format_path, suggest
+from .diagnostics import Diagnostic, format_path, mask_secrets, prepare_for_display, suggest
 from .document import Document
 from .normalization import coerce
 from .schema import SHAPE_SCHEMAS, alternatives, declared_types, engine, load_schema, object_properties
@@ -54,7 +54,7 @@ def validate(document: Document, target: str | None = None, strict: bool = False
     for diagnostic in found:
         unique.setdefault((diagnostic.code, diagnostic.path, diagnostic.message), diagnostic)
     ordered = sorted(unique.values(), key=lambda d: (d.line or 0, d.column or 0, d.code))
-    return prepare_for_display(ordered, document.text, document.format)
+    return prepare_for_display(ordered, document.text)
 
 
 def _drop_restated(errors: list[SchemaError]) -> list[SchemaError]:
@@ -73,7 +73,8 @@ def _field(path: tuple) -> str:
 
 
 def _show(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=str)
+    # masked before it is cut: a cut key would no longer look like one
+    text = mask_secrets(json.dumps(value, ensure_ascii=False, default=str))
     return text if len(text) <= 60 else text[:57] + "..."
 
 

@@ -19,7 +19,7 @@ from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
 from .diagnostics import Diagnostic
-from .document import Document, Limits, LoadError, Position
+from .document import Document, LineIndex, Limits, LoadError, Position
 
 # Only the loader's event parser is used (get_event), never its constructor.
 # libyaml's is much faster; the pure-Python one is the fallback.
@@ -94,42 +94,52 @@ class _Refused(Exception):
 def build(text: str, name: str, limits: Limits) -> Document:
     """Parse YAML text into a Document, or raise LoadError."""
     positions: dict[tuple, Position] = {}
+    marks = _Marks(text)
     try:
-        data = _build(text, positions, limits)
+        data = _build(text, positions, limits, marks)
     except _Refused as refusal:
-        line, column = _mark(refusal.mark)
+        line, column = marks(refusal.mark)
         raise LoadError([Diagnostic(refusal.code, refusal.message, name, line, column, hint=refusal.hint)]) from None
     except yaml.MarkedYAMLError as exc:
-        line, column = _mark(exc.problem_mark or exc.context_mark)
+        line, column = marks(exc.problem_mark or exc.context_mark)
         problem = exc.problem or exc.context or "invalid YAML"
         if exc.context and exc.problem and exc.context_mark:
-            context_line, context_column = _mark(exc.context_mark)
+            context_line, context_column = marks(exc.context_mark)
             problem += f" ({exc.context} that starts at line {context_line}, column {context_column})"
         if "maximum nesting depth" in problem:  # PyYAML >= 6.0.4 has a scanner depth limit of its own
             raise LoadError([Diagnostic("L005", f"nesting is deeper than the YAML parser allows ({problem})",
                                         name, line, column)]) from None
         raise LoadError([Diagnostic("L001", f"invalid YAML: {problem}", name, line, column)]) from None
     except yaml.reader.ReaderError as exc:
-        line, column = _offset_to_line_col(text, exc.position)
-        raise LoadError([Diagnostic("L008", f"character {exc.character!r} is not allowed in YAML", name, line, column,
+        line, column = marks.reader_error(exc)
+        character = chr(exc.character) if isinstance(exc.character, int) else exc.character
+        raise LoadError([Diagnostic("L008", f"character {character!r} is not allowed in YAML", name, line, column,
                                     hint="remove control characters; escape them in a double-quoted string")]) from None
     except yaml.YAMLError as exc:  # any other parser complaint
         raise LoadError([Diagnostic("L001", f"invalid YAML: {exc}", name, 1, 1)]) from None
     return Document(name, data, positions, text, "yaml")
 
 
-def _mark(mark) -> tuple[int | None, int | None]:
-    if mark is None:
-        return None, None
-    return mark.line + 1, mark.column + 1
+class _Marks:
+    """Positions of PyYAML marks, by their character offset (see document.LINE_BREAK)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines = LineIndex(text)
+
+    def __call__(self, mark) -> tuple[int | None, int | None]:
+        if mark is None:
+            return None, None
+        return self.lines.position(mark.index)
+
+    def reader_error(self, exc: yaml.reader.ReaderError) -> tuple[int, int]:
+        offset = exc.position
+        if _Parser is not yaml.SafeLoader:  # libyaml counts this one in UTF-8 bytes
+            offset = len(self.text.encode("utf-8", "surrogatepass")[:offset].decode("utf-8", "ignore"))
+        return self.lines.position(offset)
 
 
-def _offset_to_line_col(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
-
-
-def _build(text: str, positions: dict, limits: Limits):
+def _build(text: str, positions: dict, limits: Limits, marks: _Marks):
     anchors: dict[str, tuple[object, int]] = {}
     stack: list[_Frame] = []
     root = _NO_KEY
@@ -139,7 +149,7 @@ def _build(text: str, positions: dict, limits: Limits):
     def attach(value, mark, size, raw=None):
         """Place a finished value in its parent (or as the root) and record where it was."""
         nonlocal root
-        line, column = _mark(mark)
+        line, column = marks(mark)
         if not stack:
             root = value
             positions[()] = Position(line, column, raw=raw)
@@ -159,7 +169,7 @@ def _build(text: str, positions: dict, limits: Limits):
                 raise _Refused("L001", "a merge key '<<' needs a mapping or a list of mappings", mark)
             frame.merges.append((sources, frame.key_mark))
             return
-        key_line, key_column = _mark(frame.key_mark)
+        key_line, key_column = marks(frame.key_mark)
         frame.container[key] = value
         positions[frame.path + (key,)] = Position(line, column, key_line, key_column, raw)
 
@@ -233,7 +243,7 @@ def _build(text: str, positions: dict, limits: Limits):
                 stack.append(_Frame(container, path, event.anchor, event.start_mark))
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 frame = stack.pop()
-                _apply_merges(frame, positions)
+                _apply_merges(frame, positions, marks)
                 if frame.anchor:
                     anchors[frame.anchor] = (frame.container, frame.size)
                 attach(frame.container, frame.start_mark, frame.size)
@@ -246,10 +256,10 @@ def _build(text: str, positions: dict, limits: Limits):
     return root
 
 
-def _apply_merges(frame: _Frame, positions: dict) -> None:
+def _apply_merges(frame: _Frame, positions: dict, marks: _Marks) -> None:
     """YAML 1.1 merge keys: keys written in the mapping win, then earlier merges win."""
     for sources, mark in frame.merges:
-        line, column = _mark(mark)
+        line, column = marks(mark)
         for source in sources:
             for key, value in source.items():
                 if key not in frame.container:

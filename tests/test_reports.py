@@ -298,3 +298,109 @@ def test_a_secret_in_other_findings_is_masked_too(write, text):
     for fmt in ("text", "json"):
         result = run_cli("validate", "--format", fmt, str(path))
         assert result.returncode == 1 and KEY[10:] not in result.stdout, result.stdout
+
+
+# -- found in review -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    'tools:\n  - type: function\n    name: "key sk-proj-QqWwEeRrTtYyUuIiOoPpAaSsDd99"\n',  # R004's hint
+    'tools:\n  - type: function\n    name: "Bearer QqWwEeRrTtYyUuIiOoPpAaSsDd99"\n',
+    'instructions: "x_sk-proj-QqWwEeRrTtYyUuIiOoPpAaSsDd99"\n',                          # glued to "_"
+    'type: realtime\ntools:\n  - {type: mcp, server_label: a, server_url: "https://x",'
+    ' headers: {Authorization: "bearer QqWwEeRrTtYyUuIiOoPpAaSsDd99", X-Bad: 1}}\n',   # lower-case scheme
+    "voice: " + "x" * 40 + " sk-proj-QqWwEeRrTtYyUuIiOoPpAaSsDd99\n",                   # a cut message
+])
+def test_secrets_in_derived_text_are_masked(write, text):
+    path = write("session.yaml", text)
+    for fmt in EXTENSIONS:
+        result = run_cli("validate", "--format", fmt, str(path))
+        assert "QqWwEeRrTtYyUuIiOoPpAaSsDd99" not in result.stdout, (fmt, result.stdout)
+        assert "QqWwEeRrTtYy" not in result.stdout, (fmt, result.stdout)
+    assert "R012" in run_cli("validate", str(path)).stdout
+
+
+def test_load_error_message_is_masked_in_the_library():
+    import realtime_cfg
+
+    with pytest.raises(realtime_cfg.LoadError) as info:
+        realtime_cfg.loads(f"{KEY}: 1\n{KEY}: 2\n")
+    assert KEY not in str(info.value) and "duplicate key" in str(info.value)
+
+
+@pytest.mark.parametrize("line", [
+    'model: "gpt-x # rtcfg: ignore[R005]"',
+    "model: 'gpt-x # rtcfg: ignore[R005]'",
+])
+def test_a_marker_in_a_quoted_string_does_not_suppress(write, line):
+    path = write("session.yaml", line + "\n")
+    result = run_cli("validate", "--statistics", str(path))
+    assert ": R005 [warning]" in result.stdout and "suppressed" not in result.stdout
+
+
+def test_ignore_flag_takes_comma_lists_and_refuses_load_codes():
+    result = run_cli("validate", "--ignore", "r007,R011", "sample_configs/broken/review-warnings.yaml")
+    assert ": R007" not in result.stdout and ": R011" not in result.stdout
+    assert result.stdout.endswith("(3 suppressed).\n")
+    assert run_cli("validate", "--ignore", "L001", "sample_configs/voice-agent.yaml").returncode == 2
+
+
+def test_statistics_shows_the_severity_found():
+    result = run_cli("validate", "--target", "ga", "--strict", "--statistics", "-q", "sample_configs/voice-agent.yaml")
+    assert "    1  T002  dropped-for-target (error)" in result.stdout.splitlines()
+
+
+def test_caret_counts_display_columns_and_block_scalars_keep_commas():
+    wide = Diagnostic("S001", "m", "a.yaml", 1, 24, source="{instructions: 日本語日本語, voxe: ash}")
+    shown, caret = excerpt(wide)
+    assert caret.index("^") == shown.index("voxe") + len("日本語日本語")  # each wide character is two columns
+    plain = Diagnostic("S002", "m", "a.yaml", 1, 8, source="voice: ash, alloy")
+    assert excerpt(plain)[1].count("^") == len("ash, alloy")
+
+
+def test_a_long_line_of_wide_characters_fits_80_columns():
+    from realtime_cfg.report import display_width
+
+    source = '{"instructions": "' + "日" * 100 + '", "voxe": 1}'
+    shown, caret = excerpt(Diagnostic("S001", "m", "a.json", 1, source.index("voxe"), source=source))
+    assert display_width(shown) <= 80 and display_width(caret) <= 80
+    assert "voxe" in shown
+
+
+def test_message_lines_carry_no_terminal_controls(write):
+    path = write("session.json", '{"voice": "\\u009b2J\\u202eabc"}\n')
+    result = run_cli("validate", str(path))
+    assert "\u009b" not in result.stdout and "\u202e" not in result.stdout
+
+
+def test_yaml_line_numbers_are_the_ones_git_shows(write):
+    """U+2028 inside a string is no line break for git, GitHub or editors."""
+    path = write("session.yaml", 'instructions: "a\u2028b"\nvoxe: 1\n')
+    assert run_cli("validate", "--format", "github", str(path)).stdout.startswith(f"::error file={path},line=2,col=1,")
+
+
+def test_control_character_position_counts_characters_not_bytes(write):
+    path = write("session.yaml", b"voice: \xc3\xa9\x01\n")
+    result = run_cli("validate", str(path))
+    assert ":1:9: L008 character '\\x01' is not allowed in YAML" in result.stdout
+
+
+def test_a_file_name_that_is_not_utf8_does_not_crash_any_format(tmp_path):
+    name = os.fsdecode(b"bad\xff.yaml")
+    (tmp_path / name).write_text("voxe: 1\n")
+    for fmt in EXTENSIONS:
+        result = run_cli("validate", "--format", fmt, str(tmp_path), env={"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"})
+        assert result.returncode == 1 and "internal error" not in result.stderr, (fmt, result.stderr)
+    result = run_cli("validate", "--format", "sarif", "-o", str(tmp_path / "r.sarif"), str(tmp_path))
+    assert result.returncode == 1 and json.loads((tmp_path / "r.sarif").read_text())["runs"][0]["results"]
+
+
+def test_diff_formats_are_text_and_json_only():
+    result = run_cli("diff", "-f", "sarif", "sample_configs/voice-agent.yaml", "sample_configs/voice-agent.yaml")
+    assert result.returncode == 2
+
+
+def test_json_hint_for_an_unknown_model_does_not_suggest_a_comment(write):
+    path = write("session.json", '{"model": "zzz-unknown"}\n')
+    result = run_cli("validate", str(path))
+    assert "R005" in result.stdout and "ignore` in [tool.rtcfg]" in result.stdout and "# rtcfg" not in result.stdout
