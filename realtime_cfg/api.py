@@ -18,19 +18,20 @@ from __future__ import annotations
 
 import os
 import warnings
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from . import loader
 from .diagnostics import ConfigError, Diagnostic
-from .diffing import Change
-from .diffing import diff as _diff
 from .document import Document, Limits, LoadError
-from .migration import MigrationNote
-from .migration import migrate as _migrate
 from .normalization import normalize as _normalize
-from .rendering import envelope as _envelope
 from .targets import render_session
 from .validation import validate as _validate
+
+# diffing, migration and rendering are imported where used: `rtcfg validate`, which a
+# pre-commit hook starts on every commit, needs none of them (about 15 ms of start-up)
+if TYPE_CHECKING:  # pragma: no cover
+    from .diffing import Change
+    from .migration import MigrationNote
 
 
 class RtcfgWarning(UserWarning):
@@ -105,7 +106,11 @@ def render(config: Document | Mapping[str, Any], *, target: str | None = None, e
     target = target or document.shape
     _checked(document, target, strict)
     session = render_session(_normalize(document.data, document.shape), target)
-    return _envelope(session, event_id) if envelope or event_id is not None else session
+    if envelope or event_id is not None:
+        from .rendering import envelope as _envelope
+
+        return _envelope(session, event_id)
+    return session
 
 
 def load_session(source: str | os.PathLike, *, target: str | None = None, envelope: bool = False,
@@ -126,6 +131,8 @@ def diff(old: Document | Mapping[str, Any], new: Document | Mapping[str, Any], *
     A flat file and a GA file that mean the same thing have none."""
     old, new = _as_document(old), _as_document(new)
     target = target or diff_target(old, new)
+    from .diffing import diff as _diff
+
     return _diff(render(old, target=target, strict=strict), render(new, target=target, strict=strict))
 
 
@@ -136,4 +143,6 @@ def migrate(config: Document | Mapping[str, Any], *, to: str = "ga",
     config is invalid or has a field `to` cannot carry (with strict, also one it would drop)."""
     document = _as_document(config)
     _checked(document, to, strict)
+    from .migration import migrate as _migrate
+
     return _migrate(_normalize(document.data, document.shape), document.shape, to)

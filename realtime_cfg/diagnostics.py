@@ -74,6 +74,8 @@ def mask_secrets(text: str, keep_length: bool = False) -> str:
 def prepare_for_display(diagnostics: list[Diagnostic], text: str) -> list[Diagnostic]:
     """Give each diagnostic the text of its line, for the report's excerpt, and mask any
     secret in what a report shows (an invalid value is quoted in its message)."""
+    if not diagnostics:  # the common case: nothing to show
+        return diagnostics
     lines = LINE_BREAK.split(text.removeprefix("\ufeff"))
     for diagnostic in diagnostics:
         if diagnostic.line is not None and 0 < diagnostic.line <= len(lines):

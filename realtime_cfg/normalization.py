@@ -25,7 +25,7 @@ import re
 from typing import Any
 
 from .schema import (SESSION_SCHEMA, SHAPE_SCHEMAS, annotation, branch_for, declared_types, items_schema, load_schema,
-                     object_properties)
+                     object_properties, session_properties)
 from .targets import read_session
 
 _INTEGER_TEXT = re.compile(r"[+-]?[0-9]+")  # ASCII digits only: int() would also read "١٢"
@@ -60,7 +60,7 @@ _COERCIONS = {"token-limit": _token_limit, "tool-choice": _tool_choice}
 
 def coerce(data: dict, schema_name: str = SESSION_SCHEMA) -> dict:
     """Apply the lenient spellings the schema allows (a shallow copy; same keys, same order)."""
-    properties = object_properties(load_schema(schema_name))
+    properties = session_properties(schema_name)
     result = dict(data)
     for key, value in data.items():
         rule = annotation(properties[key], "x-rtcfg-normalize") if key in properties else None
@@ -75,7 +75,7 @@ def normalize(data: dict, shape: str = "beta") -> dict:
     if shape != "beta":
         data = read_session(coerce(data, SHAPE_SCHEMAS[shape]), shape)
     schema = load_schema()
-    properties = object_properties(schema)
+    properties = session_properties()
     renamed: dict[str, Any] = {}
     for key, value in coerce(data).items():
         alias_of = annotation(properties[key], "x-rtcfg-alias-of") if key in properties else None

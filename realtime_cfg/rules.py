@@ -8,7 +8,7 @@ from typing import Any, Iterator
 
 from .diagnostics import SECRET, Diagnostic, format_path, mask_secret, mask_secrets, suggest
 from .document import Document
-from .schema import load_schema, object_properties
+from .schema import session_properties
 from .targets import target_module
 
 # OpenAI documents this rule for function names (openai-python
@@ -35,10 +35,11 @@ def _at(code: str, message: str, document: Document, path: tuple, hint: str | No
 
 def check(data: dict, document: Document) -> list[Diagnostic]:
     found: list[Diagnostic] = []
-    for path, value in _walk(data):
+    for path, value in _walk(data):  # one walk for the checks that look at every value
         if isinstance(value, float) and not math.isfinite(value):
             found.append(_at("R001", f"{format_path(path)} is {value}, which JSON cannot carry",
                              document, path, "write a finite number"))
+        found.extend(_secret(path, value, document))
 
     tools = data.get("tools") if isinstance(data.get("tools"), list) else []
     names = _unique(tools, "name", "tool name", document, found, lambda tool: tool.get("type") != "mcp")
@@ -55,7 +56,6 @@ def check(data: dict, document: Document) -> list[Diagnostic]:
         if isinstance(parameters, dict):
             found.extend(_dangling_references(parameters, ("tools", index, "parameters"), document))
     found.extend(_tool_choice(data.get("tool_choice"), names, servers, document))
-    found.extend(_secrets(data, document))
     for review in (_unknown_model, _audio_output_unused, _tool_choice_against_tools, _half_turn_taking,
                    _empty_instructions):
         found.extend(review(data, document))
@@ -72,24 +72,22 @@ def _setting(data: dict, document: Document, name: str) -> tuple[tuple, Any]:
     return path, node
 
 
-def _secrets(data: dict, document: Document) -> list[Diagnostic]:
-    found = []
-    for path, value in _walk(data):
-        # a key is the last part of its path (a secret can be a metadata key too)
-        in_value = SECRET.search(value) if isinstance(value, str) else None
-        in_key = SECRET.search(path[-1]) if path and isinstance(path[-1], str) else None
-        match = in_value or in_key
-        if match:
-            found.append(_at("R012", f"{format_path(path)} holds what looks like a secret "
-                             f"({mask_secret(match.group())}, {len(match.group())} characters)", document, path,
-                             "remove it and rotate the key; give it to the application at run time, "
-                             "never in a committed file", at_key=in_value is None))
-    return found
+def _secret(path: tuple, value: Any, document: Document) -> list[Diagnostic]:
+    # a key is the last part of its path (a secret can be a metadata key too)
+    in_value = SECRET.search(value) if isinstance(value, str) else None
+    in_key = SECRET.search(path[-1]) if path and isinstance(path[-1], str) else None
+    match = in_value or in_key
+    if not match:
+        return []
+    return [_at("R012", f"{format_path(path)} holds what looks like a secret "
+                f"({mask_secret(match.group())}, {len(match.group())} characters)", document, path,
+                "remove it and rotate the key; give it to the application at run time, never in a committed file",
+                at_key=in_value is None)]
 
 
 def _unknown_model(data: dict, document: Document) -> list[Diagnostic]:
     path, model = _setting(data, document, "model")
-    known = object_properties(load_schema())["model"].get("x-rtcfg-known-values", [])
+    known = session_properties()["model"].get("x-rtcfg-known-values", [])
     # a dated snapshot (gpt-realtime-2025-08-28) of a known model is known too
     if not isinstance(model, str) or not model or model in known or _DATED.sub("", model) in known:
         return []
@@ -167,7 +165,7 @@ def _unique(tools: list, key: str, what: str, document: Document, found: list, a
 
 def _tool_choice(choice: Any, names: dict, servers: dict, document: Document) -> list[Diagnostic]:
     """A forced function (`f`, or `{type: function, name: f}`) or MCP server must be defined in tools."""
-    keywords = object_properties(load_schema())["tool_choice"].get("x-rtcfg-keywords", [])
+    keywords = session_properties()["tool_choice"].get("x-rtcfg-keywords", [])
     if isinstance(choice, str) and choice not in keywords and document.shape == "beta":
         wanted, defined, path = choice, names, ("tool_choice",)
     elif isinstance(choice, dict) and choice.get("type") == "function":

@@ -88,8 +88,24 @@ def resolve_local(schema: Any, root: dict | None = None) -> Any:
     return schema
 
 
+# alternatives() runs for every value of every file; the answer depends only on the schema
+# node, so it is kept. The entry holds the node itself, so its id cannot be reused.
+_ALTERNATIVES: dict[tuple[int, int], tuple[Any, Any, list[dict]]] = {}
+
+
 def alternatives(schema: Any, root: dict | None = None) -> list[dict]:
-    """The object-or-scalar branches a value may take: anyOf/oneOf flattened."""
+    """The object-or-scalar branches a value may take: anyOf/oneOf flattened. Callers
+    must not change the result."""
+    key = (id(schema), id(root))
+    hit = _ALTERNATIVES.get(key)
+    if hit is not None and hit[0] is schema and hit[1] is root:
+        return hit[2]
+    result = _alternatives(schema, root)
+    _ALTERNATIVES[key] = (schema, root, result)
+    return result
+
+
+def _alternatives(schema: Any, root: dict | None = None) -> list[dict]:
     schema = resolve_local(schema, root)
     if not isinstance(schema, dict):
         return []
@@ -102,6 +118,12 @@ def alternatives(schema: Any, root: dict | None = None) -> list[dict]:
     # keep the parent's own keys (description, x-rtcfg-*) visible on each branch
     extras = {k: v for k, v in schema.items() if k not in ("anyOf", "oneOf")}
     return [{**extras, **branch} for branch in result]
+
+
+@lru_cache(maxsize=None)
+def session_properties(name: str = SESSION_SCHEMA) -> dict[str, Any]:
+    """The top-level properties of a schema, computed once (read for every file)."""
+    return object_properties(load_schema(name))
 
 
 def object_properties(schema: Any, root: dict | None = None) -> dict[str, Any]:

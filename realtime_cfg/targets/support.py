@@ -14,7 +14,7 @@ from typing import Any, Iterator
 
 from ..diagnostics import Diagnostic, format_path
 from ..document import Document
-from ..schema import SESSION_SCHEMA, branch_for, load_schema, object_properties
+from ..schema import branch_for, object_properties, session_properties
 
 
 def findings(data: Any, schema: Any, target: str, path: tuple = ()) -> Iterator[tuple[tuple, dict, Any]]:
@@ -68,7 +68,7 @@ def check(document: Document, data: Any, schema: dict, target: str, strict: bool
 
 def without_dropped(canonical: dict, target: str) -> dict:
     """The canonical session less the top-level fields `target` drops (see T002)."""
-    properties = object_properties(load_schema(SESSION_SCHEMA))
+    properties = session_properties()
     return {
         key: value for key, value in canonical.items()
         if not (key in properties and properties[key].get("x-rtcfg-unsupported") == "drop"
