@@ -155,7 +155,7 @@ def validate(
     for path in files_found:
         settings = _project(path, target, strict, ignored)
         document, found = check_file(path, limits=limits, target=settings.target, strict=settings.strict)
-        kept, suppressed = split(found, settings.ignore, inline=document is not None and document.format == "yaml")
+        kept, suppressed = split(found, settings.ignore)
         report.results.append(FileResult("<stdin>" if path == "-" else path, kept, suppressed))
         if text:
             text.file(report.results[-1])
@@ -245,7 +245,7 @@ def _require_valid(document, target: Optional[str], settings, exit_code: int = 1
     from .suppression import split
     from .validation import validate
 
-    found, _ = split(validate(document, target, settings.strict), settings.ignore, inline=document.format == "yaml")
+    found, _ = split(validate(document, target, settings.strict), settings.ignore)
     print_text(found, Printer(sys.stderr))
     if any(d.severity == "error" for d in found):
         raise typer.Exit(exit_code)

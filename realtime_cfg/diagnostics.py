@@ -71,19 +71,33 @@ def mask_secrets(text: str, keep_length: bool = False) -> str:
     return SECRET.sub(masked, text)
 
 
-def prepare_for_display(diagnostics: list[Diagnostic], text: str) -> list[Diagnostic]:
-    """Give each diagnostic the text of its line, for the report's excerpt, and mask any
-    secret in what a report shows (an invalid value is quoted in its message)."""
+def prepare_for_display(diagnostics: list[Diagnostic], texts: dict[str, str],
+                        redactions: dict[str, str] | None = None) -> list[Diagnostic]:
+    """Give each diagnostic the text of its line (from `texts`, file name -> text), for the
+    report's excerpt, and keep secrets out of what a report shows: anything that looks like
+    one is masked, and each value in `redactions` (taken from the environment) is replaced
+    by its `${VAR}`."""
     if not diagnostics:  # the common case: nothing to show
         return diagnostics
-    lines = LINE_BREAK.split(text.removeprefix("\ufeff"))
+    lines_of: dict[str, list[str]] = {}
+
+    def clean(text: str) -> str:
+        for value, name in (redactions or {}).items():
+            text = text.replace(value, name)
+        return mask_secrets(text)
+
     for diagnostic in diagnostics:
-        if diagnostic.line is not None and 0 < diagnostic.line <= len(lines):
-            diagnostic.source = mask_secrets(lines[diagnostic.line - 1], keep_length=True)
-        diagnostic.message = mask_secrets(diagnostic.message)
-        diagnostic.path = mask_secrets(diagnostic.path)
+        text = texts.get(diagnostic.file)
+        if text is not None and diagnostic.line is not None:
+            if diagnostic.file not in lines_of:
+                lines_of[diagnostic.file] = LINE_BREAK.split(text.removeprefix("\ufeff"))
+            lines = lines_of[diagnostic.file]
+            if 0 < diagnostic.line <= len(lines):
+                diagnostic.source = mask_secrets(lines[diagnostic.line - 1], keep_length=True)
+        diagnostic.message = clean(diagnostic.message)
+        diagnostic.path = clean(diagnostic.path)
         if diagnostic.hint:
-            diagnostic.hint = mask_secrets(diagnostic.hint)
+            diagnostic.hint = clean(diagnostic.hint)
     return diagnostics
 
 

@@ -37,6 +37,10 @@ class Position:
     key_line: int | None = None
     key_column: int | None = None
     raw: str | None = None
+    # a built config (building.py) mixes files: the file this value was written in (None:
+    # the document's own), and how it got here when not plainly ("${VOICE}", "--set", ...)
+    file: str | None = None
+    origin: str | None = None
 
 
 @dataclass
@@ -77,23 +81,42 @@ class Document:
     positions: dict[tuple, Position] = field(default_factory=dict)
     text: str = ""
     format: str = "yaml"
+    # A built config's other files (name -> text), for excerpts; and what must never be
+    # shown in a diagnostic: values taken from the environment (value -> "${VAR}")
+    sources: dict[str, str] = field(default_factory=dict)
+    redactions: dict[str, str] = field(default_factory=dict)
+    # strings as written before ${VAR} interpolation, by path (the secret scan reads these)
+    templates: dict[tuple, str] = field(default_factory=dict)
 
     @property
     def shape(self) -> str:
         return shape_of(self.data)
 
+    def texts(self) -> dict[str, str]:
+        """Every file's text by name, this document's own included."""
+        return {self.name: self.text, **self.sources}
+
+    def position(self, path: tuple) -> tuple[Position | None, bool]:
+        """The position of the value at `path`, or of its nearest located ancestor, and
+        whether it is the value's own."""
+        probe = tuple(path)
+        while True:
+            position = self.positions.get(probe)
+            if position is not None or not probe:
+                return position, probe == tuple(path)
+            probe = probe[:-1]
+
     def locate(self, path: tuple, at_key: bool = False) -> tuple[int | None, int | None, str | None]:
         """(line, column, raw) of the value at `path`, or of its nearest located ancestor.
 
         With at_key, the key's position (for unknown or conflicting keys)."""
-        probe = tuple(path)
-        while True:
-            position = self.positions.get(probe)
-            if position is not None:
-                if at_key and position.key_line is not None and probe == tuple(path):
-                    return position.key_line, position.key_column, None
-                raw = position.raw if probe == tuple(path) else None
-                return position.line, position.column, raw
-            if not probe:
-                return None, None, None
-            probe = probe[:-1]
+        position, own = self.position(path)
+        if position is None:
+            return None, None, None
+        if at_key and own and position.key_line is not None:
+            return position.key_line, position.key_column, None
+        return position.line, position.column, position.raw if own else None
+
+    def file_of(self, path: tuple) -> str:
+        position, _ = self.position(path)
+        return position.file if position is not None and position.file else self.name

@@ -116,7 +116,7 @@ def parse(text: str, name: str, fmt: str = "yaml", limits: Limits | None = None)
                                         "session fields", name, line or 1, column or 1,
                                         hint="start the file with a key such as `model:`")])
     except LoadError as exc:
-        prepare_for_display(exc.diagnostics, text)
+        prepare_for_display(exc.diagnostics, {name: text})
         raise
     return document
 

@@ -30,7 +30,7 @@ def _walk(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, Any]]:
 def _at(code: str, message: str, document: Document, path: tuple, hint: str | None = None,
         at_key: bool = False) -> Diagnostic:
     line, column, _ = document.locate(path, at_key=at_key)
-    return Diagnostic(code, message, document.name, line, column, format_path(path), hint)
+    return Diagnostic(code, message, document.file_of(path), line, column, format_path(path), hint)
 
 
 def check(data: dict, document: Document) -> list[Diagnostic]:
@@ -73,7 +73,9 @@ def _setting(data: dict, document: Document, name: str) -> tuple[tuple, Any]:
 
 
 def _secret(path: tuple, value: Any, document: Document) -> list[Diagnostic]:
-    # a key is the last part of its path (a secret can be a metadata key too)
+    # a key is the last part of its path (a secret can be a metadata key too); a value
+    # taken from the environment (`${OPENAI_KEY}`) is checked as written, not as expanded
+    value = document.templates.get(path, value)
     in_value = SECRET.search(value) if isinstance(value, str) else None
     in_key = SECRET.search(path[-1]) if path and isinstance(path[-1], str) else None
     match = in_value or in_key

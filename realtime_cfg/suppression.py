@@ -38,17 +38,16 @@ def inline_codes(line: str | None) -> set[str]:
     return codes
 
 
-def split(diagnostics: Iterable[Diagnostic], ignore: Iterable[str] = (),
-          inline: bool = True) -> tuple[list[Diagnostic], list[Suppressed]]:
-    """(kept, suppressed). `inline` is off for JSON, which has no comments (a `#` there
-    would be inside a string)."""
+def split(diagnostics: Iterable[Diagnostic], ignore: Iterable[str] = ()) -> tuple[list[Diagnostic], list[Suppressed]]:
+    """(kept, suppressed). JSON needs no special case: it has no comments, and a marker
+    inside a string is not one."""
     ignored = set(ignore)
     kept: list[Diagnostic] = []
     suppressed: list[Suppressed] = []
     for diagnostic in diagnostics:
         if diagnostic.code.startswith(UNSUPPRESSIBLE):
             kept.append(diagnostic)
-        elif inline and diagnostic.code in inline_codes(diagnostic.source):
+        elif diagnostic.code in inline_codes(diagnostic.source):
             suppressed.append(Suppressed(diagnostic, "inSource"))
         elif diagnostic.code in ignored:
             suppressed.append(Suppressed(diagnostic, "external"))

@@ -54,7 +54,7 @@ def validate(document: Document, target: str | None = None, strict: bool = False
     for diagnostic in found:
         unique.setdefault((diagnostic.code, diagnostic.path, diagnostic.message), diagnostic)
     ordered = sorted(unique.values(), key=lambda d: (d.line or 0, d.column or 0, d.code))
-    return prepare_for_display(ordered, document.text)
+    return prepare_for_display(ordered, document.texts(), document.redactions)
 
 
 def _drop_restated(errors: list[SchemaError]) -> list[SchemaError]:
@@ -104,7 +104,7 @@ def _describe(schema: Any) -> str:
 def _diag(code: str, message: str, document: Document, path: tuple, hint: str | None = None,
           at_key: bool = False) -> Diagnostic:
     line, column, _ = document.locate(path, at_key=at_key)
-    return Diagnostic(code, message, document.name, line, column, format_path(path), hint)
+    return Diagnostic(code, message, document.file_of(path), line, column, format_path(path), hint)
 
 
 def _yaml_surprise(error: SchemaError, document: Document, accepts: set[str]) -> Diagnostic | None:

@@ -54,7 +54,7 @@ def check(document: Document, data: Any, schema: dict, target: str, strict: bool
         if branch.get("x-rtcfg-unsupported") == "drop":
             found.append(Diagnostic(
                 "T002", f"{field} has no {name} equivalent: it is left out of the {name} payload",
-                document.name, line, column, field,
+                document.file_of(path), line, column, field,
                 f"remove {field}, or render with {flag}; --strict makes this an error",
                 severity="error" if strict else None))
             continue
@@ -62,7 +62,7 @@ def check(document: Document, data: Any, schema: dict, target: str, strict: bool
         kind = f" ({branch['x-rtcfg-kind']})" if "x-rtcfg-kind" in branch else ""
         found.append(Diagnostic(
             "T001", f"{what}{kind} exists only in the {others} API; a {name} server rejects it",
-            document.name, line, column, field, f"render with {flag}, or remove it"))
+            document.file_of(path), line, column, field, f"render with {flag}, or remove it"))
     return found
 
 
