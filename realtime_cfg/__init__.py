@@ -2,7 +2,7 @@
 
 The public API (see realtime_cfg.api for the documentation of each):
 
-    load, loads, validate, normalize, render, load_session, diff, migrate, check_file
+    load, loads, build, validate, normalize, render, load_session, diff, migrate, check_file
     Document, Diagnostic, Change, Limits, LoadError, ConfigError, RtcfgWarning
 
 Names are imported on first use, so `import realtime_cfg` stays cheap for the CLI.
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "load": "api", "loads": "api", "validate": "api", "normalize": "api", "render": "api",
+    "load": "api", "loads": "api", "build": "api", "validate": "api", "normalize": "api", "render": "api",
     "load_session": "api", "diff": "api", "check_file": "api", "migrate": "api", "RtcfgWarning": "api",
     "Document": "document", "Limits": "document", "LoadError": "document",
     "Diagnostic": "diagnostics", "ConfigError": "diagnostics", "Change": "diffing",
@@ -24,7 +24,8 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS) + ["__version__"]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .api import RtcfgWarning, check_file, diff, load, load_session, loads, migrate, normalize, render, validate  # noqa: F401
+    from .api import (RtcfgWarning, build, check_file, diff, load, load_session, loads, migrate,  # noqa: F401
+                      normalize, render, validate)
     from .diagnostics import ConfigError, Diagnostic  # noqa: F401
     from .diffing import Change  # noqa: F401
     from .document import Document, Limits, LoadError  # noqa: F401

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import os
 import warnings
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from . import loader
+from .building import BuildOptions
+from .building import build as _build
 from .diagnostics import ConfigError, Diagnostic
 from .document import Document, Limits, LoadError
 from .normalization import normalize as _normalize
@@ -39,7 +41,8 @@ class RtcfgWarning(UserWarning):
 
 
 def load(source: str | os.PathLike, *, limits: Limits | None = None) -> Document:
-    """Read a YAML or JSON config file ("-" for stdin), keeping every value's position.
+    """Read one YAML or JSON file ("-" for stdin) as written, keeping every value's
+    position: no `extends`, `$file` or `${VAR}` is resolved (that is `build`).
 
     Raises LoadError (with diagnostics) if it cannot be read or parsed."""
     return loader.load(source, limits)
@@ -51,14 +54,25 @@ def loads(text: str, *, name: str = "<string>", format: str = "yaml",
     return loader.parse(text, name, format, limits)
 
 
-def check_file(source: str | os.PathLike, *, limits: Limits | None = None, target: str | None = None,
-               strict: bool = False) -> tuple[Document | None, list[Diagnostic]]:
-    """Load and validate one file without raising for anything the file holds.
+def build(source: str | os.PathLike, *, env: Mapping[str, str] | None = None, interpolate: bool = True,
+          overrides: Sequence[str] = (), allow_outside_root: bool = False, limits: Limits | None = None) -> Document:
+    """Load a config and build it from its parts: `extends` overlays, `{$file: path}`
+    includes, `${VAR}` from `env` (default: os.environ; interpolate=False leaves them as
+    written) and `overrides` ("path=value", as `--set`). See realtime_cfg.building.
 
-    Returns (document, diagnostics); document is None when the file could not be
-    read or parsed, and the diagnostics then say why."""
+    Raises LoadError if it cannot be built (diagnostics point into the file at fault)
+    and building.OverrideError for an override that does not apply."""
+    return _build(source, BuildOptions(env, interpolate, overrides, allow_outside_root, limits or Limits()))
+
+
+def check_file(source: str | os.PathLike, *, limits: Limits | None = None, target: str | None = None,
+               strict: bool = False, options: BuildOptions | None = None) -> tuple[Document | None, list[Diagnostic]]:
+    """Build and validate one config without raising for anything its files hold.
+
+    Returns (document, diagnostics); document is None when it could not be read,
+    parsed or built, and the diagnostics then say why."""
     try:
-        document = loader.load(source, limits)
+        document = _build(source, options or BuildOptions(limits=limits or Limits()))
     except LoadError as exc:
         return None, exc.diagnostics
     return document, _validate(document, target, strict)
@@ -115,8 +129,9 @@ def render(config: Document | Mapping[str, Any], *, target: str | None = None, e
 
 def load_session(source: str | os.PathLike, *, target: str | None = None, envelope: bool = False,
                  event_id: str | None = None, strict: bool = False, limits: Limits | None = None) -> dict:
-    """load + validate + normalize + render in one call: what an application sends."""
-    return render(load(source, limits=limits), target=target, envelope=envelope, event_id=event_id, strict=strict)
+    """build + validate + normalize + render in one call: what an application sends
+    (overlays and includes resolved, ${VAR} from the environment)."""
+    return render(build(source, limits=limits), target=target, envelope=envelope, event_id=event_id, strict=strict)
 
 
 def diff_target(old: Document, new: Document) -> str:

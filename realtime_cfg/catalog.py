@@ -2,7 +2,8 @@
 a bad and a good example (`rtcfg rules`, `rtcfg explain CODE`).
 
 Codes never change meaning once released: suppressions and CI reports refer to them.
-F = the file could not be read (exit code 2), L = loading the file, S = the schema,
+F = the file could not be read (exit code 2), L = loading the file, B = building a config
+from its parts (extends, $file, ${VAR}), S = the schema,
 R = rules the schema cannot express, T = what the chosen target (beta or GA) can carry.
 The examples are tested: each bad one is reported with its code, each good one is clean.
 """
@@ -68,6 +69,25 @@ _RULES = (
     Rule("L009", "file-too-large", "error", "The file is larger than the size limit (--max-bytes, 1 MiB by default).",
          "A session config is a few kilobytes; a huge file is a mistake or an attack and is refused unread.",
          "a 5 MiB file", "the session settings alone"),
+    Rule("B001", "extends-cycle", "error", "Files that extend or include each other in a circle.",
+         "The config could never be built: each file waits for the other.",
+         "# base.yaml\nextends: prod.yaml\n# prod.yaml\nextends: base.yaml\n",
+         "# base.yaml\nmodel: gpt-realtime\n# prod.yaml\nextends: base.yaml\n"),
+    Rule("B002", "missing-file", "error", "A file named by extends or $file does not exist or cannot be read.",
+         "The config would be built without the part it names.",
+         "instructions: {$file: prompts/suport.md}\n", "instructions: {$file: prompts/support.md}\n"),
+    Rule("B003", "outside-root", "error",
+         "A path in extends or $file leaves the project root (absolute, `..`, or a symlink out).",
+         "A config that reads files from anywhere builds differently on each machine, and can be made to "
+         "read files it should not. Allow it explicitly with --allow-outside-root.",
+         "extends: /etc/shared/base.yaml\n", "extends: ../shared/base.yaml   # inside the project\n"),
+    Rule("B004", "undefined-variable", "error", "A ${VAR} whose environment variable is not set and has no default.",
+         "The value would silently be empty, or the literal text ${VAR} would reach the server.",
+         "voice: ${AGENT_VOICE}\n", "voice: ${AGENT_VOICE:-ash}\n"),
+    Rule("B005", "bad-reference", "error",
+         "An extends, $file or ${...} that is not written the way rtcfg reads it.",
+         "rtcfg could not tell which file or variable is meant.",
+         "instructions: {$file: prompt.md, note: draft}\n", "instructions: {$file: prompt.md}\n"),
     Rule("S001", "unknown-key", "error", "A key the server does not know; the server rejects unknown parameters.",
          "The server closes the session with `Unknown parameter`; a typo is found in production instead of at commit.",
          "max_tokens: 300\n", "max_output_tokens: 300\n"),

@@ -75,6 +75,10 @@ def _root(
 
 
 MAX_BYTES_HELP = "Refuse files larger than this many bytes."
+NO_ENV_HELP = "Leave ${VAR} as written instead of reading the environment."
+OUTSIDE_HELP = ("Let extends and $file name files outside the project root (absolute paths, .. or symlinks "
+                "out). Default: \\[tool.rtcfg] allow-outside-root.")
+SET_HELP = "Override a field after building: path=value, the value read as YAML (repeatable)."
 
 
 def _project(path: str, target: Optional[Target] = None, strict: Optional[bool] = None,
@@ -131,10 +135,15 @@ def validate(
                                                help="Do not report this code (repeatable); adds to \\[tool.rtcfg] ignore."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the findings' first lines: no source, hints or summary."),
     show_statistics: bool = typer.Option(False, "--statistics", help="Print how many findings each code has."),
+    overrides: Optional[List[str]] = typer.Option(None, "--set", metavar="PATH=VALUE", help=SET_HELP,
+                                                  show_default=False),
+    no_env: bool = typer.Option(False, "--no-env", help=NO_ENV_HELP),
+    allow_outside_root: bool = typer.Option(False, "--allow-outside-root", help=OUTSIDE_HELP),
     max_bytes: int = typer.Option(1024 * 1024, "--max-bytes", help=MAX_BYTES_HELP),
 ) -> None:
-    """Check configs (flat or GA-shaped) and report every problem at file:line:col."""
+    """Check configs (flat or GA-shaped, built from their parts) and report every problem at file:line:col."""
     from .api import check_file
+    from .building import OverrideError
     from .diagnostics import Diagnostic
     from .loader import discover
     from .report import FileResult, Printer, Report, TextReporter
@@ -142,7 +151,7 @@ def validate(
 
     ignored = [_check_code(code, "--ignore", suppressible=True)
                for option in ignore or () for code in option.split(",") if code.strip()]
-    limits = _limits(max_bytes)
+    _limits(max_bytes)
     report = Report(fail_on=fail_on.value)
     # text goes to stdout unless a machine format does (and then nothing else may)
     text = TextReporter(Printer(), quiet, show_statistics) if format is ReportFormat.text or output_file else None
@@ -154,7 +163,11 @@ def validate(
             text.file(report.results[-1])
     for path in files_found:
         settings = _project(path, target, strict, ignored)
-        document, found = check_file(path, limits=limits, target=settings.target, strict=settings.strict)
+        options = _build_options(settings, max_bytes, no_env, allow_outside_root, overrides)
+        try:
+            document, found = check_file(path, target=settings.target, strict=settings.strict, options=options)
+        except OverrideError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--set") from None
         kept, suppressed = split(found, settings.ignore)
         report.results.append(FileResult("<stdin>" if path == "-" else path, kept, suppressed))
         if text:
@@ -225,17 +238,32 @@ def explain(code: str = typer.Argument(..., help="A rule code, such as S001.", s
         typer.echo(f"\nTo suppress it on one line of a YAML file: # rtcfg: ignore[{rule.code}]")
 
 
-def _load(path: str, max_bytes: int, exit_code: int = 1):
-    """Load one file; if it cannot be, print why to stderr and exit."""
-    from .api import load
+def _build_options(settings, max_bytes: int, no_env: bool, allow_outside_root: bool, overrides=None):
+    from .building import BuildOptions, OverrideError, parse_override
+
+    for override in overrides or ():
+        try:
+            parse_override(override)
+        except OverrideError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--set") from None
+    return BuildOptions(interpolate=not no_env, overrides=tuple(overrides or ()),
+                        allow_outside_root=allow_outside_root or settings.allow_outside_root,
+                        limits=_limits(max_bytes))
+
+
+def _load(path: str, options, exit_code: int = 1):
+    """Build one config from its parts; if it cannot be, print why to stderr and exit."""
+    from .building import OverrideError, build
     from .document import LoadError
     from .report import Printer, print_text
 
     try:
-        return load(path, limits=_limits(max_bytes))
+        return build(path, options)
     except LoadError as exc:
         print_text(exc.diagnostics, Printer(sys.stderr))
         raise typer.Exit(2 if any(d.is_io_error for d in exc.diagnostics) else exit_code)
+    except OverrideError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--set") from None
 
 
 def _require_valid(document, target: Optional[str], settings, exit_code: int = 1) -> None:
@@ -294,26 +322,46 @@ def render(
     event_id: Optional[str] = typer.Option(None, "--event-id", help="event_id of the envelope (implies --envelope)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (atomically) instead of stdout."),
     show_diff: bool = typer.Option(False, "--diff", help="Show what normalization changes against the file as written."),
+    show_origins: bool = typer.Option(False, "--explain", help="Instead of the payload, show where each field "
+                                      "came from: file:line, include, environment, --set or default."),
+    defaults: bool = typer.Option(False, "--with-defaults", help="Write out the server's defaults for the target "
+                                  "for every field the config leaves out."),
+    overrides: Optional[List[str]] = typer.Option(None, "--set", metavar="PATH=VALUE", help=SET_HELP,
+                                                  show_default=False),
+    no_env: bool = typer.Option(False, "--no-env", help=NO_ENV_HELP),
+    allow_outside_root: bool = typer.Option(False, "--allow-outside-root", help=OUTSIDE_HELP),
     max_bytes: int = typer.Option(1024 * 1024, "--max-bytes", help=MAX_BYTES_HELP),
 ) -> None:
-    """Print the exact payload the application sends, in canonical form."""
+    """Print the exact payload the application sends, in canonical form (or, with
+    --explain, where each of its fields came from)."""
     from .diffing import diff
     from .normalization import normalize
-    from .rendering import payload, serialize
+    from .rendering import envelope as wrap
+    from .rendering import serialize
+    from .targets import render_session
 
-    if show_diff and output is not None:
-        raise typer.BadParameter("--diff prints a comparison; it cannot be combined with --output")
+    if (show_diff or show_origins) and output is not None:
+        raise typer.BadParameter("--diff and --explain print a report; they cannot be combined with --output")
     settings = _project(path, target, strict)
-    document = _load(path, max_bytes)
+    document = _load(path, _build_options(settings, max_bytes, no_env, allow_outside_root, overrides))
     chosen = settings.target or document.shape
     _require_valid(document, chosen, settings)
-    canonical = normalize(document.data, document.shape)
+    session = render_session(normalize(document.data, document.shape), chosen)
+    filled: set = set()
+    if defaults:
+        from .defaults import with_defaults
+
+        session, filled = with_defaults(session, chosen)
+    if show_origins:
+        from .provenance import explain, format_origins
+
+        sys.stdout.write(format_origins(explain(document, session, chosen, filled)))
+        return
     if show_diff:
-        _print_changes(diff(document.data, payload(canonical, chosen)),
-                       "No changes: the rendered payload keeps every value as written.")
+        _print_changes(diff(document.data, session), "No changes: the rendered payload keeps every value as written.")
         return
     try:
-        result = payload(canonical, chosen, envelope, event_id)
+        result = wrap(session, event_id) if envelope or event_id is not None else session
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--event-id") from None
     _emit(serialize(result, format.value), output)
@@ -333,6 +381,8 @@ def diff_command(
              "shape if they share one, else ga."),
     strict: Optional[bool] = typer.Option(None, "--strict/--no-strict", help=STRICT_HELP, show_default=False),
     format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="Output format."),
+    no_env: bool = typer.Option(False, "--no-env", help=NO_ENV_HELP),
+    allow_outside_root: bool = typer.Option(False, "--allow-outside-root", help=OUTSIDE_HELP),
     max_bytes: int = typer.Option(1024 * 1024, "--max-bytes", help=MAX_BYTES_HELP),
 ) -> None:
     """Compare two configs field by field after normalization (tools matched by name).
@@ -348,7 +398,8 @@ def diff_command(
     from .rendering import payload
 
     settings = _project(old, target, strict)
-    documents = [_load(p, max_bytes, exit_code=2) for p in (old, new)]
+    documents = [_load(p, _build_options(_project(p), max_bytes, no_env, allow_outside_root), exit_code=2)
+                 for p in (old, new)]
     chosen = settings.target or diff_target(*documents)
     for document in documents:
         _require_valid(document, chosen, settings, exit_code=2)
@@ -392,13 +443,16 @@ def migrate(
                                                    help="Output format. Default: the input's (yaml or json)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (atomically) instead of stdout."),
     strict: Optional[bool] = typer.Option(None, "--strict/--no-strict", help=STRICT_HELP, show_default=False),
+    no_env: bool = typer.Option(False, "--no-env", help=NO_ENV_HELP),
+    allow_outside_root: bool = typer.Option(False, "--allow-outside-root", help=OUTSIDE_HELP),
     max_bytes: int = typer.Option(1024 * 1024, "--max-bytes", help=MAX_BYTES_HELP),
 ) -> None:
     """Rewrite a config in the GA shape (or back to the flat beta shape); report on stderr
     what moved, what changed spelling and what could not be carried over.
 
     Comments are not carried over (YAML comments are not part of the data), except a
-    yaml-language-server modeline, which is pointed at the new shape's schema."""
+    yaml-language-server modeline, which is pointed at the new shape's schema. A config
+    built from parts is written whole: extends, $file and ${VAR} resolved."""
     from .migration import migrate as migrate_session
     from .migration import modeline
     from .normalization import normalize
@@ -406,7 +460,7 @@ def migrate(
     from .targets import DISPLAY_NAMES
 
     settings = _project(path, None, strict)
-    document = _load(path, max_bytes)
+    document = _load(path, _build_options(settings, max_bytes, no_env, allow_outside_root))
     _require_valid(document, to.value, settings)
     session, notes = migrate_session(normalize(document.data, document.shape), document.shape, to.value)
     fmt = format.value if format else document.format
@@ -422,6 +476,52 @@ def migrate(
         typer.echo(f"rtcfg: migrated {document.name} from the {shapes}:", err=True)
         for note in notes:
             typer.echo(f"  {note}", err=True)
+
+
+class Preset(str, Enum):
+    voice_agent = "voice-agent"
+    text = "text"
+    telephony = "telephony"
+    transcription = "transcription"
+
+
+@app.command(epilog="""Examples:
+
+  rtcfg init                                   # session.yaml, a voice agent
+
+  rtcfg init agents/phone.yaml --preset telephony
+
+  rtcfg init --shape ga --preset text""")
+def init(
+    path: Path = typer.Argument(Path("session.yaml"), help="The config to create."),
+    preset: Preset = typer.Option(Preset.voice_agent, "--preset", help="What kind of agent to start from."),
+    shape: Target = typer.Option(Target.beta, "--shape", help="beta: the flat authoring format (renders for "
+                                 "both targets); ga: a GA-shaped file."),
+    schema: bool = typer.Option(True, "--schema/--no-schema", help="Also write the JSON Schema the modeline "
+                                "points at beside the config, unless it is there already."),
+) -> None:
+    """Write a starter config with the yaml-language-server modeline. Never overwrites a file."""
+    from .rendering import write_new
+    from .schema import SHAPE_SCHEMAS, SESSION_SCHEMA, schema_text
+    from .starter import starter
+
+    written = []
+    files = {path: starter(preset.value, shape.value)}
+    if schema:  # the GA schema refers to the flat one, so a GA file needs both
+        for name in dict.fromkeys((SESSION_SCHEMA, SHAPE_SCHEMAS[shape.value])):
+            if not (path.parent / name).exists():
+                files[path.parent / name] = schema_text(name)
+    for target, text in files.items():
+        try:
+            write_new(target, text)
+        except FileExistsError:
+            typer.echo(f"rtcfg: {target} exists; not overwritten", err=True)
+            raise typer.Exit(2)
+        except OSError as exc:
+            typer.echo(f"rtcfg: cannot write {target}: {exc.strerror or exc}", err=True)
+            raise typer.Exit(2)
+        written.append(str(target))
+    typer.echo(f"rtcfg: wrote {', '.join(written)}; next: rtcfg validate {path}", err=True)
 
 
 def main() -> None:

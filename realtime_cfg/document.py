@@ -32,8 +32,8 @@ class Position:
     something other than a string (`no` -> false), so a diagnostic can say so.
     """
 
-    line: int
-    column: int
+    line: int | None  # None only for a value given on the command line (--set)
+    column: int | None
     key_line: int | None = None
     key_column: int | None = None
     raw: str | None = None

@@ -102,13 +102,15 @@ def guess_format(name: str, text: str) -> str:
     return "yaml"
 
 
-def parse(text: str, name: str, fmt: str = "yaml", limits: Limits | None = None) -> Document:
-    """Parse config text; the top level must be a mapping. Raises LoadError."""
+def parse(text: str, name: str, fmt: str = "yaml", limits: Limits | None = None,
+          require_mapping: bool = True) -> Document:
+    """Parse config text; the top level must be a mapping (unless not required: an
+    included file may hold a list of tools, or one string). Raises LoadError."""
     limits = limits or Limits()
     builder = json_source.build if fmt == "json" else yaml_source.build
     try:
         document = builder(text.removeprefix("\ufeff"), name, limits)
-        if not isinstance(document.data, dict):
+        if require_mapping and not isinstance(document.data, dict):
             kind = "empty" if document.data is None else type(document.data).__name__
             what = {"list": "a list", "str": "a string", "empty": "empty"}.get(kind, f"a {kind}")
             line, column, _ = document.locate(())

@@ -94,3 +94,30 @@ def write_atomic(path: str | os.PathLike, text: str) -> None:
         except OSError:
             pass
         raise
+
+
+def write_new(path: str | os.PathLike, text: str) -> None:
+    """Write a file that must not exist yet, all or nothing: a temporary file, then a hard
+    link to the name (which fails if the name exists), so nothing is ever overwritten.
+    Raises FileExistsError if it exists."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)
+        try:
+            os.link(temp, target)
+        except (NotImplementedError, PermissionError):  # no hard links here: exclusive create instead
+            with open(target, "x", encoding="utf-8", newline="\n") as stream:
+                stream.write(text)
+    finally:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass

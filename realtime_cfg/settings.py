@@ -9,6 +9,7 @@ flags win over these settings.
     target = "ga"      # default --target for render, validate, diff and migrate
     strict = true      # a field the target would drop (temperature for GA) is an error
     ignore = ["R005"]  # codes never reported in this project (counted as suppressed)
+    allow-outside-root = true  # extends/$file may name files outside the project
 """
 
 from __future__ import annotations
@@ -33,10 +34,12 @@ class Settings:
     target: str | None = None  # None: each config's own shape
     strict: bool = False
     ignore: tuple[str, ...] = ()
+    allow_outside_root: bool = False
     source: Path | None = None  # the pyproject.toml they came from
 
 
-_KNOWN = {"target": "beta or ga", "strict": "true or false", "ignore": "a list of rule codes"}
+_KNOWN = {"target": "beta or ga", "strict": "true or false", "ignore": "a list of rule codes",
+          "allow-outside-root": "true or false"}
 
 
 def _parse(path: Path) -> Settings | None:
@@ -62,10 +65,13 @@ def _parse(path: Path) -> Settings | None:
     target: Any = table.get("target")
     if target is not None and target not in TARGETS:
         raise SettingsError(f"{path}: [tool.rtcfg] target must be one of {', '.join(TARGETS)}, not {target!r}")
-    strict = table.get("strict", False)
-    if not isinstance(strict, bool):
-        raise SettingsError(f"{path}: [tool.rtcfg] strict must be true or false, not {strict!r}")
-    return Settings(target, strict, _ignore_list(table.get("ignore", []), path), path)
+    flags = {}
+    for key in ("strict", "allow-outside-root"):
+        flags[key] = table.get(key, False)
+        if not isinstance(flags[key], bool):
+            raise SettingsError(f"{path}: [tool.rtcfg] {key} must be true or false, not {flags[key]!r}")
+    return Settings(target, flags["strict"], _ignore_list(table.get("ignore", []), path),
+                    flags["allow-outside-root"], path)
 
 
 def _ignore_list(value: Any, path: Path) -> tuple[str, ...]:

@@ -3,8 +3,8 @@ file, or a code in the project's `ignore` list ([tool.rtcfg] in pyproject.toml).
 
 Suppressed findings do not fail a run and are not printed, but they are counted in
 the summary and kept in the SARIF report (as suppressed results), so nothing
-disappears without a trace. Codes F and L cannot be suppressed: they mean the file
-was not read or not parsed, so nothing in it was checked.
+disappears without a trace. Codes F, L and B cannot be suppressed: they mean the file
+was not read, parsed or built, so nothing in it was checked.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from .diagnostics import Diagnostic
 # not inside a quoted string (removed first; in YAML a plain scalar cannot hold " #").
 _INLINE = re.compile(r"(?:^|\s)#\s*rtcfg:\s*ignore\[([A-Za-z0-9,\s]*)\]")
 _QUOTED = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^']|'')*'""")
-UNSUPPRESSIBLE = ("F", "L")
+UNSUPPRESSIBLE = ("F", "L", "B")
 
 
 @dataclass(frozen=True)

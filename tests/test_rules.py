@@ -30,8 +30,9 @@ WHERE: dict[str, tuple[int | None, int | None, str]] = {
 # The catalog describes L005's example in words (120 levels would not fit a terminal).
 BAD_OVERRIDE = {"L005": "tracing: {metadata: " + "{a: " * 120 + "1" + "}" * 121 + "\n"}
 
-# Codes whose examples are files, not config text: tested below and in test_loader.py.
-FILE_LEVEL = {"F001", "L008", "L009"}
+# Codes whose examples are files, not config text: tested below, in test_loader.py and
+# in test_building.py.
+FILE_LEVEL = {"F001", "L008", "L009", "B001", "B002", "B003", "B004", "B005"}
 CASES = sorted(set(RULES) - FILE_LEVEL)
 
 

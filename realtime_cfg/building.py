@@ -1,0 +1,431 @@
+"""Build one session config from parts: overlays, includes, the environment and overrides.
+
+    extends: base.yaml              # or a list; this file is merged over its bases
+    instructions: {$file: prompts/support.md}          # a text file's content
+    tools:
+      - $file: tools/lookup.yaml    # a YAML/JSON file: its value (a list is spliced in)
+    voice: ${VOICE:-ash}            # ${VAR}, ${VAR:-default}; $$ is a literal $
+
+Order, per file: parse; interpolate `${VAR}` in string values; replace every `{$file: path}`
+by that file's content (built the same way, relative to it); then merge the file over its
+`extends` bases. `--set path=value` overrides apply last, to the whole result.
+
+Merging: mappings merge key by key; a list replaces the base's list, except the top-level
+`tools`, which merge by name (function `name`, MCP `server_label`: a tool of the same name is
+merged into the base's, a new one is appended); an explicit null replaces the base's value,
+turning its feature off.
+
+Paths are relative to the file that names them and may not leave the project root (the
+nearest folder above the config with a pyproject.toml or .git, else the config's own
+folder): an absolute path, a `..` that climbs out, or a symlink that points out is refused
+(B003) unless `allow_outside_root` is set.
+
+Every value keeps the position it was written at, in its own file, so diagnostics point
+there and `render --explain` can say where each field came from.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from . import loader
+from .diagnostics import Diagnostic, prepare_for_display
+from .document import Document, Limits, LoadError, Position
+
+EXTENDS = "extends"
+INCLUDE = "$file"
+TEXT_SUFFIXES = (".md", ".markdown", ".txt", ".text")
+DATA_SUFFIXES = (".yaml", ".yml", ".json")
+# ${NAME}, ${NAME:-default}, or $$ (a literal dollar sign)
+_REFERENCE = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+_ANY_REFERENCE = re.compile(r"\$\{[^}]*\}?")
+# Environment values this long are replaced by their ${NAME} in any diagnostic; shorter
+# ones ("en", "ash") are settings, not secrets, and replacing them would garble messages.
+REDACT_FROM = 6
+_PROJECT_MARKERS = ("pyproject.toml", ".git")
+
+
+@dataclass
+class BuildOptions:
+    env: Mapping[str, str] | None = None  # None: os.environ
+    interpolate: bool = True  # False (--no-env): ${VAR} stays as written
+    overrides: Sequence[str] = ()  # "path=value", applied in order
+    allow_outside_root: bool = False
+    limits: Limits = field(default_factory=Limits)
+
+
+class OverrideError(ValueError):
+    """A --set that cannot be applied (a usage error, not a config error)."""
+
+
+@dataclass
+class _Node:
+    """A value with the position it was written at; mappings and lists hold _Nodes."""
+
+    value: Any
+    position: Position
+    template: str | None = None  # the string as written, before ${VAR} interpolation
+
+
+def project_root(start: Path) -> Path:
+    """The nearest folder from `start` upwards with a pyproject.toml or .git, else `start`."""
+    for folder in (start, *start.parents):
+        if any((folder / marker).exists() for marker in _PROJECT_MARKERS):
+            return folder
+    return start
+
+
+def build(source: str | os.PathLike, options: BuildOptions | None = None) -> Document:
+    """The config at `source` ("-" for stdin) built from its parts. Raises LoadError
+    (with diagnostics that point into the file at fault) if it cannot be built, and
+    OverrideError for an override that does not apply."""
+    options = options or BuildOptions()
+    stdin = str(source) == loader.STDIN
+    start = Path.cwd() if stdin else Path(os.path.abspath(source))
+    builder = _Builder(options, project_root(start if stdin else start.parent))
+    document = builder.load(source, display=None, site=None, require_mapping=True)
+    try:
+        node = builder.config(document, chain=(() if stdin else ((os.path.realpath(start), document.name),)))
+    except LoadError as exc:  # point into whichever file is at fault, env values hidden
+        prepare_for_display(exc.diagnostics, builder.sources, builder.redactions)
+        raise
+    for override in options.overrides:
+        _apply_override(node, override)
+    positions: dict[tuple, Position] = {}
+    templates: dict[tuple, str] = {}
+    data = _flatten(node, (), positions, templates)
+    sources = {name: text for name, text in builder.sources.items() if name != document.name}
+    return Document(document.name, data, positions, document.text, document.format, sources,
+                    builder.redactions, templates)
+
+
+class _Builder:
+    def __init__(self, options: BuildOptions, root: Path) -> None:
+        self.options = options
+        self.root = root
+        self.env = os.environ if options.env is None else options.env
+        self.sources: dict[str, str] = {}
+        self.redactions: dict[str, str] = {}
+
+    # -- files ------------------------------------------------------------------------
+
+    def load(self, source: str | os.PathLike, display: str | None, site: tuple[str, Position] | None,
+             require_mapping: bool) -> Document:
+        """Load one file. A file that cannot be read is B002 at the place that named it."""
+        try:
+            name, raw = loader.read_bytes(source, self.options.limits)
+            name = display or name
+            text = loader.decode(raw, name)
+        except LoadError as exc:
+            if site is None:
+                raise
+            reason = exc.diagnostics[0].message.removeprefix(f"cannot read {source}: ")
+            raise self._error("B002", f"cannot read {display}: {reason}", site) from None
+        self.sources[name] = text
+        return loader.parse(text, name, loader.guess_format(name, text), self.options.limits, require_mapping)
+
+    def config(self, document: Document, chain: tuple[tuple[str, str], ...]) -> _Node:
+        """A config file's tree: interpolated, includes replaced, merged over its bases."""
+        node = self.prepared(document, chain)
+        reference = node.value.pop(EXTENDS, None)
+        if reference is None:
+            return node
+        references = reference.value if isinstance(reference.value, list) else [reference]
+        if not references or not all(isinstance(r.value, str) for r in references):
+            raise self._error("B005", "extends takes a file name or a list of file names",
+                              (document.name, reference.position))
+        merged: _Node | None = None
+        for item in references:
+            display, real = self.resolve(item, document.name)
+            site = (document.name, item.position)
+            self._check_cycle(real, display, chain, site, "extends")
+            base_document = self.load(real, display, site, require_mapping=True)
+            base = self.config(base_document, chain + ((os.path.realpath(real), display),))
+            merged = base if merged is None else merge(merged, base, top=True)
+        return merge(merged, node, top=True)
+
+    def prepared(self, document: Document, chain: tuple[tuple[str, str], ...]) -> _Node:
+        node = _tree(document.data, (), document, None)
+        if self.options.interpolate:
+            errors: list[Diagnostic] = []
+            self.interpolate(node, document.name, errors)
+            if errors:
+                raise LoadError(errors)
+        return self.include(node, document.name, chain)
+
+    def resolve(self, reference: _Node, including: str) -> tuple[str, str]:
+        """(display name, path to open) of a file named in `including`; B003 if the path
+        leaves the project root, B002 if there is no such file."""
+        site = (including, reference.position)
+        text = reference.value
+        if not isinstance(text, str) or not text.strip():
+            raise self._error("B005", "a file name must be a non-empty string", site)
+        base = Path.cwd() if including == "<stdin>" else Path(os.path.abspath(including)).parent
+        path = Path(os.path.normpath(base / text))
+        display = text if including == "<stdin>" else os.path.normpath(os.path.join(os.path.dirname(including), text))
+        if not self.options.allow_outside_root:
+            if os.path.isabs(text):
+                raise self._error("B003", f"{text!r} is an absolute path; paths are relative to the file that "
+                                  "names them", site, "write it relative to this file, or allow it with "
+                                  "--allow-outside-root")
+            if not _within(path, self.root):
+                raise self._error("B003", f"{text!r} leaves the project root {self.root}", site,
+                                  "keep shared files inside the project, or allow it with --allow-outside-root")
+        if not path.is_file():
+            what = "is not a file" if path.exists() else "does not exist"
+            raise self._error("B002", f"{display} {what}", site)
+        if not self.options.allow_outside_root and not _within(Path(os.path.realpath(path)),
+                                                                Path(os.path.realpath(self.root))):
+            raise self._error("B003", f"{text!r} is a symlink that points out of the project root {self.root}",
+                              site, "copy the file into the project, or allow it with --allow-outside-root")
+        return display, str(path)
+
+    def _check_cycle(self, real: str, display: str, chain: tuple[tuple[str, str], ...],
+                     site: tuple[str, Position], how: str) -> None:
+        seen = [path for path, _ in chain]
+        target = os.path.realpath(real)
+        if target in seen:
+            cycle = [name for _, name in chain[seen.index(target):]] + [display]
+            raise self._error("B001", f"{how} cycle: {' -> '.join(cycle)}", site,
+                              "a file cannot extend or include itself, directly or through others")
+
+    # -- ${VAR} -------------------------------------------------------------------------
+
+    def interpolate(self, node: _Node, file: str, errors: list[Diagnostic]) -> None:
+        if isinstance(node.value, dict):
+            for child in node.value.values():
+                self.interpolate(child, file, errors)
+        elif isinstance(node.value, list):
+            for child in node.value:
+                self.interpolate(child, file, errors)
+        elif isinstance(node.value, str) and "$" in node.value:
+            names: list[str] = []
+
+            def substitute(match: re.Match) -> str:
+                if match.group() == "$$":
+                    return "$"
+                name, default = match.group(1), match.group(2)
+                value = self.env.get(name)
+                if value is None or (value == "" and default is not None):
+                    if default is None:
+                        errors.append(self._diagnostic("B004", f"environment variable {name} is not set",
+                                                       (file, node.position),
+                                                       f"set {name}, or give a default: ${{{name}:-...}}"))
+                        return match.group()
+                    return default
+                names.append(name)
+                if len(value) >= REDACT_FROM:
+                    self.redactions[value] = f"${{{name}}}"
+                return value
+
+            written = node.value
+            broken = [m.group() for m in _ANY_REFERENCE.finditer(_REFERENCE.sub("", written))]
+            if broken:
+                errors.append(self._diagnostic("B005", f"{broken[0]!r} is not a valid ${{VAR}} reference",
+                                               (file, node.position),
+                                               "write ${NAME} or ${NAME:-default}; $$ for a literal $"))
+                return
+            node.value = _REFERENCE.sub(substitute, written)
+            if names:  # shown as written wherever a value from the environment could leak
+                node.template = written
+                node.position = _with(node.position, origin=", ".join(f"${{{n}}}" for n in names))
+            else:
+                unset = [f"${{{m.group(1)}}}" for m in _REFERENCE.finditer(written) if m.group(1)]
+                if unset:
+                    node.position = _with(node.position, origin=f"{', '.join(unset)} not set: the default")
+
+    # -- {$file: path} ------------------------------------------------------------------
+
+    def include(self, node: _Node, file: str, chain: tuple[tuple[str, str], ...]) -> _Node:
+        value = node.value
+        if isinstance(value, dict):
+            if INCLUDE in value:
+                return self._included(node, file, chain)
+            for key, child in value.items():
+                value[key] = self.include(child, file, chain)
+        elif isinstance(value, list):
+            items: list[_Node] = []
+            for child in value:
+                included = self.include(child, file, chain)
+                spliced = isinstance(child.value, dict) and INCLUDE in child.value and isinstance(included.value, list)
+                items.extend(included.value if spliced else [included])
+            node.value = items
+        return node
+
+    def _included(self, node: _Node, file: str, chain: tuple[tuple[str, str], ...]) -> _Node:
+        reference = node.value[INCLUDE]
+        site = (file, node.position)
+        if len(node.value) != 1:
+            raise self._error("B005", f"{{{INCLUDE}: ...}} must be the only key of its mapping", site,
+                              f"move the other keys into the included file, or drop {INCLUDE}")
+        display, real = self.resolve(reference, file)
+        self._check_cycle(real, display, chain, (file, reference.position), "include")
+        where = f"included at {file}:{reference.position.line}:{reference.position.column}"
+        suffix = Path(real).suffix.lower()
+        if suffix in TEXT_SUFFIXES:  # a prompt: its text as written, never interpolated
+            try:
+                name, raw = loader.read_bytes(real, self.options.limits)
+                text = loader.decode(raw, display)
+            except LoadError as exc:
+                raise self._error("B002", f"cannot read {display}: {exc.diagnostics[0].message}", site) from None
+            self.sources[display] = text
+            return _Node(text, Position(1, 1, file=display, origin=where))
+        if suffix not in DATA_SUFFIXES:
+            raise self._error("B005", f"cannot include {display}: a prompt must be .md or .txt, data .yaml, "
+                              ".yml or .json", site)
+        document = self.load(real, display, site, require_mapping=False)
+        included = self.prepared(document, chain + ((os.path.realpath(real), display),))
+        included.position = _with(included.position, origin=where)
+        return included
+
+    @staticmethod
+    def _diagnostic(code: str, message: str, site: tuple[str, Position], hint: str | None = None) -> Diagnostic:
+        file, position = site
+        return Diagnostic(code, message, position.file or file, position.line, position.column, hint=hint)
+
+    def _error(self, code: str, message: str, site: tuple[str, Position], hint: str | None = None) -> LoadError:
+        return LoadError([self._diagnostic(code, message, site, hint)])
+
+
+def _within(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def _with(position: Position, **changes: Any) -> Position:
+    from dataclasses import replace
+
+    return replace(position, **changes)
+
+
+# -- trees ---------------------------------------------------------------------------------
+
+
+def _tree(value: Any, path: tuple, document: Document, parent: Position | None) -> _Node:
+    """A document's data as _Nodes, each with its position (qualified with its file)."""
+    written = document.positions.get(path)
+    if written is not None:
+        position = _with(written, file=written.file or document.name)
+    else:
+        position = parent or Position(1, 1, file=document.name)
+    if isinstance(value, dict):
+        value = {key: _tree(child, path + (key,), document, position) for key, child in value.items()}
+    elif isinstance(value, list):
+        value = [_tree(child, path + (index,), document, position) for index, child in enumerate(value)]
+    return _Node(value, position)
+
+
+def _flatten(node: _Node, path: tuple, positions: dict, templates: dict) -> Any:
+    positions[path] = node.position
+    if node.template is not None:
+        templates[path] = node.template
+    if isinstance(node.value, dict):
+        return {key: _flatten(child, path + (key,), positions, templates) for key, child in node.value.items()}
+    if isinstance(node.value, list):
+        return [_flatten(child, path + (index,), positions, templates) for index, child in enumerate(node.value)]
+    return node.value
+
+
+def merge(base: _Node, over: _Node, top: bool = False) -> _Node:
+    """`over` merged into `base` (see the module docstring); neither is changed."""
+    if not (isinstance(base.value, dict) and isinstance(over.value, dict)):
+        return over
+    result = dict(base.value)
+    for key, child in over.value.items():
+        old = result.get(key)
+        if old is None:
+            result[key] = child
+        elif top and key == "tools" and isinstance(old.value, list) and isinstance(child.value, list):
+            result[key] = _Node(_merge_tools(old.value, child.value), child.position)
+        else:
+            result[key] = merge(old, child)
+    return _Node(result, over.position)
+
+
+def _tool_name(tool: _Node) -> str | None:
+    if not isinstance(tool.value, dict):
+        return None
+    for key in ("name", "server_label"):
+        if key in tool.value and isinstance(tool.value[key].value, str):
+            return f"{key}:{tool.value[key].value}"
+    return None
+
+
+def _merge_tools(base: list[_Node], over: list[_Node]) -> list[_Node]:
+    result = list(base)
+    index = {_tool_name(tool): i for i, tool in enumerate(result) if _tool_name(tool) is not None}
+    for tool in over:
+        name = _tool_name(tool)
+        if name is not None and name in index:
+            result[index[name]] = merge(result[index[name]], tool)
+        else:
+            result.append(tool)
+    return result
+
+
+# -- --set path=value ----------------------------------------------------------------------
+
+_SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def parse_override(text: str) -> tuple[tuple, Any]:
+    """("turn_detection", "silence_duration_ms"), 400 for `turn_detection.silence_duration_ms=400`.
+    The value is read as YAML (safely), so 400 is a number, `null` is null, `[a, b]` a list."""
+    path_text, equals, value_text = text.partition("=")
+    if not equals or not path_text.strip():
+        raise OverrideError(f"--set {text!r}: write path=value, e.g. turn_detection.silence_duration_ms=400")
+    path: list[Any] = []
+    position = 0
+    for match in _SEGMENT.finditer(path_text.strip()):
+        if match.start() != position and path_text.strip()[position:match.start()] != ".":
+            raise OverrideError(f"--set {text!r}: cannot read the path {path_text!r}")
+        path.append(match.group(1) if match.group(1) is not None else int(match.group(2)))
+        position = match.end()
+    if position != len(path_text.strip()) or not path or not isinstance(path[0], str):
+        raise OverrideError(f"--set {text!r}: cannot read the path {path_text!r}")
+    try:
+        value = loader.parse(value_text, "--set", "yaml", require_mapping=False).data
+    except LoadError as exc:
+        raise OverrideError(f"--set {text!r}: the value is not valid YAML: {exc}") from None
+    return tuple(path), value
+
+
+def _apply_override(root: _Node, text: str) -> None:
+    path, value = parse_override(text)
+    position = Position(None, None, file="--set", origin=f"--set {text}")  # type: ignore[arg-type]
+    node = root
+    for depth, part in enumerate(path[:-1]):
+        container = node.value
+        shown = ".".join(map(str, path[:depth + 1]))
+        if isinstance(part, int):
+            if not isinstance(container, list) or not -len(container) <= part < len(container):
+                raise OverrideError(f"--set {text!r}: {shown} is not an item of a list")
+            node = container[part]
+        elif isinstance(container, dict):
+            node = container.setdefault(part, _Node({}, position))
+        else:
+            raise OverrideError(f"--set {text!r}: {'.'.join(map(str, path[:depth]))} is not a mapping")
+        if node.value is None:  # setting a field of a feature that is off turns it on
+            node.value = {}
+        elif not isinstance(node.value, (dict, list)):
+            raise OverrideError(f"--set {text!r}: {shown} is {node.value!r}, not a mapping")
+    last = path[-1]
+    if isinstance(last, int):
+        if not isinstance(node.value, list) or not -len(node.value) <= last < len(node.value):
+            raise OverrideError(f"--set {text!r}: no item {last} to set")
+        node.value[last] = _override_tree(value, position)
+    elif isinstance(node.value, dict):
+        node.value[last] = _override_tree(value, position)
+    else:
+        raise OverrideError(f"--set {text!r}: {'.'.join(map(str, path[:-1]))} is not a mapping")
+
+
+def _override_tree(value: Any, position: Position) -> _Node:
+    if isinstance(value, dict):
+        return _Node({k: _override_tree(v, position) for k, v in value.items()}, position)
+    if isinstance(value, list):
+        return _Node([_override_tree(v, position) for v in value], position)
+    return _Node(value, position)

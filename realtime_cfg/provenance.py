@@ -1,0 +1,111 @@
+"""Where each field of a rendered payload came from (`render --explain`).
+
+Every value of a built config keeps the position it was written at (building.py). A
+payload field is traced back through the target's layout (GA keeps `voice` at
+`audio.output.voice`) and the authoring format's aliases (`max_output_tokens` is written
+as `max_response_output_tokens` for beta) to the value it was rendered from; a field no
+file set was either filled in as a server default or added by the target (GA's `type`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from .diagnostics import format_path
+from .document import Document
+from .schema import session_properties
+from .targets import ga
+
+
+@dataclass(frozen=True)
+class Origin:
+    path: str  # the payload field: audio.output.voice
+    value: Any
+    source: str  # agents/prod.yaml:4:8, prompts/support.md:1:1 (included at ...), --set ..., default
+
+
+def explain(document: Document, session: dict, target: str, defaults: set[tuple] = frozenset()) -> list[Origin]:
+    """One Origin for every leaf (and every empty list or mapping) of the payload. A value
+    taken from the environment is shown as written (`${TOKEN}`), never expanded."""
+    origins = []
+    for path, value in _leaves(session, ()):
+        source, source_path = _source(document, path, target, defaults)
+        origins.append(Origin(format_path(path), document.templates.get(source_path, value), source))
+    return origins
+
+
+def _leaves(value: Any, path: tuple):
+    if isinstance(value, dict) and value:
+        for key, child in value.items():
+            yield from _leaves(child, path + (key,))
+    elif isinstance(value, list) and value:
+        for index, child in enumerate(value):
+            yield from _leaves(child, path + (index,))
+    else:
+        yield path, value
+
+
+def _flat_path(path: tuple, target: str) -> tuple | None:
+    """The canonical (flat) path a payload path was rendered from."""
+    if target != "ga":
+        return path
+    best = None
+    for name in (*ga.LOCATIONS, path[0] if path else None):
+        if name is None:
+            continue
+        location = ga.location(name)
+        if path[:len(location)] == location and (best is None or len(location) > len(best[1])):
+            best = (name, location)
+    if best is None:
+        return None
+    name, location = best
+    return (name,) + path[len(location):]
+
+
+def _source_path(flat: tuple, document: Document) -> tuple:
+    """Where a flat path lives in the document as written (its shape and aliases)."""
+    name, rest = flat[0], flat[1:]
+    if document.shape == "ga":
+        return ga.location(name) + rest
+    if isinstance(document.data, dict) and name not in document.data:
+        for alias, schema in session_properties().items():
+            if schema.get("x-rtcfg-alias-of") == name and alias in document.data:
+                return (alias,) + rest
+    return flat
+
+
+def _source(document: Document, path: tuple, target: str, defaults: set[tuple]) -> tuple[str, tuple | None]:
+    """(where the payload field came from, its path in the document if it has one)."""
+    if any(path[:len(filled)] == filled for filled in defaults):
+        return f"default ({'GA' if target == 'ga' else 'beta'} server)", None
+    flat = _flat_path(path, target)
+    if flat:
+        source = _source_path(flat, document)
+        position, _ = document.position(source)
+        # a value's own position, or that of the value it was rendered from (a format
+        # string becomes {type, rate}; a forced function name becomes {type, name})
+        if position is not None and source[:1] and source[0] in document.data:
+            return _describe(position, document.name), source
+    return f"added for {'GA' if target == 'ga' else 'beta'}", None
+
+
+def _describe(position, default_file: str) -> str:
+    if position.file == "--set":
+        return position.origin or "--set"
+    where = f"{position.file or default_file}:{position.line}:{position.column}"
+    return f"{where} ({position.origin})" if position.origin else where
+
+
+def format_origins(origins: list[Origin], width: int = 40) -> str:
+    """Aligned text: path, value (cut to `width`), source."""
+    if not origins:
+        return "(empty session)\n"
+    rows = []
+    for origin in origins:
+        shown = json.dumps(origin.value, ensure_ascii=False)
+        rows.append((origin.path, shown if len(shown) <= width else shown[:width - 1] + "…", origin.source))
+    path_width = max(len(row[0]) for row in rows)
+    value_width = max(len(row[1]) for row in rows)
+    return "".join(f"{p:<{path_width}}  {v:<{value_width}}  {s}\n" for p, v, s in rows)
