@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from . import loader
-from .diagnostics import Diagnostic, prepare_for_display
+from .diagnostics import Diagnostic, format_path, prepare_for_display
 from .document import Document, Limits, LoadError, Position
 
 EXTENDS = "extends"
@@ -276,7 +276,7 @@ class _Builder:
             return _Node(text, Position(1, 1, file=display, origin=where))
         if suffix not in DATA_SUFFIXES:
             raise self._error("B005", f"cannot include {display}: a prompt must be .md or .txt, data .yaml, "
-                              ".yml or .json", site)
+                              ".yml or .json", (file, reference.position))
         document = self.load(real, display, site, require_mapping=False)
         included = self.prepared(document, chain + ((os.path.realpath(real), display),))
         included.position = _with(included.position, origin=where)
@@ -397,30 +397,25 @@ def _apply_override(root: _Node, text: str) -> None:
     path, value = parse_override(text)
     position = Position(None, None, file="--set", origin=f"--set {text}")  # type: ignore[arg-type]
     node = root
-    for depth, part in enumerate(path[:-1]):
-        container = node.value
-        shown = ".".join(map(str, path[:depth + 1]))
+    for depth, part in enumerate(path):
+        container, shown = node.value, format_path(path[:depth + 1])
+        last = depth == len(path) - 1
         if isinstance(part, int):
             if not isinstance(container, list) or not -len(container) <= part < len(container):
-                raise OverrideError(f"--set {text!r}: {shown} is not an item of a list")
+                raise OverrideError(f"--set {text!r}: there is no {shown}")
+            if last:
+                container[part] = _override_tree(value, position)
+                return
             node = container[part]
         elif isinstance(container, dict):
+            if last:
+                container[part] = _override_tree(value, position)
+                return
             node = container.setdefault(part, _Node({}, position))
-        else:
-            raise OverrideError(f"--set {text!r}: {'.'.join(map(str, path[:depth]))} is not a mapping")
         if node.value is None:  # setting a field of a feature that is off turns it on
             node.value = {}
         elif not isinstance(node.value, (dict, list)):
-            raise OverrideError(f"--set {text!r}: {shown} is {node.value!r}, not a mapping")
-    last = path[-1]
-    if isinstance(last, int):
-        if not isinstance(node.value, list) or not -len(node.value) <= last < len(node.value):
-            raise OverrideError(f"--set {text!r}: no item {last} to set")
-        node.value[last] = _override_tree(value, position)
-    elif isinstance(node.value, dict):
-        node.value[last] = _override_tree(value, position)
-    else:
-        raise OverrideError(f"--set {text!r}: {'.'.join(map(str, path[:-1]))} is not a mapping")
+            raise OverrideError(f"--set {text!r}: {shown} is {node.value!r}, not a mapping or list")
 
 
 def _override_tree(value: Any, position: Position) -> _Node:

@@ -53,7 +53,7 @@ def validate(document: Document, target: str | None = None, strict: bool = False
     unique: dict[tuple, Diagnostic] = {}
     for diagnostic in found:
         unique.setdefault((diagnostic.code, diagnostic.path, diagnostic.message), diagnostic)
-    ordered = sorted(unique.values(), key=lambda d: (d.line or 0, d.column or 0, d.code))
+    ordered = sorted(unique.values(), key=lambda d: (d.file, d.line or 0, d.column or 0, d.code))
     return prepare_for_display(ordered, document.texts(), document.redactions)
 
 
