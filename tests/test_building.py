@@ -386,3 +386,16 @@ def test_the_library_builds_too(project):
     assert realtime_cfg.build(root / "prod.yaml", overrides=["voice=sage"]).data == {"voice": "sage", "speed": 1.1}
     assert "extends" in realtime_cfg.load(root / "prod.yaml").data  # load reads one file as written
     assert yaml.safe_load((root / "prod.yaml").read_text())["extends"] == "base.yaml"
+
+
+def test_readme_worked_example_is_real():
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    marker = "`AGENT_VOICE=sage rtcfg render --explain sample_configs/layered/production.yaml`"
+    start = readme.index("```text\n", readme.index(marker)) + len("```text\n")
+    result = run_cli("render", "--explain", "sample_configs/layered/production.yaml", env={"AGENT_VOICE": "sage"})
+    assert result.returncode == 0
+    assert readme[start:readme.index("```", start)] == result.stdout
+    staged = run_cli("validate", "sample_configs/layered/")
+    assert staged.returncode == 0 and staged.stdout == "3 files checked: no problems.\n"

@@ -34,13 +34,15 @@ def test_schema_command_prints_the_same_bytes():
 
 
 @pytest.mark.slow
-def test_wheel_ships_the_same_schema_file(tmp_path):
+def test_wheel_ships_the_same_schema_files_and_the_presets(tmp_path):
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
                     "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True)
     wheel = next(tmp_path.glob("rtcfg-*.whl"))
     with zipfile.ZipFile(wheel) as archive:
-        shipped = archive.read("realtime_cfg/schemas/session.schema.json")
-    assert shipped == SCHEMA_FILE.read_bytes()
+        for name in ("session.schema.json", "session-ga.schema.json"):
+            assert archive.read(f"realtime_cfg/schemas/{name}") == (ROOT / "schemas" / name).read_bytes()
+        for preset in (ROOT / "realtime_cfg" / "presets").glob("*.yaml"):  # for `rtcfg init`
+            assert archive.read(f"realtime_cfg/presets/{preset.name}") == preset.read_bytes()
 
 
 def test_schema_is_valid_draft_2020_12():
