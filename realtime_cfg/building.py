@@ -47,6 +47,11 @@ _ANY_REFERENCE = re.compile(r"\$\{[^}]*\}?")
 # ones ("en", "ash") are settings, not secrets, and replacing them would garble messages.
 REDACT_FROM = 6
 _PROJECT_MARKERS = ("pyproject.toml", ".git")
+# A build reads many files; these bound it as Limits bound one file, so that a chain of
+# includes cannot do what a "billion laughs" alias bomb does.
+MAX_CHAIN = 32  # files extending or including each other, one inside the next
+BUILD_BYTES = 10  # times Limits.max_bytes, read in all
+
 
 
 @dataclass
@@ -110,6 +115,8 @@ class _Builder:
         self.env = os.environ if options.env is None else options.env
         self.sources: dict[str, str] = {}
         self.redactions: dict[str, str] = {}
+        self.bytes_read = 0
+        self.values = 0
 
     # -- files ------------------------------------------------------------------------
 
@@ -125,8 +132,20 @@ class _Builder:
                 raise
             reason = exc.diagnostics[0].message.removeprefix(f"cannot read {source}: ")
             raise self._error("B002", f"cannot read {display}: {reason}", site) from None
+        self._spend(len(raw), 0, site)
         self.sources[name] = text
-        return loader.parse(text, name, loader.guess_format(name, text), self.options.limits, require_mapping)
+        document = loader.parse(text, name, loader.guess_format(name, text), self.options.limits, require_mapping)
+        self._spend(0, len(document.positions), site)
+        return document
+
+    def _spend(self, size: int, values: int, site: tuple[str, Position] | None) -> None:
+        self.bytes_read += size
+        self.values += values
+        limits = self.options.limits
+        if site is not None and (self.bytes_read > BUILD_BYTES * limits.max_bytes or self.values > limits.max_nodes):
+            raise self._error("B006", f"the config's parts add up to more than {BUILD_BYTES * limits.max_bytes:,} "
+                              f"bytes or {limits.max_nodes:,} values", site,
+                              "include each file once; a file included by many is read each time")
 
     def config(self, document: Document, chain: tuple[tuple[str, str], ...]) -> _Node:
         """A config file's tree: interpolated, includes replaced, merged over its bases."""
@@ -186,6 +205,9 @@ class _Builder:
 
     def _check_cycle(self, real: str, display: str, chain: tuple[tuple[str, str], ...],
                      site: tuple[str, Position], how: str) -> None:
+        if len(chain) >= MAX_CHAIN:
+            raise self._error("B006", f"more than {MAX_CHAIN} files extend or include one another in a chain",
+                              site, "flatten the chain")
         seen = [path for path, _ in chain]
         target = os.path.realpath(real)
         if target in seen:
@@ -272,6 +294,7 @@ class _Builder:
                 text = loader.decode(raw, display)
             except LoadError as exc:
                 raise self._error("B002", f"cannot read {display}: {exc.diagnostics[0].message}", site) from None
+            self._spend(len(raw), 1, site)
             self.sources[display] = text
             return _Node(text, Position(1, 1, file=display, origin=where))
         if suffix not in DATA_SUFFIXES:

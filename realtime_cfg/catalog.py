@@ -88,6 +88,13 @@ _RULES = (
          "An extends, $file or ${...} that is not written the way rtcfg reads it.",
          "rtcfg could not tell which file or variable is meant.",
          "instructions: {$file: prompt.md, note: draft}\n", "instructions: {$file: prompt.md}\n"),
+    Rule("B006", "build-too-large", "error",
+         "Extends and includes nest more than 32 files deep, or add up to more than 10 times the size "
+         "limit or 100,000 values.",
+         "A few files including each other many times can expand like a 'billion laughs' bomb; a real "
+         "session is a few kilobytes.",
+         "# a.yaml includes b.yaml 10 times, b.yaml includes c.yaml 10 times, ...",
+         "each part included once"),
     Rule("S001", "unknown-key", "error", "A key the server does not know; the server rejects unknown parameters.",
          "The server closes the session with `Unknown parameter`; a typo is found in production instead of at commit.",
          "max_tokens: 300\n", "max_output_tokens: 300\n"),

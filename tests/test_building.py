@@ -399,3 +399,29 @@ def test_readme_worked_example_is_real():
     assert readme[start:readme.index("```", start)] == result.stdout
     staged = run_cli("validate", "sample_configs/layered/")
     assert staged.returncode == 0 and staged.stdout == "3 files checked: no problems.\n"
+
+
+def test_an_include_bomb_is_refused_quickly(project):
+    """Each level includes the next ten times: 10^6 copies if nothing stopped it."""
+    files = {"a.yaml": "tools:\n" + "  - $file: l1.yaml\n" * 10}
+    for level in range(1, 6):
+        files[f"l{level}.yaml"] = "".join(f"- $file: l{level + 1}.yaml\n" for _ in range(10))
+    files["l6.yaml"] = "- {type: function, name: f, description: " + "x" * 1000 + "}\n"
+    root = project(files)
+    result = run_cli("validate", str(root / "a.yaml"))
+    assert result.returncode == 1 and "B006 the config's parts add up to more than" in result.stdout
+
+
+def test_a_long_extends_chain_is_refused(project):
+    files = {f"f{i}.yaml": f"extends: f{i + 1}.yaml\n" for i in range(40)}
+    files["f40.yaml"] = "voice: ash\n"
+    root = project(files)
+    result = run_cli("validate", str(root / "f0.yaml"))
+    assert result.returncode == 1 and "B006 more than 32 files extend or include one another" in result.stdout
+    assert run_cli("validate", str(root / "f20.yaml")).returncode == 0
+
+
+def test_a_suppression_comment_works_in_an_extended_file(project):
+    root = project({"base.yaml": "model: gpt-realtime-9  # rtcfg: ignore[R005]\n", "prod.yaml": "extends: base.yaml\n"})
+    result = run_cli("validate", str(root / "prod.yaml"))
+    assert result.stdout == "1 file checked: no problems (1 suppressed).\n"
