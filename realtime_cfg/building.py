@@ -43,6 +43,7 @@ DATA_SUFFIXES = (".yaml", ".yml", ".json")
 # ${NAME}, ${NAME:-default}, or $$ (a literal dollar sign)
 _REFERENCE = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 _ANY_REFERENCE = re.compile(r"\$\{[^}]*\}?")
+_BUILT_FROM_PARTS = re.compile(r"\$\{|\$\$|\$file")  # text with none of these needs no building
 # Environment values this long are replaced by their ${NAME} in any diagnostic; shorter
 # ones ("en", "ash") are settings, not secrets, and replacing them would garble messages.
 REDACT_FROM = 6
@@ -91,8 +92,10 @@ def build(source: str | os.PathLike, options: BuildOptions | None = None) -> Doc
     options = options or BuildOptions()
     stdin = str(source) == loader.STDIN
     start = Path.cwd() if stdin else Path(os.path.abspath(source))
-    builder = _Builder(options, project_root(start if stdin else start.parent))
+    builder = _Builder(options, start if stdin else start.parent)
     document = builder.load(source, display=None, site=None, require_mapping=True)
+    if not _BUILT_FROM_PARTS.search(document.text) and EXTENDS not in document.data and not options.overrides:
+        return document  # a config in one piece, the common case: nothing to build
     try:
         node = builder.config(document, chain=(() if stdin else ((os.path.realpath(start), document.name),)))
     except LoadError as exc:  # point into whichever file is at fault, env values hidden
@@ -109,14 +112,21 @@ def build(source: str | os.PathLike, options: BuildOptions | None = None) -> Doc
 
 
 class _Builder:
-    def __init__(self, options: BuildOptions, root: Path) -> None:
+    def __init__(self, options: BuildOptions, start: Path) -> None:
         self.options = options
-        self.root = root
+        self.start = start
         self.env = os.environ if options.env is None else options.env
         self.sources: dict[str, str] = {}
         self.redactions: dict[str, str] = {}
         self.bytes_read = 0
         self.values = 0
+
+    @property
+    def root(self) -> Path:
+        """The project root, looked for only when a config names another file."""
+        if not hasattr(self, "_root"):
+            self._root = project_root(self.start)
+        return self._root
 
     # -- files ------------------------------------------------------------------------
 
