@@ -28,7 +28,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -42,7 +43,7 @@ TEXT_SUFFIXES = (".md", ".markdown", ".txt", ".text")
 DATA_SUFFIXES = (".yaml", ".yml", ".json")
 # ${NAME}, ${NAME:-default}, or $$ (a literal dollar sign)
 _REFERENCE = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
-_ANY_REFERENCE = re.compile(r"\$\{[^}]*\}?")
+_ANY_REFERENCE = re.compile(r"\$\{[^}]*\}?")  # what is left after the valid ones: a broken reference
 _BUILT_FROM_PARTS = re.compile(r"\$\{|\$\$|\$file")  # text with none of these needs no building
 # Environment values this long are replaced by their ${NAME} in any diagnostic; shorter
 # ones ("en", "ash") are settings, not secrets, and replacing them would garble messages.
@@ -108,7 +109,7 @@ def build(source: str | os.PathLike, options: BuildOptions | None = None) -> Doc
     data = _flatten(node, (), positions, templates)
     sources = {name: text for name, text in builder.sources.items() if name != document.name}
     return Document(document.name, data, positions, document.text, document.format, sources,
-                    builder.redactions, templates)
+                    builder.redactions, templates, frozenset(builder.parts))
 
 
 class _Builder:
@@ -120,19 +121,17 @@ class _Builder:
         self.redactions: dict[str, str] = {}
         self.bytes_read = 0
         self.values = 0
+        self.parts: set[str] = set()
 
-    @property
+    @cached_property
     def root(self) -> Path:
         """The project root, looked for only when a config names another file."""
-        if not hasattr(self, "_root"):
-            self._root = project_root(self.start)
-        return self._root
+        return project_root(self.start)
 
     # -- files ------------------------------------------------------------------------
 
-    def load(self, source: str | os.PathLike, display: str | None, site: tuple[str, Position] | None,
-             require_mapping: bool) -> Document:
-        """Load one file. A file that cannot be read is B002 at the place that named it."""
+    def read(self, source: str | os.PathLike, display: str | None, site: tuple[str, Position] | None) -> tuple[str, str]:
+        """(name, text) of one file. One that cannot be read is B002 at the place that named it."""
         try:
             name, raw = loader.read_bytes(source, self.options.limits)
             name = display or name
@@ -144,6 +143,11 @@ class _Builder:
             raise self._error("B002", f"cannot read {display}: {reason}", site) from None
         self._spend(len(raw), 0, site)
         self.sources[name] = text
+        return name, text
+
+    def load(self, source: str | os.PathLike, display: str | None, site: tuple[str, Position] | None,
+             require_mapping: bool) -> Document:
+        name, text = self.read(source, display, site)
         document = loader.parse(text, name, loader.guess_format(name, text), self.options.limits, require_mapping)
         self._spend(0, len(document.positions), site)
         return document
@@ -160,6 +164,9 @@ class _Builder:
     def config(self, document: Document, chain: tuple[tuple[str, str], ...]) -> _Node:
         """A config file's tree: interpolated, includes replaced, merged over its bases."""
         node = self.prepared(document, chain)
+        if not isinstance(node.value, dict):  # the whole config was {$file: ...} of something else
+            raise self._error("L003", "the top level is not a mapping; a session config is a mapping of session "
+                              "fields", (document.name, node.position))
         reference = node.value.pop(EXTENDS, None)
         if reference is None:
             return node
@@ -169,8 +176,9 @@ class _Builder:
                               (document.name, reference.position))
         merged: _Node | None = None
         for item in references:
-            display, real = self.resolve(item, document.name)
-            site = (document.name, item.position)
+            written_in = item.position.file or document.name  # extends may come from an included file
+            display, real = self.resolve(item, written_in)
+            site = (written_in, item.position)
             self._check_cycle(real, display, chain, site, "extends")
             base_document = self.load(real, display, site, require_mapping=True)
             base = self.config(base_document, chain + ((os.path.realpath(real), display),))
@@ -193,9 +201,15 @@ class _Builder:
         text = reference.value
         if not isinstance(text, str) or not text.strip():
             raise self._error("B005", "a file name must be a non-empty string", site)
-        base = Path.cwd() if including == "<stdin>" else Path(os.path.abspath(including)).parent
+        if reference.template is not None:
+            # a path from the environment would make diagnostics name files that differ per
+            # machine, and could show the environment's value; paths are written out
+            raise self._error("B005", "a file name cannot use ${VAR}", site,
+                              "name the file; keep one overlay per environment instead")
+        stdin = including == loader.STDIN_NAME
+        base = Path.cwd() if stdin else Path(os.path.abspath(including)).parent
         path = Path(os.path.normpath(base / text))
-        display = text if including == "<stdin>" else os.path.normpath(os.path.join(os.path.dirname(including), text))
+        display = text if stdin else os.path.normpath(os.path.join(os.path.dirname(including), text))
         if not self.options.allow_outside_root:
             if os.path.isabs(text):
                 raise self._error("B003", f"{text!r} is an absolute path; paths are relative to the file that "
@@ -204,11 +218,14 @@ class _Builder:
             if not _within(path, self.root):
                 raise self._error("B003", f"{text!r} leaves the project root {self.root}", site,
                                   "keep shared files inside the project, or allow it with --allow-outside-root")
-        if not path.is_file():
-            what = "is not a file" if path.exists() else "does not exist"
-            raise self._error("B002", f"{display} {what}", site)
-        if not self.options.allow_outside_root and not _within(Path(os.path.realpath(path)),
-                                                                Path(os.path.realpath(self.root))):
+        try:
+            if not path.is_file():
+                what = "is not a file" if path.exists() else "does not exist"
+                raise self._error("B002", f"{display} {what}", site)
+            real = Path(os.path.realpath(path))
+        except (OSError, ValueError) as exc:  # a name too long, a folder that cannot be entered
+            raise self._error("B002", f"cannot read {display}: {getattr(exc, 'strerror', None) or exc}", site) from None
+        if not self.options.allow_outside_root and not _within(real, Path(os.path.realpath(self.root))):
             raise self._error("B003", f"{text!r} is a symlink that points out of the project root {self.root}",
                               site, "copy the file into the project, or allow it with --allow-outside-root")
         return display, str(path)
@@ -256,19 +273,21 @@ class _Builder:
 
             written = node.value
             broken = [m.group() for m in _ANY_REFERENCE.finditer(_REFERENCE.sub("", written))]
+            broken += [m.group() for m in _REFERENCE.finditer(written) if m.group(2) and "${" in m.group(2)]
             if broken:
                 errors.append(self._diagnostic("B005", f"{broken[0]!r} is not a valid ${{VAR}} reference",
                                                (file, node.position),
                                                "write ${NAME} or ${NAME:-default}; $$ for a literal $"))
                 return
             node.value = _REFERENCE.sub(substitute, written)
-            if names:  # shown as written wherever a value from the environment could leak
+            if node.value != written:  # kept as written: shown wherever an expanded value could leak
                 node.template = written
-                node.position = _with(node.position, origin=", ".join(f"${{{n}}}" for n in names))
+            if names:
+                node.position = replace(node.position, origin=", ".join(f"${{{n}}}" for n in names))
             else:
                 unset = [f"${{{m.group(1)}}}" for m in _REFERENCE.finditer(written) if m.group(1)]
                 if unset:
-                    node.position = _with(node.position, origin=f"{', '.join(unset)} not set: the default")
+                    node.position = replace(node.position, origin=f"{', '.join(unset)} not set: the default")
 
     # -- {$file: path} ------------------------------------------------------------------
 
@@ -278,7 +297,12 @@ class _Builder:
             if INCLUDE in value:
                 return self._included(node, file, chain)
             for key, child in value.items():
-                value[key] = self.include(child, file, chain)
+                included = self.include(child, file, chain)
+                if included is not child:  # the key stays where it was written, in this file
+                    included.position = replace(included.position, key_line=child.position.key_line,
+                                                key_column=child.position.key_column,
+                                                key_file=child.position.file or file)
+                value[key] = included
         elif isinstance(value, list):
             items: list[_Node] = []
             for child in value:
@@ -296,23 +320,18 @@ class _Builder:
                               f"move the other keys into the included file, or drop {INCLUDE}")
         display, real = self.resolve(reference, file)
         self._check_cycle(real, display, chain, (file, reference.position), "include")
+        self.parts.add(os.path.realpath(real))
         where = f"included at {file}:{reference.position.line}:{reference.position.column}"
         suffix = Path(real).suffix.lower()
         if suffix in TEXT_SUFFIXES:  # a prompt: its text as written, never interpolated
-            try:
-                name, raw = loader.read_bytes(real, self.options.limits)
-                text = loader.decode(raw, display)
-            except LoadError as exc:
-                raise self._error("B002", f"cannot read {display}: {exc.diagnostics[0].message}", site) from None
-            self._spend(len(raw), 1, site)
-            self.sources[display] = text
+            _, text = self.read(real, display, (file, reference.position))
             return _Node(text, Position(1, 1, file=display, origin=where))
         if suffix not in DATA_SUFFIXES:
             raise self._error("B005", f"cannot include {display}: a prompt must be .md or .txt, data .yaml, "
                               ".yml or .json", (file, reference.position))
         document = self.load(real, display, site, require_mapping=False)
         included = self.prepared(document, chain + ((os.path.realpath(real), display),))
-        included.position = _with(included.position, origin=where)
+        included.position = replace(included.position, origin=where)
         return included
 
     @staticmethod
@@ -328,12 +347,6 @@ def _within(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
 
-def _with(position: Position, **changes: Any) -> Position:
-    from dataclasses import replace
-
-    return replace(position, **changes)
-
-
 # -- trees ---------------------------------------------------------------------------------
 
 
@@ -341,7 +354,7 @@ def _tree(value: Any, path: tuple, document: Document, parent: Position | None) 
     """A document's data as _Nodes, each with its position (qualified with its file)."""
     written = document.positions.get(path)
     if written is not None:
-        position = _with(written, file=written.file or document.name)
+        position = replace(written, file=written.file or document.name)
     else:
         position = parent or Position(1, 1, file=document.name)
     if isinstance(value, dict):
@@ -368,14 +381,27 @@ def merge(base: _Node, over: _Node, top: bool = False) -> _Node:
         return over
     result = dict(base.value)
     for key, child in over.value.items():
+        if top:  # the overlay's max_response_output_tokens replaces the base's max_output_tokens
+            for twin in _twins(key):
+                result.pop(twin, None)
         old = result.get(key)
         if old is None:
             result[key] = child
-        elif top and key == "tools" and isinstance(old.value, list) and isinstance(child.value, list):
+        elif top and key == "tools" and isinstance(old.value, list) and isinstance(child.value, list) and child.value:
             result[key] = _Node(_merge_tools(old.value, child.value), child.position)
-        else:
+        else:  # tools: [] in an overlay clears the base's tools, as it does in a session.update
             result[key] = merge(old, child)
     return _Node(result, over.position)
+
+
+def _twins(key: str) -> list[str]:
+    """The other spellings of a top-level field (x-rtcfg-alias-of in the schema)."""
+    from .schema import session_properties
+
+    properties = session_properties()
+    canonical = properties.get(key, {}).get("x-rtcfg-alias-of", key)
+    return [name for name, schema in properties.items()
+            if name != key and (name == canonical or schema.get("x-rtcfg-alias-of") == canonical)]
 
 
 def _tool_name(tool: _Node) -> str | None:
@@ -428,7 +454,7 @@ def parse_override(text: str) -> tuple[tuple, Any]:
 
 def _apply_override(root: _Node, text: str) -> None:
     path, value = parse_override(text)
-    position = Position(None, None, file="--set", origin=f"--set {text}")  # type: ignore[arg-type]
+    position = Position(None, None, file="--set", origin=f"--set {text}")
     node = root
     for depth, part in enumerate(path):
         container, shown = node.value, format_path(path[:depth + 1])
@@ -441,10 +467,16 @@ def _apply_override(root: _Node, text: str) -> None:
                 return
             node = container[part]
         elif isinstance(container, dict):
+            if depth == 0:
+                for twin in _twins(part):
+                    container.pop(twin, None)
             if last:
                 container[part] = _override_tree(value, position)
                 return
             node = container.setdefault(part, _Node({}, position))
+        else:
+            raise OverrideError(f"--set {text!r}: {format_path(path[:depth])} is a list; "
+                                f"write {format_path(path[:depth])}[N]")
         if node.value is None:  # setting a field of a feature that is off turns it on
             node.value = {}
         elif not isinstance(node.value, (dict, list)):

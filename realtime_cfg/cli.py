@@ -7,6 +7,7 @@ be compared). No Python traceback ever reaches the user.
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -145,7 +146,7 @@ def validate(
     from .api import check_file
     from .building import OverrideError
     from .diagnostics import Diagnostic
-    from .loader import discover
+    from .loader import STDIN, STDIN_NAME, discover
     from .report import FileResult, Printer, Report, TextReporter
     from .suppression import split
 
@@ -159,8 +160,7 @@ def validate(
     for folder in empty:
         report.results.append(FileResult(folder, [Diagnostic("F001", f"no .yaml, .yml or .json files under {folder}",
                                                              folder)]))
-        if text:
-            text.file(report.results[-1])
+    parts: set[str] = set()
     for path in files_found:
         settings = _project(path, target, strict, ignored)
         options = _build_options(settings, max_bytes, no_env, allow_outside_root, overrides)
@@ -169,10 +169,13 @@ def validate(
         except OverrideError as exc:
             raise typer.BadParameter(str(exc), param_hint="--set") from None
         kept, suppressed = split(found, settings.ignore)
-        report.results.append(FileResult("<stdin>" if path == "-" else path, kept, suppressed))
-        if text:
-            text.file(report.results[-1])
+        parts |= document.parts if document else set()
+        report.results.append(FileResult(STDIN_NAME if path == STDIN else path, kept, suppressed,
+                                         None if path == STDIN else os.path.realpath(path)))
+    report.settle(parts)
     if text:
+        for result in report.results:
+            text.file(result)
         text.finish(report)
     if format is not ReportFormat.text or output_file:
         from .machine_reports import FORMATS
@@ -194,7 +197,7 @@ def _check_code(code: str, option: str, suppressible: bool = False) -> str:
     if code not in RULES:
         raise typer.BadParameter(f"{code!r} is no rule code; `rtcfg rules` lists them", param_hint=option)
     if suppressible and code.startswith(UNSUPPRESSIBLE):
-        raise typer.BadParameter(f"{code} cannot be ignored: it means the file was not read or parsed",
+        raise typer.BadParameter(f"{code} cannot be ignored: it means the config was not read, parsed or built",
                                  param_hint=option)
     return code
 
@@ -224,6 +227,7 @@ def explain(code: str = typer.Argument(..., help="A rule code, such as S001.", s
     import textwrap
 
     from .catalog import RULES
+    from .suppression import UNSUPPRESSIBLE
 
     rule = RULES[_check_code(code, "CODE")]
     target = f" (rendered with --target {rule.example_target})" if rule.example_target else ""
@@ -234,18 +238,15 @@ def explain(code: str = typer.Argument(..., help="A rule code, such as S001.", s
     why = textwrap.fill(f"Why it matters: {rule.why}", 80)
     typer.echo(f"{rule.code} {rule.name} ({rule.severity})\n\n{textwrap.fill(rule.summary, 80)}\n\n{why}\n\n"
                f"Bad{target}:\n{indented(rule.bad)}\n\nGood:\n{indented(rule.good)}")
-    if not rule.code.startswith(("F", "L")):
+    if not rule.code.startswith(UNSUPPRESSIBLE):
         typer.echo(f"\nTo suppress it on one line of a YAML file: # rtcfg: ignore[{rule.code}]")
 
 
 def _build_options(settings, max_bytes: int, no_env: bool, allow_outside_root: bool, overrides=None):
-    from .building import BuildOptions, OverrideError, parse_override
+    """How to build a config: the flags, else its [tool.rtcfg] settings. A bad --set is
+    reported when the first config is built (exit 2)."""
+    from .building import BuildOptions
 
-    for override in overrides or ():
-        try:
-            parse_override(override)
-        except OverrideError as exc:
-            raise typer.BadParameter(str(exc), param_hint="--set") from None
     return BuildOptions(interpolate=not no_env, overrides=tuple(overrides or ()),
                         allow_outside_root=allow_outside_root or settings.allow_outside_root,
                         limits=_limits(max_bytes))
@@ -293,7 +294,15 @@ def _emit(text: str, output: Optional[Path]) -> None:
         raise typer.Exit(2)
 
 
-def _print_changes(changes: list, when_none: str) -> None:
+def _shown(text: str, *documents) -> str:
+    """Text that quotes config values, with values from the environment shown as their
+    ${VAR} and anything that looks like a key masked."""
+    from .diagnostics import mask_secrets, redact
+
+    return mask_secrets(redact(text, {k: v for d in documents for k, v in d.redactions.items()}))
+
+
+def _print_changes(changes: list, when_none: str, *documents) -> None:
     from .diffing import format_changes
     from .report import Printer
 
@@ -301,7 +310,8 @@ def _print_changes(changes: list, when_none: str) -> None:
     if not changes:
         printer.line(when_none)
         return
-    printer.emit(format_changes(changes), format_changes(changes, color=True) if printer.color else None)
+    printer.emit(_shown(format_changes(changes), *documents),
+                 _shown(format_changes(changes, color=True), *documents) if printer.color else None)
 
 
 @app.command(epilog="""Examples:
@@ -358,7 +368,8 @@ def render(
         sys.stdout.write(format_origins(explain(document, session, chosen, filled)))
         return
     if show_diff:
-        _print_changes(diff(document.data, session), "No changes: the rendered payload keeps every value as written.")
+        _print_changes(diff(document.data, session), "No changes: the rendered payload keeps every value as written.",
+                       document)
         return
     try:
         result = wrap(session, event_id) if envelope or event_id is not None else session
@@ -406,9 +417,10 @@ def diff_command(
     rendered = [payload(normalize(d.data, d.shape), chosen) for d in documents]
     changes = diff(*rendered)
     if format is TextOrJson.json:
-        sys.stdout.write(json.dumps([c.to_dict() for c in changes], indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(_shown(json.dumps([c.to_dict() for c in changes], indent=2, ensure_ascii=False) + "\n",
+                                *documents))
     else:
-        _print_changes(changes, "No differences.")
+        _print_changes(changes, "No differences.", *documents)
     raise typer.Exit(1 if changes else 0)
 
 
@@ -456,6 +468,7 @@ def migrate(
     from .migration import migrate as migrate_session
     from .migration import modeline
     from .normalization import normalize
+    from .provenance import as_written
     from .rendering import serialize
     from .targets import DISPLAY_NAMES
 
@@ -463,6 +476,7 @@ def migrate(
     document = _load(path, _build_options(settings, max_bytes, no_env, allow_outside_root))
     _require_valid(document, to.value, settings)
     session, notes = migrate_session(normalize(document.data, document.shape), document.shape, to.value)
+    session = as_written(session, document, to.value)  # ${VAR} stays ${VAR} in the new file
     fmt = format.value if format else document.format
     text = serialize(session, fmt)
     if fmt == "yaml":
@@ -475,7 +489,7 @@ def migrate(
     else:
         typer.echo(f"rtcfg: migrated {document.name} from the {shapes}:", err=True)
         for note in notes:
-            typer.echo(f"  {note}", err=True)
+            typer.echo(_shown(f"  {note}", document), err=True)
 
 
 class Preset(str, Enum):
@@ -505,6 +519,9 @@ def init(
     from .schema import SHAPE_SCHEMAS, SESSION_SCHEMA, schema_text
     from .starter import starter
 
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        raise typer.BadParameter(f"{path}: init writes YAML (with comments and the modeline); name it .yaml or .yml",
+                                 param_hint="PATH")
     written = []
     files = {path: starter(preset.value, shape.value)}
     if schema:  # the GA schema refers to the flat one, so a GA file needs both

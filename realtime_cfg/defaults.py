@@ -16,11 +16,11 @@ from .schema import SHAPE_SCHEMAS, branch_for, items_schema, load_schema, object
 
 def with_defaults(session: dict, target: str) -> tuple[dict, set[tuple]]:
     """(the session with defaults filled in, the paths that were filled)."""
-    filled: set[tuple] = set()
-    result = _fill(copy.deepcopy(session), load_schema(SHAPE_SCHEMAS[target]), target, (), filled)
     from .normalization import order_like
 
-    return order_like(result, load_schema(SHAPE_SCHEMAS[target])), filled
+    filled: set[tuple] = set()
+    schema = load_schema(SHAPE_SCHEMAS[target])
+    return order_like(_fill(copy.deepcopy(session), schema, target, (), filled), schema), filled
 
 
 def _allowed(schema: Any, target: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -71,6 +72,24 @@ def mask_secrets(text: str, keep_length: bool = False) -> str:
     return SECRET.sub(masked, text)
 
 
+def redact(text: str, redactions: dict[str, str]) -> str:
+    """`text` with each value of `redactions` replaced by its name: as written, as a message
+    quotes it (JSON- or repr-escaped), and where a message cut it short ("abcdef...")."""
+    for value, name in redactions.items():
+        for form in dict.fromkeys((value, json.dumps(value, ensure_ascii=False)[1:-1], repr(value)[1:-1])):
+            text = text.replace(form, name)
+            for ellipsis in ("...", "…"):
+                at = text.find(ellipsis)
+                while at != -1:
+                    start = next((at - n for n in range(min(len(form), at), _SHOWN_OF_SECRET - 1, -1)
+                                  if text[at - n:at] == form[:n]), None)
+                    if start is not None:
+                        text = text[:start] + name + text[at:]
+                        at = start + len(name)
+                    at = text.find(ellipsis, at + len(ellipsis))
+    return text
+
+
 def prepare_for_display(diagnostics: list[Diagnostic], texts: dict[str, str],
                         redactions: dict[str, str] | None = None) -> list[Diagnostic]:
     """Give each diagnostic the text of its line (from `texts`, file name -> text), for the
@@ -82,9 +101,7 @@ def prepare_for_display(diagnostics: list[Diagnostic], texts: dict[str, str],
     lines_of: dict[str, list[str]] = {}
 
     def clean(text: str) -> str:
-        for value, name in (redactions or {}).items():
-            text = text.replace(value, name)
-        return mask_secrets(text)
+        return mask_secrets(redact(text, redactions or {}))
 
     for diagnostic in diagnostics:
         text = texts.get(diagnostic.file)

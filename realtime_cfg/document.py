@@ -41,6 +41,7 @@ class Position:
     # the document's own), and how it got here when not plainly ("${VOICE}", "--set", ...)
     file: str | None = None
     origin: str | None = None
+    key_file: str | None = None  # where the key is, when not in `file` (a value from {$file: ...})
 
 
 @dataclass
@@ -87,6 +88,8 @@ class Document:
     redactions: dict[str, str] = field(default_factory=dict)
     # strings as written before ${VAR} interpolation, by path (the secret scan reads these)
     templates: dict[tuple, str] = field(default_factory=dict)
+    # real paths of the files taken in with {$file: ...}: parts, not configs of their own
+    parts: frozenset[str] = frozenset()
 
     @property
     def shape(self) -> str:
@@ -117,6 +120,11 @@ class Document:
             return position.key_line, position.key_column, None
         return position.line, position.column, position.raw if own else None
 
-    def file_of(self, path: tuple) -> str:
-        position, _ = self.position(path)
-        return position.file if position is not None and position.file else self.name
+    def file_of(self, path: tuple, at_key: bool = False) -> str:
+        """The file the value at `path` (with at_key, its key) was written in."""
+        position, own = self.position(path)
+        if position is None:
+            return self.name
+        if at_key and own and position.key_line is not None and position.key_file:
+            return position.key_file
+        return position.file or self.name

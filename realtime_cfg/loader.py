@@ -20,6 +20,7 @@ from .document import Document, Limits, LoadError
 
 CONFIG_SUFFIXES = (".yaml", ".yml", ".json")
 STDIN = "-"
+STDIN_NAME = "<stdin>"
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
@@ -43,7 +44,7 @@ def _read_limited(stream: BinaryIO, name: str, limit: int) -> bytes:
 def read_bytes(source: str | os.PathLike, limits: Limits) -> tuple[str, bytes]:
     """(display name, raw bytes) of a file, or of stdin for "-"."""
     if str(source) == STDIN:
-        name = "<stdin>"
+        name = STDIN_NAME
         stream = getattr(sys.stdin, "buffer", None)
         if stream is None or sys.stdin.closed:
             raise _unreadable(name, "standard input is closed")
@@ -97,7 +98,7 @@ def guess_format(name: str, text: str) -> str:
     suffix = Path(name).suffix.lower()
     if suffix == ".json":
         return "json"
-    if name == "<stdin>" and text.lstrip()[:1] == "{":
+    if name == STDIN_NAME and text.lstrip()[:1] == "{":
         return "json"
     return "yaml"
 

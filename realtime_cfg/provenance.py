@@ -29,11 +29,45 @@ class Origin:
 def explain(document: Document, session: dict, target: str, defaults: set[tuple] = frozenset()) -> list[Origin]:
     """One Origin for every leaf (and every empty list or mapping) of the payload. A value
     taken from the environment is shown as written (`${TOKEN}`), never expanded."""
+    if not session:
+        return []
     origins = []
     for path, value in _leaves(session, ()):
         source, source_path = _source(document, path, target, defaults)
-        origins.append(Origin(format_path(path), document.templates.get(source_path, value), source))
+        origins.append(Origin(format_path(path), _as_written(document, source_path, value), source))
     return origins
+
+
+def as_written(session: dict, document: Document, shape: str) -> dict:
+    """`session` (the document migrated to `shape`) with each string a ${VAR} made put
+    back as written, so that a migrated file holds `${TOKEN}`, not the token."""
+    for path, template in document.templates.items():
+        flat = _flat_path(path, "ga") if document.shape == "ga" else path
+        if not flat:
+            continue
+        target = ga.location(flat[0]) + flat[1:] if shape == "ga" else flat
+        parent, written = session, document.data
+        try:
+            for part in path:
+                written = written[part]
+            for part in target[:-1]:
+                parent = parent[part]
+            if parent[target[-1]] == written:
+                parent[target[-1]] = template
+        except (KeyError, IndexError, TypeError):
+            continue  # reshaped on the way (a forced function name): left expanded
+    return session
+
+
+def _as_written(document: Document, source_path: tuple | None, value: Any) -> Any:
+    """The value, or the text it was expanded from if a ${VAR} made it (or made the value
+    it was rendered from: a forced function's name inside GA's {type, name})."""
+    probe = source_path
+    while probe:
+        if probe in document.templates:
+            return document.templates[probe]
+        probe = probe[:-1]
+    return value
 
 
 def _leaves(value: Any, path: tuple):

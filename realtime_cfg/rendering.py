@@ -113,7 +113,9 @@ def write_new(path: str | os.PathLike, text: str) -> None:
         os.chmod(temp, 0o666 & ~umask)
         try:
             os.link(temp, target)
-        except (NotImplementedError, PermissionError):  # no hard links here: exclusive create instead
+        except FileExistsError:
+            raise
+        except (NotImplementedError, OSError):  # no hard links here: exclusive create instead
             with open(target, "x", encoding="utf-8", newline="\n") as stream:
                 stream.write(text)
     finally:

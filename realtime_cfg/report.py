@@ -34,6 +34,7 @@ class FileResult:
     name: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
     suppressed: list[Suppressed] = field(default_factory=list)
+    real_path: str | None = None
 
 
 @dataclass
@@ -44,6 +45,21 @@ class Report:
     @property
     def diagnostics(self) -> list[Diagnostic]:
         return [d for result in self.results for d in result.diagnostics]
+
+    def settle(self, parts: set[str]) -> None:
+        """After a run over many files: drop the files that others take in with $file (they
+        were checked as part of those, and are no configs of their own: a list of tools),
+        and report a finding in a shared file (a base two overlays extend) once."""
+        self.results = [r for r in self.results if r.real_path is None or r.real_path not in parts]
+        seen: set[tuple] = set()
+        for result in self.results:
+            fresh = []
+            for diagnostic in result.diagnostics:
+                key = (diagnostic.file, diagnostic.line, diagnostic.column, diagnostic.code, diagnostic.message)
+                if key not in seen:
+                    seen.add(key)
+                    fresh.append(diagnostic)
+            result.diagnostics = fresh
 
     @property
     def suppressed(self) -> list[Suppressed]:

@@ -30,7 +30,7 @@ def _walk(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, Any]]:
 def _at(code: str, message: str, document: Document, path: tuple, hint: str | None = None,
         at_key: bool = False) -> Diagnostic:
     line, column, _ = document.locate(path, at_key=at_key)
-    return Diagnostic(code, message, document.file_of(path), line, column, format_path(path), hint)
+    return Diagnostic(code, message, document.file_of(path, at_key), line, column, format_path(path), hint)
 
 
 def check(data: dict, document: Document) -> list[Diagnostic]:

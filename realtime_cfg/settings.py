@@ -87,7 +87,7 @@ def _ignore_list(value: Any, path: Path) -> tuple[str, ...]:
                                 "`rtcfg rules` lists them")
         if code.startswith(UNSUPPRESSIBLE):
             raise SettingsError(f"{path}: [tool.rtcfg] ignore lists {code}, which cannot be ignored: "
-                                "it means the file was not read or parsed")
+                                "it means the config was not read, parsed or built")
     return codes
 
 

@@ -104,7 +104,7 @@ def _describe(schema: Any) -> str:
 def _diag(code: str, message: str, document: Document, path: tuple, hint: str | None = None,
           at_key: bool = False) -> Diagnostic:
     line, column, _ = document.locate(path, at_key=at_key)
-    return Diagnostic(code, message, document.file_of(path), line, column, format_path(path), hint)
+    return Diagnostic(code, message, document.file_of(path, at_key), line, column, format_path(path), hint)
 
 
 def _yaml_surprise(error: SchemaError, document: Document, accepts: set[str]) -> Diagnostic | None:

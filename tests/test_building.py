@@ -425,3 +425,118 @@ def test_a_suppression_comment_works_in_an_extended_file(project):
     root = project({"base.yaml": "model: gpt-realtime-9  # rtcfg: ignore[R005]\n", "prod.yaml": "extends: base.yaml\n"})
     result = run_cli("validate", str(root / "prod.yaml"))
     assert result.stdout == "1 file checked: no problems (1 suppressed).\n"
+
+
+# -- found in review -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("part", ["- a\n- b\n", "", '"text"\n'])
+def test_a_whole_config_included_from_a_non_mapping_is_l003(project, part):
+    root = project({"w.yaml": "$file: part.yaml\n", "part.yaml": part})
+    result = run_cli("validate", str(root / "w.yaml"))
+    assert result.returncode == 1 and "L003 the top level is not a mapping" in result.stdout
+
+
+def test_extends_written_in_an_included_file_is_relative_to_that_file(project):
+    root = project({"w.yaml": "$file: sub/mid.yaml\n", "sub/mid.yaml": "extends: inner/b.yaml\nvoice: ash\n",
+                    "sub/inner/b.yaml": "speed: 1.1\n"})
+    assert built(root / "w.yaml") == {"speed": 1.1, "voice": "ash"}
+
+
+def test_a_path_that_cannot_be_checked_is_b002(project):
+    root = project({"l.yaml": "extends: " + "a" * 300 + ".yaml\n"})
+    result = run_cli("validate", str(root / "l.yaml"))
+    assert result.returncode == 1 and ":1:10: B002 cannot read" in result.stdout
+
+
+@pytest.mark.parametrize("value", ["line1secret\nline2secret", "Z" * 70 + "tokentoken", 'quote"secret\\value'])
+def test_an_environment_value_does_not_leak_escaped_or_cut(project, value):
+    root = project({"a.yaml": "voice: ${V}\nspeed: ${V}\n"})
+    for fmt in ("text", "json", "github"):
+        result = run_cli("validate", "--format", fmt, str(root / "a.yaml"), env={"V": value})
+        assert result.returncode == 1
+        for fragment in ("line1secret", "line2secret", "Z" * 20, "tokentoken", "quote", "secret"):
+            if fragment in value:
+                assert fragment not in result.stdout, (fmt, result.stdout)
+
+
+def test_a_file_name_cannot_come_from_the_environment(project):
+    root = project({"a.yaml": "instructions: {$file: 'prompts/${STAGE}.md'}\n", "prompts/production.md": "hi\n"})
+    result = run_cli("validate", str(root / "a.yaml"), env={"STAGE": "production"})
+    assert "B005 a file name cannot use ${VAR}" in result.stdout and "production" not in result.stdout
+
+
+def test_explain_never_expands_a_value_the_target_reshapes(project):
+    root = project({"a.yaml": "tools: [{type: function, name: secret_function_name}]\ntool_choice: ${TC}\n"})
+    result = run_cli("render", "--explain", "--target", "ga", str(root / "a.yaml"), env={"TC": "secret_function_name"})
+    row = next(line for line in result.stdout.splitlines() if line.startswith("tool_choice.name"))
+    assert '"${TC}"' in row and "secret_function_name" not in row
+
+
+def test_diff_and_migrate_keep_environment_values_out(project):
+    root = project({"d1.yaml": "type: realtime\ntools:\n  - {type: mcp, server_label: crm, server_url: 'https://x',"
+                               " authorization: '${TOKEN}'}\n",
+                    "d2.yaml": "type: realtime\ntools:\n  - {type: mcp, server_label: crm, server_url: 'https://x'}\n",
+                    "m.yaml": "instructions: ${PROMPT}\nvoice: ash\n"})
+    env = {"TOKEN": "supersecrettoken123", "PROMPT": "the hidden prompt text"}
+    result = run_cli("diff", str(root / "d1.yaml"), str(root / "d2.yaml"), env=env)
+    assert result.returncode == 1 and "supersecrettoken123" not in result.stdout and "${TOKEN}" in result.stdout
+    migrated = run_cli("migrate", str(root / "m.yaml"), env=env)
+    assert migrated.returncode == 0 and "instructions: ${PROMPT}" in migrated.stdout
+    assert "hidden prompt" not in migrated.stdout + migrated.stderr
+
+
+def test_an_unknown_key_whose_value_is_included_is_reported_at_the_key(project):
+    root = project({"a.yaml": "voice: ash\nturn_detectoin: {$file: td.yaml}\n", "td.yaml": "type: server_vad\n"})
+    result = run_cli("validate", str(root / "a.yaml"))
+    assert codes_at(result) == [(f"{root / 'a.yaml'}:2:1", "S001")]
+
+
+def test_an_overlay_and_set_replace_the_other_spelling_of_the_token_limit(project):
+    root = project({"base.yaml": "max_output_tokens: 1024\n",
+                    "prod.yaml": "extends: base.yaml\nmax_response_output_tokens: 2048\n"})
+    assert built(root / "prod.yaml") == {"max_response_output_tokens": 2048}
+    assert built(root / "base.yaml", overrides=["max_response_output_tokens=5"]) == {"max_response_output_tokens": 5}
+
+
+def test_an_empty_tools_list_in_an_overlay_clears_the_base_tools(project):
+    root = project({"base.yaml": "tools: [{type: function, name: a}]\n", "prod.yaml": "extends: base.yaml\ntools: []\n"})
+    assert built(root / "prod.yaml") == {"tools": []}
+
+
+def test_set_through_a_list_needs_an_index(project):
+    root = project({"a.yaml": "tools: [{type: function, name: f}]\n"})
+    result = run_cli("render", str(root / "a.yaml"), "--set", "tools.x=1", env={"COLUMNS": "300"})
+    assert result.returncode == 2 and "tools is a list; write tools[N]" in result.stderr
+
+
+def test_init_writes_yaml_only(tmp_path):
+    result = run_cli("init", str(tmp_path / "x.json"))
+    assert result.returncode == 2 and not (tmp_path / "x.json").exists()
+
+
+def test_a_directory_run_checks_fragments_inside_their_config_and_shared_findings_once(project):
+    root = project({"configs/agent.yaml": "tools:\n  - $file: tools/crm.yaml\n",
+                    "configs/tools/crm.yaml": "- {type: function, name: crm_lookup}\n- {type: function, name: 'bad name'}\n",
+                    "configs/base.yaml": "voice: ash\nmodalites: [text]\n",
+                    "configs/staging.yaml": "extends: base.yaml\n", "configs/prod.yaml": "extends: base.yaml\n"})
+    result = run_cli("validate", str(root / "configs"))
+    assert codes_at(result) == [(f"{root / 'configs/tools/crm.yaml'}:2:26", "R004"),
+                                (f"{root / 'configs/base.yaml'}:2:1", "S001")]
+    assert result.stdout.splitlines()[-1] == "1 error, 1 warning in 2 of 4 files."
+
+
+def test_explain_offers_no_suppression_for_build_codes():
+    assert "rtcfg: ignore" not in run_cli("explain", "B004").stdout
+
+
+def test_a_nested_default_is_refused(project):
+    root = project({"a.yaml": "instructions: '${X:-${Y}}'\n"})
+    assert "B005" in run_cli("validate", str(root / "a.yaml"), env={}).stdout
+
+
+def test_the_cli_presets_are_the_shipped_ones():
+    from realtime_cfg.cli import Preset
+    from realtime_cfg.starter import PRESETS
+
+    assert [p.value for p in Preset] == list(PRESETS)
