@@ -464,7 +464,7 @@ def migrate(
 
     Comments are not carried over (YAML comments are not part of the data), except a
     yaml-language-server modeline, which is pointed at the new shape's schema. A config
-    built from parts is written whole: extends, $file and ${VAR} resolved."""
+    built from parts is written whole (extends and $file resolved); a ${VAR} stays as written."""
     from .migration import migrate as migrate_session
     from .migration import modeline
     from .normalization import normalize
