@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 # A line ends at \n, \r\n or a lone \r, as git, editors and GitHub count lines. (YAML 1.1
@@ -91,8 +92,9 @@ class Document:
     # real paths of the files taken in with {$file: ...}: parts, not configs of their own
     parts: frozenset[str] = frozenset()
 
-    @property
+    @cached_property
     def shape(self) -> str:
+        """beta or ga (see shape_of); read many times per file, so worked out once."""
         return shape_of(self.data)
 
     def texts(self) -> dict[str, str]:

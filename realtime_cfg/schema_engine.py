@@ -66,6 +66,17 @@ class SchemaError:
     key: str | None = None  # the offending key, for additionalProperties / propertyNames
 
 
+class _Failed(Exception):
+    """A probed branch has an error; which one does not matter."""
+
+
+class _Probe(list):
+    """An error list that stops the evaluation at its first error."""
+
+    def append(self, error: Any) -> None:
+        raise _Failed
+
+
 def json_type(value: Any) -> str:
     if value is None:
         return "null"
@@ -155,6 +166,8 @@ class SchemaEngine:
         self._fetch = fetch
         self._resources: dict[str, _Resource] = {self._root.uri: self._root}
         self._patterns: dict[str, re.Pattern] = {}
+        # enum lists as sets of frozen values, by id (the list is kept, so its id stays its own)
+        self._enums: dict[int, tuple[list, frozenset]] = {}
 
     # -- public -----------------------------------------------------------------
 
@@ -202,6 +215,12 @@ class SchemaEngine:
                 return resource.root, scope[: index + 1]
         return self.resolve(ref, scope)
 
+    def _enum(self, values: list) -> frozenset:
+        cached = self._enums.get(id(values))
+        if cached is None or cached[0] is not values:
+            cached = self._enums[id(values)] = (values, frozenset(_freeze(v) for v in values))
+        return cached[1]
+
     def _pattern(self, pattern: str) -> re.Pattern:
         compiled = self._patterns.get(pattern)
         if compiled is None:
@@ -233,7 +252,7 @@ class SchemaEngine:
             target, target_scope = self._dynamic(schema["$dynamicRef"], scope)
             self._eval(target, instance, path, target_scope, code, out)
 
-        if "enum" in schema and not any(json_equal(instance, v) for v in schema["enum"]):
+        if "enum" in schema and _freeze(instance) not in self._enum(schema["enum"]):
             fail("enum")
         if "const" in schema and not json_equal(instance, schema["const"]):
             fail("const")
@@ -254,19 +273,23 @@ class SchemaEngine:
 
         for sub in schema.get("allOf", ()):
             self._eval(sub, instance, path, scope, code, out)
-        if "anyOf" in schema:
-            branches = self._branches(schema["anyOf"], instance, path, scope, code)
-            if all(branches):
-                fail("anyOf", branches=branches, branch_schemas=self._resolved(schema["anyOf"], scope))
-        if "oneOf" in schema:
-            branches = self._branches(schema["oneOf"], instance, path, scope, code)
-            if sum(1 for b in branches if not b) != 1:
-                fail("oneOf", branches=branches, branch_schemas=self._resolved(schema["oneOf"], scope))
-        if "not" in schema:
-            probe: list[SchemaError] = []
-            self._eval(schema["not"], instance, path, scope, code, probe)
-            if not probe:
-                fail("not")
+        # Unions are first probed (stop at a branch's first error); only a failing union
+        # is evaluated again in full, for the explanation of each branch.
+        if "anyOf" in schema and not any(self._passes(sub, instance, path, scope) for sub in schema["anyOf"]):
+            fail("anyOf", branches=self._branches(schema["anyOf"], instance, path, scope, code),
+                 branch_schemas=self._resolved(schema["anyOf"], scope))
+        if "oneOf" in schema and sum(self._passes(sub, instance, path, scope) for sub in schema["oneOf"]) != 1:
+            fail("oneOf", branches=self._branches(schema["oneOf"], instance, path, scope, code),
+                 branch_schemas=self._resolved(schema["oneOf"], scope))
+        if "not" in schema and self._passes(schema["not"], instance, path, scope):
+            fail("not")
+
+    def _passes(self, schema: Any, instance: Any, path: Path_, scope: tuple) -> bool:
+        try:
+            self._eval(schema, instance, path, scope, None, _Probe())
+        except _Failed:
+            return False
+        return True
 
     def _resolved(self, subs: list, scope: tuple) -> list[Any]:
         resolved = []

@@ -14,11 +14,31 @@ from typing import Any, Iterator
 
 from ..diagnostics import Diagnostic, format_path
 from ..document import Document
-from ..schema import branch_for, object_properties, session_properties
+from ..schema import alternatives, branch_for, object_properties, session_properties
+
+
+_MARKED: dict[int, tuple[Any, bool]] = {}
+
+
+def _marked(schema: Any) -> bool:
+    """Whether the schema or anything below it says which targets have it: the walk
+    below skips the rest (most of a config), which is most of its cost."""
+    hit = _MARKED.get(id(schema))
+    if hit is not None and hit[0] is schema:
+        return hit[1]
+    _MARKED[id(schema)] = (schema, False)  # provisional, in case the schema refers to itself
+    marked = any("x-rtcfg-targets" in branch or "x-rtcfg-value-targets" in branch
+                 or any(_marked(sub) for sub in object_properties(branch).values())
+                 or ("items" in branch and _marked(branch["items"]))
+                 for branch in alternatives(schema))
+    _MARKED[id(schema)] = (schema, marked)
+    return marked
 
 
 def findings(data: Any, schema: Any, target: str, path: tuple = ()) -> Iterator[tuple[tuple, dict, Any]]:
     """(path, schema branch, offending value or None) for each field or value `target` cannot carry."""
+    if not _marked(schema):
+        return
     branch = branch_for(schema, data)
     if branch is None:
         return
