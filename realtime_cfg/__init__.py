@@ -31,6 +31,19 @@ if TYPE_CHECKING:  # pragma: no cover
     from .document import Document, Limits, LoadError  # noqa: F401
 
 
+def main() -> None:
+    """The `rtcfg` command. The command line is imported here, inside the guard, so that
+    Ctrl-C while it loads (typer and friends, tens of milliseconds) is a message too."""
+    import sys
+
+    try:
+        from .cli import main as run
+    except KeyboardInterrupt:
+        sys.stderr.write("rtcfg: interrupted\n")
+        sys.exit(2)
+    run()
+
+
 def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:

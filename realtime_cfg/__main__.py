@@ -1,6 +1,6 @@
 """`python -m realtime_cfg` runs the rtcfg command line."""
 
-from .cli import main
+from . import main
 
 if __name__ == "__main__":
     main()

@@ -1,0 +1,198 @@
+"""Hostile input (tests/hostile/ and inputs made at run time): each gets a clear message and
+exit 1 or 2, never a traceback, and the run goes on to the other files. Plus hypothesis
+fuzzing of YAML text and config structures through the real command line, and writes
+that are never left partial, even when interrupted."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import resource
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import ROOT, run_cli
+
+HOSTILE = ROOT / "tests" / "hostile"
+GOOD = "sample_configs/voice-agent.yaml"
+
+# file: (exit code, the code reported, or None for a file that is valid)
+CASES = {
+    "billion-laughs.yaml": (1, "L006"),
+    "deep-nesting.yaml": (1, "L005"),
+    "deep-nesting.json": (1, "L005"),
+    "latin1.yaml": (1, "L008"),
+    "utf16-bom.yaml": (0, None),
+    "nul-bytes.yaml": (1, "L008"),
+    "crlf.yaml": (1, "S001"),
+    "python-tag.yaml": (1, "L004"),
+    "unknown-tag.yaml": (1, "L004"),
+    "anchors-merge.yaml": (0, None),
+    "multi-document.yaml": (1, "L007"),
+    "huge-float.yaml": (1, "R001"),
+    "huge-float.json": (1, "R001"),
+    "nan.json": (1, "L001"),
+    "negative-zero.yaml": (1, "S004"),
+    "huge-integer.yaml": (1, "L001"),
+    "control-chars.yaml": (0, None),
+    "raw-control.yaml": (1, "L008"),
+}
+
+
+def test_every_hostile_file_has_a_case():
+    assert {p.name for p in HOSTILE.iterdir() if p.suffix != ".md"} == set(CASES)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_hostile_file_gets_a_message_and_the_run_goes_on(name):
+    expected_exit, code = CASES[name]
+    result = run_cli("validate", str(HOSTILE / name), GOOD)
+    assert result.returncode == expected_exit, result.stdout
+    if code:
+        assert f"tests/hostile/{name}:" in result.stdout and f": {code} " in result.stdout, result.stdout
+    assert result.stdout.rstrip().endswith("of 2 files.") or result.stdout.endswith("2 files checked: no problems.\n")
+    for command in (["render", "--target", "ga"], ["render", "--explain"], ["migrate"]):
+        rendered = run_cli(*command, str(HOSTILE / name))
+        assert rendered.returncode in (0, 1, 2) and "internal error" not in rendered.stderr
+
+
+def test_positions_in_a_crlf_file_are_line_and_column():
+    assert "tests/hostile/crlf.yaml:2:1: S001 unknown key 'modalites'" in run_cli("validate", str(HOSTILE / "crlf.yaml")).stdout
+
+
+def _peak_rss_mib_of(*args: str) -> tuple[int, float]:
+    process = subprocess.Popen([sys.executable, "-m", "realtime_cfg", *args], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, cwd=ROOT)
+    _, status, usage = os.wait4(process.pid, 0)
+    return os.waitstatus_to_exitcode(status), usage.ru_maxrss / 1024
+
+
+def test_an_alias_bomb_is_refused_with_bounded_memory():
+    code, peak = _peak_rss_mib_of("validate", str(HOSTILE / "billion-laughs.yaml"))
+    assert code == 1 and peak < 100  # 10^9 values if expanded; refused at 100,000
+
+
+def test_an_oversized_file_is_refused_without_reading_it_all(tmp_path):
+    big = tmp_path / "big.yaml"
+    with open(big, "wb") as stream:  # 64 MiB, written in pieces (this process stays small too)
+        stream.write(b"instructions: '")
+        for _ in range(64):
+            stream.write(b"x" * (1024 * 1024))
+        stream.write(b"'\n")
+    code, peak = _peak_rss_mib_of("validate", str(big))
+    assert code == 1 and peak < 60
+    result = run_cli("validate", str(big), GOOD)
+    assert "L009 file is 67,108,881 bytes, over the 1,048,576-byte limit" in result.stdout
+    assert "of 2 files." in result.stdout
+    small = run_cli("validate", "--max-bytes", "10", GOOD)  # the limit is configurable
+    assert small.returncode == 1 and "L009" in small.stdout
+
+
+def test_a_very_long_string_under_the_limit_is_fine(tmp_path):
+    path = tmp_path / "long.yaml"
+    path.write_text("instructions: '" + "Be helpful. " * 80_000 + "'\n")  # 960 KB
+    result = run_cli("validate", str(path))
+    assert result.returncode == 0, result.stdout
+
+
+def test_a_directory_with_a_symlink_loop(tmp_path):
+    (tmp_path / "configs").mkdir()
+    (tmp_path / "configs" / "loop").symlink_to(tmp_path / "configs", target_is_directory=True)
+    (tmp_path / "configs" / "agent.yaml").write_text("voice: ash\n")
+    result = run_cli("validate", str(tmp_path / "configs"))
+    assert result.returncode == 0 and result.stdout == "1 file checked: no problems.\n"
+
+
+@pytest.mark.parametrize("make", ["dangling-symlink", "directory", "fifo-none"])
+def test_an_unreadable_path_is_exit_2_and_the_run_goes_on(tmp_path, make):
+    path = tmp_path / "agent.yaml"
+    if make == "dangling-symlink":
+        path.symlink_to(tmp_path / "nowhere.yaml")
+    elif make == "directory":  # named like a config, but a folder: cannot be read as one
+        path.mkdir()
+        (path / "inner.txt").write_text("x")
+    else:
+        path = tmp_path / "missing.yaml"
+    result = run_cli("validate", str(path), GOOD)
+    assert result.returncode == 2
+    assert "F001" in result.stdout and ("of 2 files." in result.stdout or "no .yaml" in result.stdout)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
+def test_a_file_without_read_permission_is_exit_2(tmp_path):
+    path = tmp_path / "secret.yaml"
+    path.write_text("voice: ash\n")
+    path.chmod(0)
+    result = run_cli("validate", str(path), GOOD)
+    assert result.returncode == 2 and "F001 cannot read" in result.stdout
+
+
+def test_closed_stdin_is_exit_2():
+    result = subprocess.run([sys.executable, "-m", "realtime_cfg", "validate", "-"], stdin=subprocess.DEVNULL,
+                            capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert result.returncode == 1 and "L003 the top level is empty" in result.stdout  # an empty stdin
+    closed = subprocess.run(f"{sys.executable} -m realtime_cfg validate - <&-", shell=True, capture_output=True,
+                            text=True, cwd=ROOT, timeout=60)
+    assert closed.returncode == 2 and "F001" in closed.stdout and "Traceback" not in closed.stderr
+
+
+# -- fuzzing ---------------------------------------------------------------------------------
+
+yaml_pieces = st.sampled_from([
+    ":", " ", "\n", "- ", "[", "]", "{", "}", ",", "&a ", "*a", "<<: ", "!!str ", "!!python/tuple ", "? ", "|", ">",
+    "'", '"', "#", "---\n", "\t", "\r", "\u2028", "\ufeff", "\x00", "${X}", "$file: ", "extends: ", "voice",
+    "tools", "type: realtime", "audio", "no", "1e400", ".nan", "~", "name", "0x10", "-", "2024-01-01",
+])
+structures = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=20)),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(
+        st.sampled_from(["voice", "tools", "turn_detection", "type", "name", "audio", "input", "format", "x"]),
+        inner, max_size=4)),
+    max_leaves=15)
+
+
+@pytest.mark.slow
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.one_of(st.lists(yaml_pieces, max_size=30).map("".join).map(str.encode),
+                 structures.map(lambda v: json.dumps(v).encode()),
+                 st.binary(max_size=100)),
+       st.sampled_from([".yaml", ".json"]))
+def test_fuzzed_input_never_crashes_the_command_line(tmp_path_factory, data, suffix):
+    path = tmp_path_factory.mktemp("fuzz") / f"input{suffix}"
+    path.write_bytes(data)
+    for command in (["validate", "-f", "sarif"], ["render", "--target", "ga"]):
+        result = run_cli(*command, str(path))
+        assert result.returncode in (0, 1, 2) and "internal error" not in result.stderr, (data, result.stderr)
+
+
+# -- writes ----------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_interrupted_writes_leave_the_old_file_or_the_whole_new_one(tmp_path):
+    """Ctrl-C (SIGINT) at random moments of `render -o`: the output is never partial."""
+    source = tmp_path / "big.yaml"
+    source.write_text("instructions: '" + "Be helpful. " * 60_000 + "'\n")
+    target = tmp_path / "out.json"
+    target.write_text("old\n")
+    rng = random.Random(7)
+    for _ in range(12):
+        process = subprocess.Popen([sys.executable, "-m", "realtime_cfg", "render", str(source), "-o", str(target)],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+        time.sleep(rng.uniform(0.05, 0.4))
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+        # 0: done before the signal; 2 or 130: interrupted (typer's code for Ctrl-C); -2: the
+        # signal came before Python could install its handler
+        assert process.returncode in (0, 2, 130, -signal.SIGINT) and b"Traceback" not in stderr
+        text = target.read_text()
+        assert text == "old\n" or json.loads(text)["instructions"].startswith("Be helpful.")
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["big.yaml", "out.json"]  # no temporary left
