@@ -3,6 +3,7 @@
     python benchmarks/bench.py                 # 1 and 1,000 files, 5 runs each
     python benchmarks/bench.py --sizes 1 100 1000 10000 --runs 3
     python benchmarks/bench.py --peer          # side by side with check-jsonschema, if installed
+    python benchmarks/bench.py --peer path/to/check-jsonschema --sizes 1 100 1000 10000
 
 The files are copies of the good samples in sample_configs/ (YAML and JSON),
 written once under benchmarks/.work/. Each measurement runs the installed
@@ -85,6 +86,12 @@ def main() -> None:
     schema = str(ROOT / "schemas" / "session.schema.json")
 
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, {args.runs} runs per row\n")
+    helped = measure([rtcfg, "--help"], args.runs)
+    line = f"`rtcfg --help`: {helped['median'] * 1000:,.0f} ms median, {helped['best'] * 1000:,.0f} ms best"
+    if peer:
+        theirs = measure([peer, "--help"], args.runs)
+        line += f"; `check-jsonschema --help`: {theirs['median'] * 1000:,.0f} ms"
+    print(line + "\n")
     header = "| files | rtcfg median | rtcfg best | rtcfg peak RSS |"
     rule = "|---:|---:|---:|---:|"
     if peer:

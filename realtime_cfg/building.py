@@ -69,13 +69,15 @@ class OverrideError(ValueError):
     """A --set that cannot be applied (a usage error, not a config error)."""
 
 
-@dataclass
 class _Node:
     """A value with the position it was written at; mappings and lists hold _Nodes."""
 
-    value: Any
-    position: Position
-    template: str | None = None  # the string as written, before ${VAR} interpolation
+    __slots__ = ("value", "position", "template")
+
+    def __init__(self, value: Any, position: Position, template: str | None = None) -> None:
+        self.value = value
+        self.position = position
+        self.template = template  # the string as written, before ${VAR} interpolation
 
 
 def project_root(start: Path) -> Path:

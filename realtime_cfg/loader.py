@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 from typing import BinaryIO
 
-from . import json_source, yaml_source
 from .diagnostics import Diagnostic, prepare_for_display
 from .document import Document, Limits, LoadError
 
@@ -108,7 +107,11 @@ def parse(text: str, name: str, fmt: str = "yaml", limits: Limits | None = None,
     """Parse config text; the top level must be a mapping (unless not required: an
     included file may hold a list of tools, or one string). Raises LoadError."""
     limits = limits or Limits()
-    builder = json_source.build if fmt == "json" else yaml_source.build
+    # each parser is imported when a file needs it: a run over YAML files never loads the JSON one
+    if fmt == "json":
+        from .json_source import build as builder
+    else:
+        from .yaml_source import build as builder
     try:
         document = builder(text.removeprefix("\ufeff"), name, limits)
         if require_mapping and not isinstance(document.data, dict):
