@@ -241,8 +241,8 @@ class SchemaEngine:
 
         expected = schema.get("type")
         if expected is not None:
-            names = expected if isinstance(expected, list) else (expected,)
-            if not any(is_type(instance, name) for name in names):
+            if not (is_type(instance, expected) if isinstance(expected, str)
+                    else any(is_type(instance, name) for name in expected)):
                 fail("type")
                 return  # every other keyword's error would restate this one
         if "$ref" in schema:
