@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from . import loader
@@ -70,9 +71,13 @@ def check_file(source: str | os.PathLike, *, limits: Limits | None = None, targe
     """Build and validate one config without raising for anything its files hold.
 
     Returns (document, diagnostics); document is None when it could not be read,
-    parsed or built, and the diagnostics then say why."""
+    parsed or built, and the diagnostics then say why. `limits`, if given, wins over
+    those in `options`."""
+    options = options or BuildOptions()
+    if limits is not None:
+        options = replace(options, limits=limits)
     try:
-        document = _build(source, options or BuildOptions(limits=limits or Limits()))
+        document = _build(source, options)
     except LoadError as exc:
         return None, exc.diagnostics
     return document, _validate(document, target, strict)

@@ -155,7 +155,7 @@ def validate(
 
     ignored = [_check_code(code, "--ignore", suppressible=True)
                for option in ignore or () for code in option.split(",") if code.strip()]
-    _limits(max_bytes)
+    limits = _limits(max_bytes)
     report = Report(fail_on=fail_on.value)
     # text goes to stdout unless a machine format does (and then nothing else may)
     text = TextReporter(Printer(), quiet, show_statistics) if format is ReportFormat.text or output_file else None
@@ -166,7 +166,7 @@ def validate(
     parts: set[str] = set()
     for path in files_found:
         settings = _project(path, target, strict, ignored)
-        options = _build_options(settings, max_bytes, no_env, allow_outside_root, overrides)
+        options = _build_options(settings, limits, no_env, allow_outside_root, overrides)
         try:
             document, found = check_file(path, target=settings.target, strict=settings.strict, options=options)
         except OverrideError as exc:
@@ -245,14 +245,14 @@ def explain(code: str = typer.Argument(..., help="A rule code, such as S001.", s
         typer.echo(f"\nTo suppress it on one line of a YAML file: # rtcfg: ignore[{rule.code}]")
 
 
-def _build_options(settings, max_bytes: int, no_env: bool, allow_outside_root: bool, overrides=None):
+def _build_options(settings, limits, no_env: bool, allow_outside_root: bool, overrides=None):
     """How to build a config: the flags, else its [tool.rtcfg] settings. A bad --set is
     reported when the first config is built (exit 2)."""
     from .building import BuildOptions
 
     return BuildOptions(interpolate=not no_env, overrides=tuple(overrides or ()),
                         allow_outside_root=allow_outside_root or settings.allow_outside_root,
-                        limits=_limits(max_bytes))
+                        limits=limits)
 
 
 def _load(path: str, options, exit_code: int = 1):
@@ -356,7 +356,7 @@ def render(
     if (show_diff or show_origins) and output is not None:
         raise typer.BadParameter("--diff and --explain print a report; they cannot be combined with --output")
     settings = _project(path, target, strict)
-    document = _load(path, _build_options(settings, max_bytes, no_env, allow_outside_root, overrides))
+    document = _load(path, _build_options(settings, _limits(max_bytes), no_env, allow_outside_root, overrides))
     chosen = settings.target or document.shape
     _require_valid(document, chosen, settings)
     session = render_session(normalize(document.data, document.shape), chosen)
@@ -412,7 +412,7 @@ def diff_command(
     from .rendering import payload
 
     settings = _project(old, target, strict)
-    documents = [_load(p, _build_options(_project(p), max_bytes, no_env, allow_outside_root), exit_code=2)
+    documents = [_load(p, _build_options(_project(p), _limits(max_bytes), no_env, allow_outside_root), exit_code=2)
                  for p in (old, new)]
     chosen = settings.target or diff_target(*documents)
     for document in documents:
@@ -476,7 +476,7 @@ def migrate(
     from .targets import DISPLAY_NAMES
 
     settings = _project(path, None, strict)
-    document = _load(path, _build_options(settings, max_bytes, no_env, allow_outside_root))
+    document = _load(path, _build_options(settings, _limits(max_bytes), no_env, allow_outside_root))
     _require_valid(document, to.value, settings)
     session, notes = migrate_session(normalize(document.data, document.shape), document.shape, to.value)
     session = as_written(session, document, to.value)  # ${VAR} stays ${VAR} in the new file

@@ -68,13 +68,44 @@ def serialize(data: Any, fmt: str = "json") -> str:
     raise ValueError(f"unknown format {fmt!r}; choose json or yaml")
 
 
+def _hold_interrupts():
+    """Block SIGINT (in the main thread, where Python takes it) until the temporary file's
+    name is known, so that Ctrl-C cannot leave it behind; returns what to restore."""
+    import signal
+    import threading
+
+    if hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread():
+        return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    return None
+
+
+def _release_interrupts(previous) -> None:
+    if previous is not None:
+        import signal
+
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _temporary(target: Path):
+    """(fd, name, held interrupts) of a new temporary file beside `target`; the caller
+    releases the interrupts inside the try that removes the file."""
+    folder = target.parent if str(target.parent) else Path(".")
+    held = _hold_interrupts()
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except BaseException:  # e.g. a folder we cannot write to: nothing to clean up
+        _release_interrupts(held)
+        raise
+    return fd, temp, held
+
+
 def write_atomic(path: str | os.PathLike, text: str) -> None:
     """Write text so that `path` holds either its old content or all of the new,
     never a part: a temporary file in the same folder, flushed, then renamed."""
     target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    fd, temp, held = _temporary(target)
     try:
+        _release_interrupts(held)  # a Ctrl-C now lands inside the try, which removes the temporary
         # backslashreplace: only a report can hold text that is not UTF-8 (a file name
         # with undecodable bytes); a loaded config never does
         with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as stream:
@@ -101,9 +132,9 @@ def write_new(path: str | os.PathLike, text: str) -> None:
     link to the name (which fails if the name exists), so nothing is ever overwritten.
     Raises FileExistsError if it exists."""
     target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    fd, temp, held = _temporary(target)
     try:
+        _release_interrupts(held)  # a Ctrl-C now lands inside the try, which removes the temporary
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
             stream.flush()
@@ -115,7 +146,7 @@ def write_new(path: str | os.PathLike, text: str) -> None:
             os.link(temp, target)
         except FileExistsError:
             raise
-        except (NotImplementedError, OSError):  # no hard links here: exclusive create instead
+        except OSError:  # a file system without hard links: exclusive create instead
             with open(target, "x", encoding="utf-8", newline="\n") as stream:
                 stream.write(text)
     finally:
