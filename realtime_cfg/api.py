@@ -67,12 +67,13 @@ def build(source: str | os.PathLike, *, env: Mapping[str, str] | None = None, in
 
 
 def check_file(source: str | os.PathLike, *, limits: Limits | None = None, target: str | None = None,
-               strict: bool = False, options: BuildOptions | None = None) -> tuple[Document | None, list[Diagnostic]]:
+               strict: bool = False, options: BuildOptions | None = None,
+               known: Mapping[str, Sequence[str]] | None = None) -> tuple[Document | None, list[Diagnostic]]:
     """Build and validate one config without raising for anything its files hold.
 
     Returns (document, diagnostics); document is None when it could not be read,
     parsed or built, and the diagnostics then say why. `limits`, if given, wins over
-    those in `options`."""
+    those in `options`. `known` as for `validate`."""
     options = options or BuildOptions()
     if limits is not None:
         options = replace(options, limits=limits)
@@ -80,7 +81,7 @@ def check_file(source: str | os.PathLike, *, limits: Limits | None = None, targe
         document = _build(source, options)
     except LoadError as exc:
         return None, exc.diagnostics
-    return document, _validate(document, target, strict)
+    return document, _validate(document, target, strict, known=known)
 
 
 def _as_document(config: Document | Mapping[str, Any]) -> Document:
@@ -89,16 +90,21 @@ def _as_document(config: Document | Mapping[str, Any]) -> Document:
     return Document("<data>", dict(config))
 
 
-def validate(config: Document | Mapping[str, Any], *, target: str | None = None,
-             strict: bool = False) -> list[Diagnostic]:
-    """Every problem in a config (errors and warnings), sorted by position. Never raises for bad data."""
-    return _validate(_as_document(config), target, strict)
+def validate(config: Document | Mapping[str, Any], *, target: str | None = None, strict: bool = False,
+             known: Mapping[str, Sequence[str]] | None = None) -> list[Diagnostic]:
+    """Every problem in a config (errors and warnings), sorted by position. Never raises for bad data.
+
+    `known` adds your own names to the sets the API leaves open, by set: `{"models": [...],
+    "voices": [...], "transcription-models": [...]}` (an Azure deployment name, say), as
+    [tool.rtcfg] does for the CLI."""
+    return _validate(_as_document(config), target, strict, known=known)
 
 
-def _checked(document: Document, target: str | None, strict: bool = False) -> None:
+def _checked(document: Document, target: str | None, strict: bool = False,
+             known: Mapping[str, Sequence[str]] | None = None) -> None:
     """Raise ConfigError on errors; issue warnings as RtcfgWarning. With no target,
     only what holds for every target is checked."""
-    found = _validate(document, target, strict, check_target=target is not None)
+    found = _validate(document, target, strict, check_target=target is not None, known=known)
     errors = [d for d in found if d.severity == "error"]
     if errors:
         raise ConfigError(errors)
@@ -117,13 +123,15 @@ def normalize(config: Document | Mapping[str, Any]) -> dict:
 
 
 def render(config: Document | Mapping[str, Any], *, target: str | None = None, envelope: bool = False,
-           event_id: str | None = None, strict: bool = False) -> dict:
+           event_id: str | None = None, strict: bool = False,
+           known: Mapping[str, Sequence[str]] | None = None) -> dict:
     """The payload for `target`; with envelope (or an event_id), the whole
     `session.update` client event. Raises ConfigError if the config is invalid
-    for that target (with strict, also if the target would leave a field out)."""
+    for that target (with strict, also if the target would leave a field out).
+    `known` as for `validate` (fewer RtcfgWarnings for your own model names)."""
     document = _as_document(config)
     target = target or document.shape
-    _checked(document, target, strict)
+    _checked(document, target, strict, known)
     session = render_session(_normalize(document.data, document.shape), target)
     if envelope or event_id is not None:
         from .rendering import envelope as _envelope
@@ -133,10 +141,12 @@ def render(config: Document | Mapping[str, Any], *, target: str | None = None, e
 
 
 def load_session(source: str | os.PathLike, *, target: str | None = None, envelope: bool = False,
-                 event_id: str | None = None, strict: bool = False, limits: Limits | None = None) -> dict:
+                 event_id: str | None = None, strict: bool = False, limits: Limits | None = None,
+                 known: Mapping[str, Sequence[str]] | None = None) -> dict:
     """build + validate + normalize + render in one call: what an application sends
     (overlays and includes resolved, ${VAR} from the environment)."""
-    return render(build(source, limits=limits), target=target, envelope=envelope, event_id=event_id, strict=strict)
+    return render(build(source, limits=limits), target=target, envelope=envelope, event_id=event_id, strict=strict,
+                  known=known)
 
 
 def diff_target(old: Document, new: Document) -> str:

@@ -36,14 +36,14 @@ _RULES = (
          "rtcfg validate sesion.yaml   # a path that does not exist", "rtcfg validate session.yaml"),
     Rule("L001", "syntax-error", "error", "The file is not well-formed YAML or JSON.",
          "The application would fail to parse it at start-up, or a half-read file would send the wrong session.",
-         "model: [gpt-realtime\n", "model: gpt-realtime\n"),
+         "model: [gpt-realtime-2\n", "model: gpt-realtime-2\n"),
     Rule("L002", "duplicate-key", "error", "A mapping gives the same key twice; only one value could ever be used.",
          "YAML and JSON parsers silently keep one of the two (usually the last), so the other line is dead "
          "text that a reviewer still reads as live.",
          "voice: alloy\nvoice: ash\n", "voice: ash\n"),
     Rule("L003", "not-a-mapping", "error", "The top level of a session config must be a mapping of session fields.",
          "A session is an object of named settings; a list or a bare string cannot be sent as one.",
-         "- model: gpt-realtime\n", "model: gpt-realtime\n"),
+         "- model: gpt-realtime-2\n", "model: gpt-realtime-2\n"),
     Rule("L004", "forbidden-tag", "error",
          "A YAML tag that would build a non-JSON value (Python objects, binary, sets) or is unknown.",
          "Python tags run code when loaded with an unsafe loader, and no tag's value can be sent as JSON.",
@@ -72,7 +72,7 @@ _RULES = (
     Rule("B001", "extends-cycle", "error", "Files that extend or include each other in a circle.",
          "The config could never be built: each file waits for the other.",
          "# base.yaml\nextends: prod.yaml\n# prod.yaml\nextends: base.yaml\n",
-         "# base.yaml\nmodel: gpt-realtime\n# prod.yaml\nextends: base.yaml\n"),
+         "# base.yaml\nmodel: gpt-realtime-2\n# prod.yaml\nextends: base.yaml\n"),
     Rule("B002", "missing-file", "error", "A file named by extends or $file does not exist or cannot be read.",
          "The config would be built without the part it names.",
          "instructions: {$file: prompts/suport.md}\n", "instructions: {$file: prompts/support.md}\n"),
@@ -132,7 +132,7 @@ _RULES = (
          "max_output_tokens: 10\nmax_response_output_tokens: 10\n", "max_response_output_tokens: 10\n"),
     Rule("S011", "not-a-session-field", "error", "A key that exists in the API but is rejected in session.update.",
          "client_secret belongs to the request that creates a session token, not to the session itself.",
-         "client_secret: {expires_after: {anchor: created_at, seconds: 60}}\n", "model: gpt-realtime\n"),
+         "client_secret: {expires_after: {anchor: created_at, seconds: 60}}\n", "model: gpt-realtime-2\n"),
     Rule("S012", "wrong-shape-field", "error",
          "A beta field name in a GA-shaped file (or the reverse); the hint says where it goes.",
          "A GA server does not know the flat beta names and rejects them.",
@@ -153,9 +153,10 @@ _RULES = (
          "Realtime documents no rule of its own, but other OpenAI APIs reject such names; a warning, not an error.",
          "tools:\n  - {type: function, name: look up}\n", "tools:\n  - {type: function, name: look_up}\n"),
     Rule("R005", "unknown-model", "warning", "A model name that is not one of the Realtime models rtcfg knows.",
-         "A typo in the model name fails only when the socket opens. New models appear often, so this is a "
-         "warning: suppress it for a model newer than rtcfg.",
-         "model: gpt-4o-realtime-preveiw\n", "model: gpt-4o-realtime-preview\n"),
+         "A typo in the model name fails only when the socket opens. The API takes any name and new models appear "
+         "often, so this is a warning with the nearest known name. On Azure `model` is a deployment name: list "
+         "yours in `models = [...]` under [tool.rtcfg].",
+         "model: gpt-realtime-2-mini\n", "model: gpt-realtime-2.1-mini\n"),
     Rule("R006", "tts-only-voice", "error",
          "A text-to-speech voice of the audio.speech API (fable, onyx, nova), which Realtime does not have.",
          "Older SDK versions listed these voices, so they look valid in an editor, but no Realtime server "
@@ -189,6 +190,58 @@ _RULES = (
          "type: realtime\ntools:\n  - type: mcp\n    server_label: crm\n    server_url: https://mcp.example.com\n"
          "    authorization: sk-proj-AbCdEfGhIjKlMnOpQrStUvWx\n",
          "type: realtime\ntools:\n  - type: mcp\n    server_label: crm\n    server_url: https://mcp.example.com\n"),
+    Rule("R013", "unknown-voice", "warning", "A voice name that is not one of the built-in Realtime voices.",
+         "The API takes any voice name, so this is a warning; a misspelt voice fails only when the session starts. "
+         "A custom voice is written `{id: voice_...}`; a server's own voice names go in `voices = [...]` under "
+         "[tool.rtcfg].",
+         "voice: shimer\n", "voice: shimmer\n"),
+    Rule("R014", "unknown-transcription-model", "warning",
+         "A transcription model that is not one of those rtcfg knows.",
+         "The API takes any transcription model name, so this is a warning with the nearest known name; a typo "
+         "would otherwise only show as transcripts that never arrive. Your own names go in "
+         "`transcription-models = [...]` under [tool.rtcfg].",
+         "input_audio_transcription:\n  model: gpt-4o-transcriber\n",
+         "input_audio_transcription:\n  model: gpt-transcribe\n"),
+    Rule("R015", "model-shutdown", "warning",
+         "A model or transcription model with a shutdown date announced by OpenAI; after that date, an error.",
+         "The session stops working on the day the model is shut down. The warning names the date early enough "
+         "to move; from the date on the finding is an error, since the server no longer serves the model.",
+         "model: gpt-realtime-mini\n", "model: gpt-realtime-2.1-mini\n"),
+    Rule("R016", "deprecated-field", "warning", "A field OpenAI has deprecated (an MCP tool's connector_id).",
+         "A deprecated field stops working for newer models; the message says what to use instead.",
+         "type: realtime\ntools:\n  - type: mcp\n    server_label: mail\n    connector_id: connector_gmail\n",
+         "type: realtime\ntools:\n  - type: mcp\n    server_label: mail\n    server_url: https://mcp.example.com/mcp\n"),
+    Rule("R017", "delay-needs-realtime-whisper", "warning",
+         "A transcription delay with a model other than gpt-realtime-whisper (GA).",
+         "OpenAI documents delay as supported only with gpt-realtime-whisper in GA sessions; with another model the "
+         "setting does nothing at best.",
+         "type: realtime\naudio:\n  input:\n    transcription:\n      model: gpt-transcribe\n      delay: low\n",
+         "type: realtime\naudio:\n  input:\n    transcription:\n      model: gpt-realtime-whisper\n"
+         "      delay: low\n"),
+    Rule("R018", "prompt-not-with-realtime-whisper", "warning",
+         "A transcription prompt with gpt-realtime-whisper (GA).",
+         "OpenAI documents that the prompt is not supported with gpt-realtime-whisper in GA sessions: the guidance "
+         "the file gives would be lost.",
+         "type: realtime\naudio:\n  input:\n    transcription:\n      model: gpt-realtime-whisper\n"
+         "      prompt: Expect product names\n",
+         "type: realtime\naudio:\n  input:\n    transcription:\n      model: gpt-transcribe\n"
+         "      prompt: Expect product names\n"),
+    Rule("R019", "languages-need-gpt-transcribe", "warning",
+         "Transcription languages or keywords with a model other than gpt-transcribe and gpt-live-transcribe.",
+         "OpenAI documents languages and keywords as supported by gpt-transcribe and gpt-live-transcribe only; "
+         "another model would not use them.",
+         "type: realtime\naudio:\n  input:\n    transcription:\n      model: gpt-realtime-whisper\n"
+         "      languages: [en, de]\n",
+         "type: realtime\naudio:\n  input:\n    transcription:\n      model: gpt-transcribe\n"
+         "      languages: [en, de]\n"),
+    Rule("R020", "realtime-whisper-needs-no-vad", "error",
+         "A gpt-realtime-whisper transcription session whose turn_detection is not set to null.",
+         "OpenAI states that turn detection must be set to null for gpt-realtime-whisper transcription sessions: "
+         "VAD is not supported with it. (A realtime session may use it as its transcription model with VAD on.)",
+         "type: transcription\naudio:\n  input:\n    transcription:\n      model: gpt-realtime-whisper\n"
+         "    turn_detection:\n      type: server_vad\n",
+         "type: transcription\naudio:\n  input:\n    transcription:\n      model: gpt-realtime-whisper\n"
+         "    turn_detection: null\n"),
     Rule("T001", "not-in-target", "error",
          "A field or value the chosen target's API does not have (a GA-only setting rendered for beta).",
          "The target's server rejects the field, or the value does not exist there.",
@@ -199,6 +252,12 @@ _RULES = (
          "The rendered payload does not carry a setting the file makes: the session behaves differently "
          "from what the file says.",
          "voice: ash\ntemperature: 0.7\n", "voice: ash\n", example_target="ga"),
+    Rule("T003", "unconfirmed-in-target", "warning",
+         "A value OpenAI's sources disagree on for the chosen target (marin or cedar for beta).",
+         "OpenAI's 2026 spec lists marin and cedar for beta sessions while openai-python's beta types do not, and "
+         "OpenAI's own beta endpoint is retired: whether a beta server (Azure's beta endpoint) takes them cannot be "
+         "checked. A warning, not an error, so configs that work stay green.",
+         "voice: marin\n", "voice: ash\n"),
 )
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}

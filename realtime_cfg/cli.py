@@ -168,7 +168,8 @@ def validate(
         settings = _project(path, target, strict, ignored)
         options = _build_options(settings, limits, no_env, allow_outside_root, overrides)
         try:
-            document, found = check_file(path, target=settings.target, strict=settings.strict, options=options)
+            document, found = check_file(path, target=settings.target, strict=settings.strict, options=options,
+                                         known=settings.known_values)
         except OverrideError as exc:
             raise typer.BadParameter(str(exc), param_hint="--set") from None
         kept, suppressed = split(found, settings.ignore)
@@ -277,7 +278,7 @@ def _require_valid(document, target: Optional[str], settings, exit_code: int = 1
     from .suppression import split
     from .validation import validate
 
-    found, _ = split(validate(document, target, settings.strict), settings.ignore)
+    found, _ = split(validate(document, target, settings.strict, known=settings.known_values), settings.ignore)
     print_text(found, Printer(sys.stderr))
     if any(d.severity == "error" for d in found):
         raise typer.Exit(exit_code)
@@ -512,23 +513,29 @@ class Preset(str, Enum):
 def init(
     path: Path = typer.Argument(Path("session.yaml"), help="The config to create."),
     preset: Preset = typer.Option(Preset.voice_agent, "--preset", help="What kind of agent to start from."),
-    shape: Target = typer.Option(Target.beta, "--shape", help="beta: the flat authoring format (renders for "
-                                 "both targets); ga: a GA-shaped file."),
+    shape: Optional[Target] = typer.Option(None, "--shape", show_default=False,
+                                           help="beta: the flat authoring format (renders for both targets); ga: "
+                                           "a GA-shaped file. Default: the preset's own (flat, but GA for the "
+                                           "transcription preset, which has no flat form)."),
     schema: bool = typer.Option(True, "--schema/--no-schema", help="Also write the JSON Schema the modeline "
                                 "points at beside the config, unless it is there already."),
 ) -> None:
     """Write a starter config with the yaml-language-server modeline. Never overwrites a file."""
     from .rendering import write_new
     from .schema import SHAPE_SCHEMAS, SESSION_SCHEMA, schema_text
-    from .starter import starter
+    from .starter import preset_shape, starter
 
     if path.suffix.lower() not in (".yaml", ".yml"):
         raise typer.BadParameter(f"{path}: init writes YAML (with comments and the modeline); name it .yaml or .yml",
                                  param_hint="PATH")
     written = []
-    files = {path: starter(preset.value, shape.value)}
+    chosen = shape.value if shape else preset_shape(preset.value)
+    try:
+        files = {path: starter(preset.value, chosen)}
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--shape") from None
     if schema:  # the GA schema refers to the flat one, so a GA file needs both
-        for name in dict.fromkeys((SESSION_SCHEMA, SHAPE_SCHEMAS[shape.value])):
+        for name in dict.fromkeys((SESSION_SCHEMA, SHAPE_SCHEMAS[chosen])):
             if not (path.parent / name).exists():
                 files[path.parent / name] = schema_text(name)
     for target, text in files.items():

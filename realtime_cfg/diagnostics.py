@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .catalog import RULES, Severity
-from .document import LINE_BREAK
+from .document import LINE_BREAK, Document
 
 
 @dataclass
@@ -45,6 +45,13 @@ class Diagnostic:
         del data["source"]
         data["name"] = self.name
         return data
+
+
+def diagnostic_at(document: Document, code: str, message: str, path: tuple, hint: str | None = None,
+                  at_key: bool = False, severity: Severity | None = None) -> Diagnostic:
+    """A diagnostic at the value at `path` (with at_key, at its key), in the file that holds it."""
+    line, column, _ = document.locate(path, at_key=at_key)
+    return Diagnostic(code, message, document.file_of(path, at_key), line, column, format_path(path), hint, severity)
 
 
 # What an OpenAI API key (sk-, sk-proj-, sk-svcacct-, sk-admin-), an ephemeral client
@@ -130,20 +137,54 @@ def format_path(path: tuple) -> str:
 
 
 def suggest(word: Any, candidates: list[str]) -> str | None:
-    """The candidate the user most likely meant, or None."""
+    """The candidate the user most likely meant, or None when none is close enough to mean it.
+
+    Equal but for case, `-`, `_` and spaces wins outright. Otherwise the nearest candidate by
+    edits (a swap of two neighbours counts as one), allowed one edit per three characters of
+    the shorter word (none below three), or one of the two words starting the other (`semantic` for
+    `semantic_vad`). A looser measure suggested `tracing` for `reasoning`: a hint that
+    misleads is worse than none."""
     if not isinstance(word, str) or not candidates:
         return None
-
-    def folded(text: str) -> str:
-        return text.lower().replace("-", "_").replace(" ", "_")
-
+    folded_word = _folded(word)
     for candidate in candidates:
-        if folded(candidate) == folded(word):
+        if _folded(candidate) == folded_word:
             return candidate
-    import difflib  # only needed when something is wrong
+    best, best_distance = None, None
+    for candidate in candidates:
+        folded = _folded(candidate)
+        shorter = min(len(folded), len(folded_word))
+        if shorter >= 4 and (folded.startswith(folded_word) or folded_word.startswith(folded)) \
+                and shorter * 2 >= max(len(folded), len(folded_word)):
+            distance = 0.5  # a prefix beats any edit, but not an equal spelling
+        else:
+            distance = _edits(folded_word, folded, shorter // 3)
+        if distance is not None and (best_distance is None or distance < best_distance):
+            best, best_distance = candidate, distance
+    return best
 
-    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
-    return close[0] if close else None
+
+def _folded(text: str) -> str:
+    return text.lower().replace("-", "_").replace(" ", "_")
+
+
+def _edits(a: str, b: str, limit: int) -> int | None:
+    """Edits (insert, delete, replace, swap of neighbours) from a to b, or None above `limit`."""
+    if abs(len(a) - len(b)) > limit or len(a) > 200 or len(b) > 200:
+        return None
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return None
+        previous2, previous = previous, current
+    return previous[-1] if previous[-1] <= limit else None
 
 
 class ConfigError(Exception):

@@ -97,6 +97,12 @@ class Document:
         """beta or ga (see shape_of); read many times per file, so worked out once."""
         return shape_of(self.data)
 
+    @property
+    def session_type(self) -> str:
+        """realtime, or transcription for a GA transcription-only session (`type: transcription`)."""
+        data = self.data
+        return "transcription" if self.shape == "ga" and data.get("type") == "transcription" else "realtime"
+
     def texts(self) -> dict[str, str]:
         """Every file's text by name, this document's own included."""
         return {self.name: self.text, **self.sources}

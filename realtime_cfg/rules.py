@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
-from .diagnostics import SECRET, Diagnostic, format_path, mask_secret, mask_secrets, suggest
+from .diagnostics import SECRET, Diagnostic, diagnostic_at, format_path, mask_secret, mask_secrets, suggest
+from . import field_values, transcription_rules
 from .document import Document
 from .schema import session_properties
 from .targets import target_module
@@ -27,42 +28,42 @@ def _walk(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, Any]]:
             stack.extend((path + (i,), v) for i, v in enumerate(value))
 
 
-def _at(code: str, message: str, document: Document, path: tuple, hint: str | None = None,
-        at_key: bool = False) -> Diagnostic:
-    line, column, _ = document.locate(path, at_key=at_key)
-    return Diagnostic(code, message, document.file_of(path, at_key), line, column, format_path(path), hint)
-
-
-def check(data: dict, document: Document) -> list[Diagnostic]:
+def check(data: dict, document: Document, target: str | None = None,
+          extra_known: Mapping[str, Any] | None = None) -> list[Diagnostic]:
+    """Findings the schema cannot express. `target` is the API the config is checked for (the
+    document's own shape when None); `extra_known` names a project's own values of open sets
+    (`{"models": [...]}` from [tool.rtcfg])."""
     found: list[Diagnostic] = []
     for path, value in _walk(data):  # one walk for the checks that look at every value
         if isinstance(value, float) and not math.isfinite(value):
-            found.append(_at("R001", f"{format_path(path)} is {value}, which JSON cannot carry",
-                             document, path, "write a finite number"))
+            found.append(diagnostic_at(document, "R001", f"{format_path(path)} is {value}, which JSON cannot carry",
+                                       path, "write a finite number"))
         found.extend(_secret(path, value, document))
 
     tools = data.get("tools") if isinstance(data.get("tools"), list) else []
     names = _unique(tools, "name", "tool name", document, found, lambda tool: tool.get("type") != "mcp")
-    servers = _unique(tools, "server_label", "MCP server_label", document, found, lambda tool: tool.get("type") == "mcp")
+    servers = _unique(tools, "server_label", "MCP server_label", document, found,
+                      lambda tool: tool.get("type") == "mcp")
     for index in names.values():
         name = tools[index]["name"]
         if name and not _TOOL_NAME.fullmatch(name):
-            found.append(_at("R004", f"tool name {name!r} has characters other than letters, digits, '_' "
-                             "and '-', or is longer than 64", document, ("tools", index, "name"),
-                             "OpenAI's function-name rule; use e.g. "
-                             + repr(re.sub(r"[^A-Za-z0-9_-]", "_", mask_secrets(name))[:64])))
+            found.append(diagnostic_at(document, "R004", f"tool name {name!r} has characters other than letters, "
+                                       "digits, '_' and '-', or is longer than 64", ("tools", index, "name"),
+                                       "OpenAI's function-name rule; use e.g. "
+                                       + repr(re.sub(r"[^A-Za-z0-9_-]", "_", mask_secrets(name))[:64])))
     for index, tool in enumerate(tools):
         parameters = tool.get("parameters") if isinstance(tool, dict) else None
         if isinstance(parameters, dict):
             found.extend(_dangling_references(parameters, ("tools", index, "parameters"), document))
     found.extend(_tool_choice(data.get("tool_choice"), names, servers, document))
-    for review in (_unknown_model, _audio_output_unused, _tool_choice_against_tools, _half_turn_taking,
-                   _empty_instructions):
+    for review in (_audio_output_unused, _tool_choice_against_tools, _half_turn_taking, _empty_instructions):
         found.extend(review(data, document))
+    found.extend(field_values.check(data, document, extra_known))
+    found.extend(transcription_rules.check(data, document, target or document.shape))
     return found
 
 
-def _setting(data: dict, document: Document, name: str) -> tuple[tuple, Any]:
+def setting(data: dict, document: Document, name: str) -> tuple[tuple, Any]:
     """(path, value) of a session field by its flat name, wherever the document's shape
     keeps it (`voice` is audio.output.voice in a GA file); value None when absent."""
     path = target_module(document.shape).location(name)
@@ -81,42 +82,24 @@ def _secret(path: tuple, value: Any, document: Document) -> list[Diagnostic]:
     match = in_value or in_key
     if not match:
         return []
-    return [_at("R012", f"{format_path(path)} holds what looks like a secret "
-                f"({mask_secret(match.group())}, {len(match.group())} characters)", document, path,
-                "remove it and rotate the key; give it to the application at run time, never in a committed file",
-                at_key=in_value is None)]
-
-
-def _unknown_model(data: dict, document: Document) -> list[Diagnostic]:
-    path, model = _setting(data, document, "model")
-    known = session_properties()["model"].get("x-rtcfg-known-values", [])
-    # a dated snapshot (gpt-realtime-2025-08-28) of a known model is known too
-    if not isinstance(model, str) or not model or model in known or _DATED.sub("", model) in known:
-        return []
-    guess = suggest(model, known)
-    if guess:
-        hint = f"did you mean {guess!r}?"
-    elif document.format == "yaml":
-        hint = "check the spelling; for a model newer than rtcfg, add `# rtcfg: ignore[R005]` to this line"
-    else:  # JSON has no comments
-        hint = "check the spelling; for a model newer than rtcfg, add R005 to `ignore` in [tool.rtcfg]"
-    return [_at("R005", f"unknown model {model!r}", document, path, hint)]
-
-
-_DATED = re.compile(r"-\d{4}-\d{2}-\d{2}$")
+    return [diagnostic_at(document, "R012", f"{format_path(path)} holds what looks like a secret "
+                          f"({mask_secret(match.group())}, {len(match.group())} characters)", path,
+                          "remove it and rotate the key; give it to the application at run time, never in a "
+                          "committed file", at_key=in_value is None)]
 
 
 def _audio_output_unused(data: dict, document: Document) -> list[Diagnostic]:
-    modalities_path, modalities = _setting(data, document, "modalities")
+    modalities_path, modalities = setting(data, document, "modalities")
     if modalities != ["text"]:
         return []
     found = []
     for name in ("voice", "output_audio_format", "speed"):
-        path, value = _setting(data, document, name)
+        path, value = setting(data, document, name)
         if value is not None:
-            found.append(_at("R007", f"{format_path(path)} is set, but {format_path(modalities_path)} is "
-                             "[text]: the model answers in text only", document, path,
-                             f"remove {format_path(path)}, or add audio to {format_path(modalities_path)}"))
+            found.append(diagnostic_at(document, "R007", f"{format_path(path)} is set, but "
+                                       f"{format_path(modalities_path)} is [text]: the model answers in text only",
+                                       path, f"remove {format_path(path)}, or add audio to "
+                                       f"{format_path(modalities_path)}"))
     return found
 
 
@@ -125,28 +108,28 @@ def _tool_choice_against_tools(data: dict, document: Document) -> list[Diagnosti
     has_tools = isinstance(tools, list) and bool(tools)
     choice = data.get("tool_choice")
     if choice == "none" and has_tools:
-        return [_at("R008", "tools are defined, but tool_choice is 'none': none of them can be called",
-                    document, ("tool_choice",), "set tool_choice: auto, or remove the tools")]
+        return [diagnostic_at(document, "R008", "tools are defined, but tool_choice is 'none': none of them can be "
+                              "called", ("tool_choice",), "set tool_choice: auto, or remove the tools")]
     if choice == "required" and not has_tools:
-        return [_at("R009", "tool_choice is 'required', but no tool is defined", document, ("tool_choice",),
-                    "define the tools, or set tool_choice: auto")]
+        return [diagnostic_at(document, "R009", "tool_choice is 'required', but no tool is defined", ("tool_choice",),
+                              "define the tools, or set tool_choice: auto")]
     return []
 
 
 def _half_turn_taking(data: dict, document: Document) -> list[Diagnostic]:
-    path, vad = _setting(data, document, "turn_detection")
+    path, vad = setting(data, document, "turn_detection")
     if isinstance(vad, dict) and vad.get("create_response") is False and vad.get("interrupt_response") is True:
-        return [_at("R010", "create_response is false but interrupt_response is true: the user can interrupt, "
-                    "but speaking never starts a response", document, path + ("interrupt_response",),
-                    "set both to the same value, unless the application creates every response itself")]
+        return [diagnostic_at(document, "R010", "create_response is false but interrupt_response is true: the user "
+                              "can interrupt, but speaking never starts a response", path + ("interrupt_response",),
+                              "set both to the same value, unless the application creates every response itself")]
     return []
 
 
 def _empty_instructions(data: dict, document: Document) -> list[Diagnostic]:
-    path, instructions = _setting(data, document, "instructions")
+    path, instructions = setting(data, document, "instructions")
     if isinstance(instructions, str) and not instructions.strip():
-        return [_at("R011", "instructions is empty: the agent runs without a system prompt", document, path,
-                    "write the instructions, or leave the key out to keep the server's default")]
+        return [diagnostic_at(document, "R011", "instructions is empty: the agent runs without a system prompt", path,
+                              "write the instructions, or leave the key out to keep the server's default")]
     return []
 
 
@@ -158,8 +141,8 @@ def _unique(tools: list, key: str, what: str, document: Document, found: list, a
         if not isinstance(value, str):
             continue
         if value in seen:
-            found.append(_at("R003", f"{what} {value!r} is already used by tools[{seen[value]}]",
-                             document, ("tools", index, key), f"give each tool a unique {key}"))
+            found.append(diagnostic_at(document, "R003", f"{what} {value!r} is already used by tools[{seen[value]}]",
+                                       ("tools", index, key), f"give each tool a unique {key}"))
         else:
             seen[value] = index
     return seen
@@ -186,7 +169,7 @@ def _tool_choice(choice: Any, names: dict, servers: dict, document: Document) ->
         hint = f"defined: {', '.join(defined)}" + (f"; or use one of {', '.join(keywords)}" if defined is names else "")
     else:
         hint = f"define a tool with that {'server_label' if defined is servers else 'name'}, or use one of {', '.join(keywords)}"
-    return [_at("R002", f"tool_choice {wanted!r} names no defined {kind}", document, path, hint)]
+    return [diagnostic_at(document, "R002", f"tool_choice {wanted!r} names no defined {kind}", path, hint)]
 
 
 def _dangling_references(parameters: dict, root: tuple, document: Document) -> list[Diagnostic]:
@@ -206,8 +189,8 @@ def _dangling_references(parameters: dict, root: tuple, document: Document) -> l
             elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
                 node = node[int(part)]
             else:
-                found.append(_at("S008", f"{format_path(root)} is not a valid JSON Schema: "
-                                 f"$ref {reference!r} points at nothing", document, path + ("$ref",),
-                                 "define the target under $defs, or fix the reference"))
+                found.append(diagnostic_at(document, "S008", f"{format_path(root)} is not a valid JSON Schema: "
+                                           f"$ref {reference!r} points at nothing", path + ("$ref",),
+                                           "define the target under $defs, or fix the reference"))
                 break
     return found

@@ -10,6 +10,9 @@ flags win over these settings.
     strict = true      # a field the target would drop (temperature for GA) is an error
     ignore = ["R005"]  # codes never reported in this project (counted as suppressed)
     allow-outside-root = true  # extends/$file may name files outside the project
+    models = ["my-realtime-deployment"]  # known model names besides OpenAI's (Azure deployments)
+    voices = ["my-voice"]                # known voice names besides the built-in ones
+    transcription-models = ["my-whisper"]  # known transcription model names
 """
 
 from __future__ import annotations
@@ -36,10 +39,18 @@ class Settings:
     ignore: tuple[str, ...] = ()
     allow_outside_root: bool = False
     source: Path | None = None  # the pyproject.toml they came from
+    # a project's own names for the open value sets, by the set's name ("models": (...))
+    known: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def known_values(self) -> dict[str, tuple[str, ...]]:
+        return dict(self.known)
 
 
+# the open value sets a project can add names to (the schema's `x-rtcfg-open-set` names)
+OPEN_SETS = ("models", "voices", "transcription-models")
 _KNOWN = {"target": "beta or ga", "strict": "true or false", "ignore": "a list of rule codes",
-          "allow-outside-root": "true or false"}
+          "allow-outside-root": "true or false", **{name: "a list of names" for name in OPEN_SETS}}
 
 
 def _parse(path: Path) -> Settings | None:
@@ -70,8 +81,15 @@ def _parse(path: Path) -> Settings | None:
         flags[key] = table.get(key, False)
         if not isinstance(flags[key], bool):
             raise SettingsError(f"{path}: [tool.rtcfg] {key} must be true or false, not {flags[key]!r}")
+    known = tuple((name, _names(table[name], name, path)) for name in OPEN_SETS if name in table)
     return Settings(target, flags["strict"], _ignore_list(table.get("ignore", []), path),
-                    flags["allow-outside-root"], path)
+                    flags["allow-outside-root"], path, known)
+
+
+def _names(value: Any, key: str, path: Path) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(name, str) and name for name in value):
+        raise SettingsError(f"{path}: [tool.rtcfg] {key} must be a list of names such as [\"my-deployment\"]")
+    return tuple(value)
 
 
 def _ignore_list(value: Any, path: Path) -> tuple[str, ...]:

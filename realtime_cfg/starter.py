@@ -1,5 +1,6 @@
-"""Starter configs for `rtcfg init`: presets shipped in realtime_cfg/presets/, in the flat
-authoring format with comments; the GA shape is produced from them by migration."""
+"""Starter configs for `rtcfg init`: presets shipped in realtime_cfg/presets/, with comments.
+Most are in the flat authoring format, and their GA shape is produced by migration; the
+transcription preset is a GA transcription session, which has no flat form."""
 
 from __future__ import annotations
 
@@ -16,14 +17,28 @@ def preset_text(preset: str) -> str:
     return files("realtime_cfg").joinpath("presets", f"{preset}.yaml").read_text(encoding="utf-8")
 
 
-def starter(preset: str, shape: str = "beta", schema_dir: str = ".") -> str:
-    """The text of a new config: the yaml-language-server modeline, then the preset
-    (for the GA shape, migrated; YAML comments do not survive that, so a header says what it is)."""
+def preset_shape(preset: str) -> str:
+    """The shape a preset is written in: beta (flat) or ga."""
+    from .document import shape_of
+    from .loader import parse
+
+    return shape_of(parse(preset_text(preset), f"{preset}.yaml").data)
+
+
+def starter(preset: str, shape: str | None = None, schema_dir: str = ".") -> str:
+    """The text of a new config in `shape` (default: the preset's own): the yaml-language-server
+    modeline, then the preset (migrated to GA for a flat preset; YAML comments do not survive
+    that, so a header says what it is). ValueError for a GA-only preset asked for as beta."""
+    own = preset_shape(preset)
+    shape = shape or own
     schema = GA_SCHEMA if shape == "ga" else SESSION_SCHEMA
     modeline = f"# yaml-language-server: $schema={schema_dir.rstrip('/')}/{schema}\n"
     text = preset_text(preset)
-    if shape != "ga":
+    if shape == own:
         return modeline + text
+    if own == "ga":
+        raise ValueError(f"the {preset} preset is a GA-only session (type: transcription) with no flat form; "
+                         "use --shape ga")
     from .loader import parse
     from .migration import migrate
     from .normalization import normalize

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from typing import Any
+from typing import Any, Mapping, Sequence
 
 from . import rules
-from .diagnostics import Diagnostic, format_path, mask_secrets, prepare_for_display, suggest
+from .diagnostics import Diagnostic, diagnostic_at, format_path, mask_secrets, prepare_for_display, suggest
 from .document import Document
 from .normalization import coerce
 from .schema import SHAPE_SCHEMAS, alternatives, declared_types, engine, load_schema, object_properties
@@ -26,17 +26,18 @@ _OFF_WORDS = {"off", "no", "false", "n"}
 
 
 def validate(document: Document, target: str | None = None, strict: bool = False,
-             check_target: bool = True) -> list[Diagnostic]:
+             check_target: bool = True, known: Mapping[str, Sequence[str]] | None = None) -> list[Diagnostic]:
     """All problems in a loaded config, sorted by position.
 
     The file is checked against the schema of its own shape (flat or GA), then, unless
     check_target is off, for what `target` can carry (default: the file's own shape).
-    `strict` makes a field the target would drop (T002) an error."""
+    `strict` makes a field the target would drop (T002) an error. `known` adds a project's
+    own names to the open sets by the sets' names (`{"models": ["my-deployment"]}`)."""
     if target is not None:
         target_module(target)  # ValueError for an unknown target
     schema_name = SHAPE_SCHEMAS[document.shape]
     data = coerce(document.data, schema_name)
-    found = rules.check(data, document)
+    found = rules.check(data, document, target, known)
     # NaN and infinity get one clear R001 each, not also a range or type complaint
     non_finite = {d.path for d in found if d.code == "R001"}
     try:
@@ -101,12 +102,6 @@ def _describe(schema: Any) -> str:
     return phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " or " + phrases[-1]
 
 
-def _diag(code: str, message: str, document: Document, path: tuple, hint: str | None = None,
-          at_key: bool = False) -> Diagnostic:
-    line, column, _ = document.locate(path, at_key=at_key)
-    return Diagnostic(code, message, document.file_of(path, at_key), line, column, format_path(path), hint)
-
-
 def _yaml_surprise(error: SchemaError, document: Document, accepts: set[str]) -> Diagnostic | None:
     """`language: no` read as false where a string was wanted: say so, and how to write it."""
     _, _, raw = document.locate(error.path)
@@ -126,8 +121,8 @@ def _yaml_surprise(error: SchemaError, document: Document, accepts: set[str]) ->
         hint = f"quote it: \"{raw}\""
     else:
         return None
-    return _diag("S006", f"YAML read the unquoted `{raw}` as {read_as}, but {field} must be {_describe(error.schema)}",
-                 document, error.path, hint)
+    return diagnostic_at(document, "S006", f"YAML read the unquoted `{raw}` as {read_as}, but {field} must be "
+                         f"{_describe(error.schema)}", error.path, hint)
 
 
 def _explain(error: SchemaError, document: Document, siblings: list[dict] | None = None,
@@ -149,8 +144,8 @@ def _explain_keyword(error: SchemaError, document: Document, siblings: list[dict
         at = schema.get("x-rtcfg-at")
         target = path + (at,) if at and isinstance(value, dict) and at in value else path
         message = schema.get("x-rtcfg-message") or f"{field} is not allowed here"
-        return [_diag(schema.get("x-rtcfg-code", "S002"), message, document, target,
-                      schema.get("x-rtcfg-hint"), at_key=True)]
+        return [diagnostic_at(document, schema.get("x-rtcfg-code", "S002"), message, target,
+                              schema.get("x-rtcfg-hint"), at_key=True)]
 
     if keyword in ("anyOf", "oneOf"):
         return _explain_union(error, document)
@@ -162,12 +157,17 @@ def _explain_keyword(error: SchemaError, document: Document, siblings: list[dict
             if error.key in branch.get("properties", {}):
                 owner = branch["properties"].get("type", {}).get("const", "another variant")
                 current = value.get("type", "the default type") if isinstance(value, dict) else "this type"
-                return [_diag("S007", f"{error.key!r} is a {owner} setting; it is not allowed when "
-                              f"{field}.type is {current!r}", document, key_path,
-                              f"remove {error.key}, or set {field}.type to {owner!r}", at_key=True)]
+                discriminator = f"{field}.type" if path else "type"
+                return [diagnostic_at(document, "S007", f"{error.key!r} is a {owner} setting; it is not allowed "
+                                      f"when {discriminator} is {current!r}", key_path,
+                                      f"remove {error.key}, or set {discriminator} to {owner!r}", at_key=True)]
         if not path and document.shape == "ga" and error.key in load_schema()["properties"]:
             return [_beta_name_in_ga(error.key, document)]
-        guess = suggest(error.key, [k for k in known if k not in value])
+        # a known rename (the other shape's name for a field that lives here, or a name from
+        # another OpenAI API) before any guess by spelling
+        guess = (target_module(document.shape).renamed(error.key, path)
+                 or schema.get("x-rtcfg-renames", {}).get(error.key)
+                 or suggest(error.key, [k for k in known if k not in value]))
         where = "the session" if not path else field
         if guess:
             hint = f"did you mean {guess!r}?"
@@ -175,7 +175,7 @@ def _explain_keyword(error: SchemaError, document: Document, siblings: list[dict
             hint = f"known keys: {', '.join(known)}"
         else:
             hint = "remove it; `rtcfg schema` lists every known key"
-        return [_diag("S001", f"unknown key {error.key!r} in {where}", document, key_path, hint, at_key=True)]
+        return [diagnostic_at(document, "S001", f"unknown key {error.key!r} in {where}", key_path, hint, at_key=True)]
 
     if keyword == "type":
         surprise = _yaml_surprise(error, document, declared_types(schema))
@@ -194,18 +194,16 @@ def _explain_keyword(error: SchemaError, document: Document, siblings: list[dict
                 if sorted(combo) not in [sorted(c) for c in combos]:
                     combos.append(combo)
             shown = " and ".join(_show(c) for c in combos)
-            return [_diag("S002", f"invalid {field} {_show(value)}: supported combinations are {shown}",
-                          document, path, "order does not matter; [\"audio\"] alone is rejected by the server"
-                          if value == ["audio"] else None)]
+            return [diagnostic_at(document, "S002", f"invalid {field} {_show(value)}: supported combinations are "
+                                  f"{shown}", path, "order does not matter; [\"audio\"] alone is rejected by the server"
+                                  if value == ["audio"] else None)]
         listed = ", ".join(_show(v) for v in allowed)
-        mistake = schema.get("x-rtcfg-value-mistakes", {}).get(value) if isinstance(value, str) else None
-        if mistake:  # a known wrong value with its own code (a TTS-only voice)
-            return [_diag(mistake["code"], mistake["message"], document, path, f"expected {listed}")]
         guess = suggest(value, [v for v in allowed if isinstance(v, str)])
         hint = f"did you mean {_show(guess)}?" if guess else None
         if path == ("tool_choice",) and document.shape == "ga" and isinstance(value, str) and not guess:
             hint = f"to force a function in the GA shape write {{type: function, name: {value}}}"
-        return [_diag("S002", f"invalid value {_show(value)} for {field}; expected {listed}", document, path, hint)]
+        return [diagnostic_at(document, "S002", f"invalid value {_show(value)} for {field}; expected {listed}", path,
+                              hint)]
 
     if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"):
         bound = schema[keyword]
@@ -214,10 +212,10 @@ def _explain_keyword(error: SchemaError, document: Document, siblings: list[dict
                     "multipleOf": "not a multiple of"}[keyword]
         allowed = _describe(union if union is not None else schema)
         hint = f"allowed: {allowed}; values are never clamped"
-        return [_diag("S004", f"{field} {_show(value)} is {relation} {bound}", document, path, hint)]
+        return [diagnostic_at(document, "S004", f"{field} {_show(value)} is {relation} {bound}", path, hint)]
 
     if keyword == "required":
-        return [_diag("S005", f"{field} is missing the required key {error.key!r}", document, path)]
+        return [diagnostic_at(document, "S005", f"{field} is missing the required key {error.key!r}", path)]
 
     messages = {
         "minLength": f"{field} must not be empty" if schema.get("minLength") == 1
@@ -229,7 +227,7 @@ def _explain_keyword(error: SchemaError, document: Document, siblings: list[dict
         "uniqueItems": f"{field} lists the same item twice",
         "propertyNames": f"{field} has an invalid key {error.key!r}",
     }
-    return [_diag("S009", messages.get(keyword, f"{field} is invalid ({keyword})"), document, path)]
+    return [diagnostic_at(document, "S009", messages.get(keyword, f"{field} is invalid ({keyword})"), path)]
 
 
 def _beta_name_in_ga(key: str, document: Document) -> Diagnostic:
@@ -237,8 +235,8 @@ def _beta_name_in_ga(key: str, document: Document) -> Diagnostic:
     where = ga.LOCATIONS.get(key)
     field = load_schema()["properties"][key]
     if "x-rtcfg-message" in field:  # client_secret: not a session field in either shape
-        return _diag(field["x-rtcfg-code"], field["x-rtcfg-message"], document, (key,), field.get("x-rtcfg-hint"),
-                     at_key=True)
+        return diagnostic_at(document, field["x-rtcfg-code"], field["x-rtcfg-message"], (key,),
+                             field.get("x-rtcfg-hint"), at_key=True)
     if where:
         new = format_path(where)
         message = f"{key!r} is the beta name; in a GA-shaped file it is {new}"
@@ -247,7 +245,7 @@ def _beta_name_in_ga(key: str, document: Document) -> Diagnostic:
         message = f"{key!r} is not a field of the GA API"
         hint = f"remove {key}" + (", or keep the file flat and render it with --target beta"
                                   if key == "temperature" else "")
-    return _diag("S012", message, document, (key,), hint, at_key=True)
+    return diagnostic_at(document, "S012", message, (key,), hint, at_key=True)
 
 
 def _as_parameters_problem(diagnostic: Diagnostic, path: tuple) -> Diagnostic:
@@ -277,8 +275,14 @@ def _explain_union(error: SchemaError, document: Document) -> list[Diagnostic]:
     discriminator = schema.get("x-rtcfg-discriminator")
     if discriminator and isinstance(value, dict):
         name = discriminator["property"]
-        chosen = value.get(name, discriminator.get("default"))
         consts = [b.get("properties", {}).get(name, {}).get("const") for b in branches]
+        if name not in value and "default" not in discriminator:  # nothing to explain the object by
+            if name in schema.get("required", ()):
+                return []  # the union's own `required` reports it
+            listed = " or ".join(_show(c) for c in consts if c)
+            return [diagnostic_at(document, "S005", f"{_field(path)} is missing the required key {name!r}", path,
+                                  f"add {name}: {listed}")]
+        chosen = value.get(name, discriminator.get("default"))
         if chosen in consts:
             index = consts.index(chosen)
             others = [b for i, b in enumerate(branches) if i != index]
@@ -288,8 +292,8 @@ def _explain_union(error: SchemaError, document: Document) -> list[Diagnostic]:
             return result
         guess = suggest(chosen, [c for c in consts if c])
         listed = ", ".join(_show(c) for c in consts if c)
-        return [_diag("S002", f"invalid value {_show(chosen)} for {_field(path + (name,))}; expected {listed}",
-                      document, path + (name,), f"did you mean {_show(guess)}?" if guess else None)]
+        return [diagnostic_at(document, "S002", f"invalid value {_show(chosen)} for {_field(path + (name,))}; "
+                              f"expected {listed}", path + (name,), f"did you mean {_show(guess)}?" if guess else None)]
 
     matching = [i for i, errs in enumerate(error.branches) if _branch_matches_type(errs, path, value)]
     if len(matching) >= 1 and any(error.branches[i] for i in matching):
@@ -313,4 +317,5 @@ def _wrong_type(error: SchemaError, document: Document, schema: Any) -> Diagnost
     hint = "null is not allowed here; leave the key out to keep the server's default" if value is None else None
     if document.shape == "ga" and isinstance(value, str) and value in ga.FORMATS:
         hint = f"GA formats are objects: write {_show(ga.FORMATS[value])} (the GA spelling of {value})"
-    return _diag("S003", f"{_field(error.path)} must be {_describe(schema)}, not {got}", document, error.path, hint)
+    return diagnostic_at(document, "S003", f"{_field(error.path)} must be {_describe(schema)}, not {got}", error.path,
+                         hint)

@@ -131,7 +131,7 @@ def test_extends_must_name_files(project):
 
 
 def test_diagnostics_point_into_the_file_that_holds_the_value(project):
-    root = project({"agents/base.yaml": "model: gpt-realtime\nvoice: nova\nmodalites: [text]\n",
+    root = project({"agents/base.yaml": "model: gpt-realtime-2\nvoice: nova\nmodalites: [text]\n",
                     "agents/prod.yaml": "extends: base.yaml\ntemperature: 0.3\n"})
     result = run_cli("validate", str(root / "agents/prod.yaml"))
     base, prod = root / "agents/base.yaml", root / "agents/prod.yaml"
@@ -345,8 +345,8 @@ def test_with_defaults_writes_the_targets_defaults_and_explain_marks_them(projec
 # -- init ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("preset", ["voice-agent", "text", "telephony", "transcription"])
-@pytest.mark.parametrize("shape", ["beta", "ga"])
+@pytest.mark.parametrize("preset,shape", [(preset, shape) for preset in ["voice-agent", "text", "telephony"]
+                                          for shape in ["beta", "ga"]] + [("transcription", "ga")])
 def test_init_writes_a_valid_starter_with_a_modeline(tmp_path, preset, shape):
     target = tmp_path / f"{preset}.yaml"
     result = run_cli("init", str(target), "--preset", preset, "--shape", shape)
@@ -356,6 +356,17 @@ def test_init_writes_a_valid_starter_with_a_modeline(tmp_path, preset, shape):
     assert (tmp_path / schema).is_file() and (tmp_path / "session.schema.json").is_file()
     checked = run_cli("validate", str(target), "--fail-on", "warning")
     assert checked.returncode == 0, checked.stdout
+
+
+def test_init_transcription_preset_is_a_ga_transcription_session(tmp_path):
+    result = run_cli("init", str(tmp_path / "captions.yaml"), "--preset", "transcription")  # no --shape
+    assert result.returncode == 0, result.stderr
+    written = realtime_cfg.load(tmp_path / "captions.yaml")
+    assert written.shape == "ga" and written.data["type"] == "transcription"
+    assert (tmp_path / "session-ga.schema.json").is_file()
+    refused = run_cli("init", str(tmp_path / "flat.yaml"), "--preset", "transcription", "--shape", "beta")
+    assert refused.returncode == 2 and "no flat form" in refused.stderr
+    assert not (tmp_path / "flat.yaml").exists()
 
 
 def test_init_never_overwrites(tmp_path):

@@ -20,6 +20,7 @@ from realtime_cfg.schema_engine import SchemaEngine, json_schema_fetcher
 from conftest import ROOT, SAMPLES
 
 REFERENCE = ROOT.parent / "shared" / "reference" / "realtime-session.md"
+AUDIT = ROOT.parent / "shared" / "reference" / "api-2026-audit.md"  # the 2026 facts, with their sources
 SCHEMAS = (SESSION_SCHEMA, GA_SCHEMA)
 URN = "urn:rtcfg:schemas/"  # any base URI works: the GA schema's "session.schema.json#..." is relative
 
@@ -142,7 +143,8 @@ def test_the_walk_reaches_the_nested_settings():
             "tool_names", "always", "workflow_name", "retention_ratio", "variables", "rate",
             "language", "parameters"} <= names
     ga = properties((GA_SCHEMA, ""))
-    assert (GA_SCHEMA, "/properties/audio/properties/input/properties/turn_detection") in ga
+    assert (GA_SCHEMA, f"{GA_IN}/turn_detection") in ga
+    assert (GA_SCHEMA, "/oneOf/1/properties/audio/properties/input/properties/transcription") in ga
     assert (SESSION_SCHEMA, "/$defs/ServerVad/properties/threshold") in ga  # followed into the sibling file
 
 
@@ -240,8 +242,8 @@ def test_an_invalid_value_is_caught_by_the_probes():
     """The probes above really evaluate the subschema (an invalid value fails both)."""
     node = (SESSION_SCHEMA, "/$defs/ServerVad/properties/threshold")
     assert _rtcfg_engine(node).errors(1.5) and not _jsonschema_validator(node).is_valid(1.5)
-    ga = (GA_SCHEMA, "/properties/audio/properties/output/properties/voice")
-    assert _rtcfg_engine(ga).errors("nova") and not _jsonschema_validator(ga).is_valid("nova")
+    ga = (GA_SCHEMA, f"{GA_OUT}/voice")
+    assert _rtcfg_engine(ga).errors({"id": ""}) and not _jsonschema_validator(ga).is_valid({"id": ""})
 
 
 @pytest.mark.parametrize("name", SCHEMAS)
@@ -256,7 +258,8 @@ def test_whole_config_examples_pass_every_rtcfg_check(name):
 F, G = SESSION_SCHEMA, GA_SCHEMA
 VAD = "/$defs/ServerVad/properties"
 SEM = "/$defs/SemanticVad/properties"
-GA_IN, GA_OUT = "/properties/audio/properties/input/properties", "/properties/audio/properties/output/properties"
+RT = "/oneOf/0"  # the GA schema's realtime session; /oneOf/1 is the transcription session
+GA_IN, GA_OUT = f"{RT}/properties/audio/properties/input/properties", f"{RT}/properties/audio/properties/output/properties"
 
 # (schema, pointer) -> (default, the reference's table cell that states it)
 REFERENCE_DEFAULTS = {
@@ -284,9 +287,10 @@ REFERENCE_DEFAULTS = {
     (F, f"{SEM}/create_response"): (True, "| `create_response`, `interrupt_response` | ✔ | ✔ | bool | true |"),
     (F, f"{SEM}/interrupt_response"): (True, "| `create_response`, `interrupt_response` | ✔ | ✔ | bool | true |"),
     (F, f"{SEM}/eagerness"): ("auto", "Maximum waits: 8 s, 4 s, 2 s | `auto` |"),
-    (G, "/properties/output_modalities"): (["audio"], '| exactly `["audio"]` or `["text"]`, never both | `["audio"]`'),
-    (G, "/properties/tool_choice"): ("auto", '`{type:"mcp", server_label, name?}` | `auto` |'),
-    (G, "/properties/tracing"): (None, '| `tracing` | `"auto"`, object, or null | as in beta; immutable once enabled | `null` |'),
+    (F, "/$defs/McpTool/properties/require_approval"): ("always", "S `MCPTool.require_approval` `default: always`"),
+    (G, f"{RT}/properties/output_modalities"): (["audio"], '| exactly `["audio"]` or `["text"]`, never both | `["audio"]`'),
+    (G, f"{RT}/properties/tool_choice"): ("auto", '`{type:"mcp", server_label, name?}` | `auto` |'),
+    (G, f"{RT}/properties/tracing"): (None, '| `tracing` | `"auto"`, object, or null | as in beta; immutable once enabled | `null` |'),
 }
 # Defaults a GA field takes over from the flat property it refers to.
 REFERENCE_DEFAULTS_VIA_REF = {
@@ -294,9 +298,9 @@ REFERENCE_DEFAULTS_VIA_REF = {
     (G, f"{GA_OUT}/speed"): (1.0, "| `audio.output.speed` | number | 0.25–1.5 (schema bounds) | 1.0 |"),
     (G, f"{GA_IN}/turn_detection"): ({"type": "server_vad"}, "| VAD table, plus `idle_timeout_ms` | server_vad |"),
     (G, f"{GA_IN}/noise_reduction"): (None, "| `audio.input.noise_reduction` | object or null | `{type: near_field \\| far_field}` | `null` |"),
-    (G, "/properties/tools"): ([], "| function tools (as in beta) and MCP tools (below) | `[]` |"),
-    (G, "/properties/max_output_tokens"): ("inf", '| `max_output_tokens` | int or `"inf"` | 1–4096 or `"inf"` | `"inf"` |'),
-    (G, "/properties/truncation"): ("auto", "token_limits?: {post_instructions ≥ 0}}` | `auto` |"),
+    (G, f"{RT}/properties/tools"): ([], "| function tools (as in beta) and MCP tools (below) | `[]` |"),
+    (G, f"{RT}/properties/max_output_tokens"): ("inf", '| `max_output_tokens` | int or `"inf"` | 1–4096 or `"inf"` | `"inf"` |'),
+    (G, f"{RT}/properties/truncation"): ("auto", "token_limits?: {post_instructions ≥ 0}}` | `auto` |"),
 }
 # The reference gives no default (or marks it unknown): the schema must not invent one.
 NO_DEFAULT = [
@@ -304,7 +308,9 @@ NO_DEFAULT = [
     (F, "/properties/tracing"),  # beta: unknown (the GA default, null, is on the GA schema only)
     (F, "/properties/prompt"), (F, "/properties/include"), (F, f"{VAD}/idle_timeout_ms"),
     (F, "/$defs/GaAudioFormat"), (F, "/$defs/Transcription/properties/model"),
-    (G, f"{GA_IN}/format"), (G, f"{GA_OUT}/format"), (G, f"{GA_IN}/transcription"), (G, "/properties/model"),
+    (G, f"{GA_IN}/format"), (G, f"{GA_OUT}/format"), (G, f"{GA_IN}/transcription"), (G, f"{RT}/properties/model"),
+    (F, "/properties/reasoning"), (F, "/$defs/Reasoning/properties/effort"),  # low is the server's: --with-defaults
+    (F, "/$defs/NoiseReduction/properties/strength"),  # must not add reasoning or reset a strength
 ]
 
 
@@ -319,7 +325,8 @@ def test_default_agrees_with_the_reference(node):
     actual = effective(node, "default")
     assert actual == expected and type(actual) is type(expected)
     if REFERENCE.exists():
-        assert cell in REFERENCE.read_text(encoding="utf-8"), f"the reference no longer says {cell!r}"
+        said = REFERENCE.read_text(encoding="utf-8") + AUDIT.read_text(encoding="utf-8")
+        assert cell in said, f"the reference no longer says {cell!r}"
 
 
 @pytest.mark.parametrize("node", NO_DEFAULT, ids=label)
@@ -360,8 +367,8 @@ def test_ga_schema_finds_its_sibling():
 
 def test_a_dollar_schema_key_is_not_allowed_in_a_config():
     """Why docs/editors.md maps JSON files with `json.schemas` instead of a "$schema" key."""
-    for name in SCHEMAS:
-        assert load_schema(name)["additionalProperties"] is False
+    assert load_schema(SESSION_SCHEMA)["additionalProperties"] is False
+    assert all(session["additionalProperties"] is False for session in load_schema(GA_SCHEMA)["oneOf"])
     assert [d.code for d in realtime_cfg.validate({"$schema": "./session.schema.json", "voice": "alloy"})] == ["S001"]
 
 

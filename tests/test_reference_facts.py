@@ -18,14 +18,14 @@ FACTS = [
     ("modalities: text+audio in any order", "modalities: [audio, text]\n", "modalities: [text, text]\n", "S002"),
     ("modalities items are text/audio", "modalities: [text, audio]\n", "modalities: [text, video]\n", "S002"),
     ("instructions: '' clears", "instructions: ''\n", "instructions: null\n", "S003"),
-    ("voice: the eight server voices", "voice: verse\n", "voice: Puck\n", "S002"),
+    ("voice: an open set; an unknown name is a warning", "voice: verse\n", "voice: Puck\n", "R013"),
     ("voice: TTS-only voices are not server voices", "voice: sage\n", "voice: fable\n", "R006"),
     ("input_audio_format enum", "input_audio_format: g711_alaw\n", "input_audio_format: g711_law\n", "S002"),
     ("output_audio_format enum", "output_audio_format: pcm16\n", "output_audio_format: g711-alaw\n", "S002"),
     ("input_audio_transcription null turns it off", "input_audio_transcription: null\n",
      "input_audio_transcription: whisper-1\n", "S003"),
-    ("transcription models", "input_audio_transcription: {model: gpt-4o-mini-transcribe}\n",
-     "input_audio_transcription: {model: whisper-2}\n", "S002"),
+    ("transcription models: an open set", "input_audio_transcription: {model: gpt-transcribe}\n",
+     "input_audio_transcription: {model: whisper-2}\n", "R014"),
     ("transcription keys", "input_audio_transcription: {language: en, prompt: 'keywords'}\n",
      "input_audio_transcription: {enabled: true}\n", "S001"),
     ("turn_detection null: no VAD", "turn_detection: null\n", "turn_detection: off\n", "S006"),
@@ -108,8 +108,8 @@ GA_FACTS = [
      GA + "audio: {output: {format: {type: audio/alaw}}}\n", "S002"),
     ("transcription object or null", GA + "audio: {input: {transcription: null}}\n",
      GA + "audio: {input: {transcription: whisper-1}}\n", "S003"),
-    ("transcription models", GA + "audio: {input: {transcription: {model: gpt-4o-transcribe-latest}}}\n",
-     GA + "audio: {input: {transcription: {model: whisper-2}}}\n", "S002"),
+    ("transcription models: an open set", GA + "audio: {input: {transcription: {model: gpt-realtime-whisper}}}\n",
+     GA + "audio: {input: {transcription: {model: whisper-2}}}\n", "R014"),
     ("noise_reduction near/far or null", GA + "audio: {input: {noise_reduction: {type: far_field}}}\n",
      GA + "audio: {input: {noise_reduction: {type: far}}}\n", "S002"),
     ("turn_detection null is manual", GA + "audio: {input: {turn_detection: null}}\n",
@@ -118,7 +118,7 @@ GA_FACTS = [
      GA + "audio: {input: {turn_detection: {type: server_vad, idle_timeout_ms: null}}}\n",
      GA + "audio: {input: {turn_detection: {type: server_vad, idle_timeout_ms: 100}}}\n", "S004"),
     ("voice: beta voices plus marin and cedar", GA + "audio: {output: {voice: cedar}}\n",
-     GA + "audio: {output: {voice: Puck}}\n", "S002"),
+     GA + "audio: {output: {voice: Puck}}\n", "R013"),
     ("speed 0.25-1.5", GA + "audio: {output: {speed: 0.25}}\n", GA + "audio: {output: {speed: 1.6}}\n", "S004"),
     ("tools: function and MCP", GA + "tools: [{type: mcp, server_label: s, connector_id: connector_dropbox}]\n",
      GA + "tools: [{type: web_search}]\n", "S002"),
@@ -145,6 +145,53 @@ GA_FACTS = [
      GA + "include: [logprobs]\n", "S002"),
     ("temperature is absent in GA", GA, GA + "temperature: 0.8\n", "S012"),
     ("client_secret is not a session field", GA, GA + "client_secret: {}\n", "S011"),
+    # the 2026 API (docs/reference-coverage.md, "2026 additions")
+    ("reasoning effort minimal..xhigh", GA + "reasoning: {effort: xhigh}\n", GA + "reasoning: {effort: extreme}\n",
+     "S002"),
+    ("reasoning has only effort", GA + "reasoning: {}\n", GA + "reasoning: {level: low}\n", "S001"),
+    ("parallel_tool_calls is a boolean", GA + "parallel_tool_calls: false\n", GA + "parallel_tool_calls: 1\n", "S003"),
+    ("custom voice {id}", GA + "audio: {output: {voice: {id: voice_1234}}}\n",
+     GA + "audio: {output: {voice: {id: voice_1234, name: Ada}}}\n", "S001"),
+    ("custom voice needs its id", GA + "audio: {output: {voice: {id: voice_1234}}}\n",
+     GA + "audio: {output: {voice: {}}}\n", "S005"),
+    ("transcription languages: at least one", GA + "audio: {input: {transcription: {model: gpt-transcribe, "
+     "languages: [en, es]}}}\n", GA + "audio: {input: {transcription: {model: gpt-transcribe, languages: []}}}\n",
+     "S009"),
+    ("transcription keywords: a list of strings", GA + "audio: {input: {transcription: {model: gpt-transcribe, "
+     "keywords: [Lumen]}}}\n", GA + "audio: {input: {transcription: {model: gpt-transcribe, keywords: Lumen}}}\n",
+     "S003"),
+    ("transcription delay minimal..xhigh", GA + "audio: {input: {transcription: {model: gpt-realtime-whisper, "
+     "delay: xhigh}}}\n", GA + "audio: {input: {transcription: {model: gpt-realtime-whisper, delay: slow}}}\n",
+     "S002"),
+    ("noise_reduction strength: a number, not negative", GA + "audio: {input: {noise_reduction: {type: near_field, "
+     "strength: 0.5}}}\n", GA + "audio: {input: {noise_reduction: {type: near_field, strength: -1}}}\n", "S004"),
+    ("truncation token_limits.post_instructions >= 0", GA + "truncation: {type: retention_ratio, retention_ratio: "
+     "0.5, token_limits: {post_instructions: 5000}}\n", GA + "truncation: {type: retention_ratio, retention_ratio: "
+     "0.5, token_limits: {post_instructions: -1}}\n", "S004"),
+    ("prompt version and variables may be null", GA + "prompt: {id: pmpt_1, version: null, variables: null}\n",
+     GA + "prompt: {id: pmpt_1, version: 2}\n", "S003"),
+    ("prompt variables: strings or content parts", GA + "prompt: {id: pmpt_1, variables: {city: {type: input_text, "
+     "text: Paris}}}\n", GA + "prompt: {id: pmpt_1, variables: {city: {type: text}}}\n", "S002"),
+    ("MCP tunnel_id pattern", GA + "tools: [{type: mcp, server_label: s, tunnel_id: tunnel_" + "a1" * 16 + "}]\n",
+     GA + "tools: [{type: mcp, server_label: s, tunnel_id: tunnel_abc}]\n", "S009"),
+    ("MCP: one of server_url / connector_id / tunnel_id",
+     GA + "tools: [{type: mcp, server_label: s, tunnel_id: tunnel_" + "a1" * 16 + "}]\n",
+     GA + "tools: [{type: mcp, server_label: s, server_url: 'https://s', tunnel_id: tunnel_" + "a1" * 16 + "}]\n",
+     "S010"),
+    ("MCP allowed_callers: direct/programmatic, at least one",
+     GA + "tools: [{type: mcp, server_label: s, server_url: 'https://s', allowed_callers: [direct, programmatic]}]\n",
+     GA + "tools: [{type: mcp, server_label: s, server_url: 'https://s', allowed_callers: [robot]}]\n", "S002"),
+    ("MCP defer_loading is a boolean",
+     GA + "tools: [{type: mcp, server_label: s, server_url: 'https://s', defer_loading: true}]\n",
+     GA + "tools: [{type: mcp, server_label: s, server_url: 'https://s', defer_loading: later}]\n", "S003"),
+    ("MCP tool_choice name may be null", GA + "tools: [{type: mcp, server_label: s, server_url: 'https://s'}]\n"
+     "tool_choice: {type: mcp, server_label: s, name: null}\n", GA + "tool_choice: {type: mcp, server_label: s, "
+     "name: ''}\n", "S009"),
+    ("transcription session: only audio.input and include", "type: transcription\n"
+     "audio: {input: {transcription: {model: gpt-transcribe}}}\ninclude: [item.input_audio_transcription.logprobs]\n",
+     "type: transcription\ninstructions: Transcribe.\n", "S007"),
+    ("transcription session: no audio output", "type: transcription\naudio: {input: {turn_detection: null}}\n",
+     "type: transcription\naudio: {output: {voice: ash}}\n", "S007"),
 ]
 
 

@@ -400,7 +400,8 @@ def test_diff_formats_are_text_and_json_only():
     assert result.returncode == 2
 
 
-def test_json_hint_for_an_unknown_model_does_not_suggest_a_comment(write):
+def test_hint_for_an_unknown_model_names_the_project_setting_not_a_comment(write):
     path = write("session.json", '{"model": "zzz-unknown"}\n')
     result = run_cli("validate", str(path))
-    assert "R005" in result.stdout and "ignore` in [tool.rtcfg]" in result.stdout and "# rtcfg" not in result.stdout
+    assert "R005" in result.stdout and "`models = [...]` under [tool.rtcfg]" in result.stdout
+    assert "# rtcfg" not in result.stdout

@@ -24,7 +24,11 @@ WHERE: dict[str, tuple[int | None, int | None, str]] = {
     "R004": (2, 28, "tools[0].name"), "R005": (1, 8, "model"), "R006": (1, 8, "voice"), "R007": (2, 8, "voice"),
     "R008": (2, 14, "tool_choice"), "R009": (1, 14, "tool_choice"), "R010": (3, 23, "turn_detection.interrupt_response"),
     "R011": (1, 15, "instructions"), "R012": (6, 20, "tools[0].authorization"),
-    "T001": (2, 13, "truncation"), "T002": (2, 14, "temperature"),
+    "R013": (1, 8, "voice"), "R014": (2, 10, "input_audio_transcription.model"), "R015": (1, 8, "model"),
+    "R016": (5, 5, "tools[0].connector_id"), "R017": (6, 7, "audio.input.transcription.delay"),
+    "R018": (6, 7, "audio.input.transcription.prompt"), "R019": (6, 7, "audio.input.transcription.languages"),
+    "R020": (6, 5, "audio.input.turn_detection"),
+    "T001": (2, 13, "truncation"), "T002": (2, 14, "temperature"), "T003": (1, 8, "voice"),
 }
 
 # The catalog describes L005's example in words (120 levels would not fit a terminal).
@@ -34,6 +38,13 @@ BAD_OVERRIDE = {"L005": "tracing: {metadata: " + "{a: " * 120 + "1" + "}" * 121 
 # in test_building.py.
 FILE_LEVEL = {"F001", "L008", "L009", "B001", "B002", "B003", "B004", "B005", "B006"}
 CASES = sorted(set(RULES) - FILE_LEVEL)
+
+
+@pytest.fixture(autouse=True)
+def before_any_announced_shutdown(monkeypatch):
+    """R015 is a warning before a model's shutdown date and an error after: the examples are
+    checked on a fixed day, whatever the machine's calendar says."""
+    monkeypatch.setenv("RTCFG_TODAY", "2026-12-01")
 
 
 def test_every_rule_has_a_position_to_check():

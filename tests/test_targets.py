@@ -143,10 +143,15 @@ def test_client_secret_leaves_the_session_in_both_shapes(text):
     assert {d.code for d in diagnose(text)} & {"S011", "S012", "S001"}
 
 
-def test_transcription_sessions_are_not_covered():
-    found = diagnose("type: transcription\n")
-    assert [d.code for d in found] == ["S002"]
-    assert "realtime" in found[0].message
+def test_a_transcription_session_renders_for_ga_and_is_refused_for_beta():
+    text = "type: transcription\naudio: {input: {transcription: {model: gpt-transcribe}}}\n"
+    assert diagnose(text) == []
+    assert realtime_cfg.render(realtime_cfg.loads(text), target="ga", envelope=True) == {
+        "type": "session.update",
+        "session": {"type": "transcription", "audio": {"input": {"transcription": {"model": "gpt-transcribe"}}}}}
+    found = diagnose(text, target="beta")
+    assert [(d.code, d.path, d.line) for d in found] == [("T001", "", 1)]
+    assert found[0].message.startswith("a transcription session exists only in the GA API")
 
 
 # -- GA-only settings, and what the beta target cannot carry -----------------------------
@@ -158,12 +163,19 @@ GA_ONLY = [
     ("include", "include: [item.input_audio_transcription.logprobs]\n", "include"),
     ("idle_timeout_ms", "turn_detection: {type: server_vad, idle_timeout_ms: 6000}\n",
      "turn_detection.idle_timeout_ms"),
-    ("voice marin", "voice: marin\n", "voice"),
-    ("voice cedar", "voice: cedar\n", "voice"),
-    ("GA transcription model", "input_audio_transcription: {model: gpt-4o-transcribe-latest}\n",
-     "input_audio_transcription.model"),
+    ("custom voice", "voice: {id: voice_1234}\n", "voice"),
+    ("reasoning", "reasoning: {effort: high}\n", "reasoning"),
+    ("parallel_tool_calls", "parallel_tool_calls: true\n", "parallel_tool_calls"),
+    ("transcription languages", "input_audio_transcription: {model: gpt-transcribe, languages: [en]}\n",
+     "input_audio_transcription.languages"),
+    ("transcription keywords", "input_audio_transcription: {model: gpt-transcribe, keywords: [rtcfg]}\n",
+     "input_audio_transcription.keywords"),
+    ("transcription delay", "input_audio_transcription: {model: gpt-realtime-whisper, delay: low}\n",
+     "input_audio_transcription.delay"),
+    ("noise reduction strength", "input_audio_noise_reduction: {type: far_field, strength: 2}\n",
+     "input_audio_noise_reduction.strength"),
     ("MCP tool", "tools: [{type: mcp, server_label: docs, server_url: 'https://mcp.example.com'}]\n", "tools[0]"),
-    ("MCP connector", "tools: [{type: mcp, server_label: mail, connector_id: connector_gmail}]\n", "tools[0]"),
+    ("MCP tunnel", "tools: [{type: mcp, server_label: crm, tunnel_id: tunnel_" + "0a" * 16 + "}]\n", "tools[0]"),
     ("tool_choice for MCP", "tools: [{type: mcp, server_label: docs, server_url: 'https://x.example'}]\n"
      "tool_choice: {type: mcp, server_label: docs, name: search}\n", "tool_choice"),
 ]
@@ -194,7 +206,18 @@ def test_ga_only_settings_in_a_ga_file_rendered_for_beta_point_at_the_ga_path():
           input: {turn_detection: {type: server_vad, idle_timeout_ms: 9000}}
         """, target="beta")
     assert [(d.code, d.path, d.line) for d in found] == [
-        ("T001", "audio.output.voice", 3), ("T001", "audio.input.turn_detection.idle_timeout_ms", 4)]
+        ("T003", "audio.output.voice", 3), ("T001", "audio.input.turn_detection.idle_timeout_ms", 4)]
+
+
+@pytest.mark.parametrize("voice", ["marin", "cedar"])
+def test_marin_and_cedar_for_beta_are_a_warning_that_says_why(voice):
+    """The sources disagree (the 2026 spec's beta request lists them, openai-python's beta types
+    do not): a warning, so a config that works on a beta server is not blocked."""
+    found = diagnose(f"voice: {voice}\n", target="beta")
+    assert [(d.code, d.severity, d.path) for d in found] == [("T003", "warning", "voice")]
+    assert "openai-python's beta types" in found[0].message
+    assert realtime_cfg.render(realtime_cfg.loads(f"voice: {voice}\n"), target="beta") == {"voice": voice}
+    assert diagnose(f"voice: {voice}\n", target="ga") == []
 
 
 @pytest.mark.parametrize("text, code", [

@@ -6,6 +6,10 @@ under `audio.input` / `audio.output`, formats as objects, `output_modalities`,
 GA session back into the flat form, following shared/reference section 4. Fields
 GA cannot carry (temperature) are removed before `render` is called, with a
 warning (see targets.support), so nothing is dropped here.
+
+A GA session is `type: realtime` (speech to speech) or `type: transcription`
+(transcription only). The flat form has no `type`: a realtime session is implied, and a
+transcription session keeps `type: transcription` in it so that rendering can write it back.
 """
 
 from __future__ import annotations
@@ -33,10 +37,18 @@ FORMATS: dict[str, dict] = {
 }
 _FORMAT_NAME = {value["type"]: name for name, value in FORMATS.items()}
 _TOOL_CHOICE_KEYWORDS = ("auto", "none", "required")
+SESSION_TYPES = ("realtime", "transcription")
 
 
 def location(name: str) -> tuple[str, ...]:
     return LOCATIONS.get(name, (name,))
+
+
+def renamed(key: str, parent: tuple) -> str | None:
+    """The GA name of `key` written under `parent`, when `key` is the flat name of a field
+    that lives there (`input_audio_transcription` under audio.input is `transcription`)."""
+    location = LOCATIONS.get(key)
+    return location[-1] if location and location[:-1] == tuple(parent) else None
 
 
 def _to_ga(name: str, value: Any) -> Any:
@@ -61,8 +73,10 @@ def _from_ga(name: str, value: Any) -> Any:
 
 def render(canonical: dict) -> dict:
     """The GA session for a canonical flat session (key order: see normalization)."""
-    session: dict[str, Any] = {"type": "realtime"}
+    session: dict[str, Any] = {"type": canonical.get("type", "realtime")}
     for name, value in canonical.items():
+        if name == "type":
+            continue
         *parents, leaf = location(name)
         node = session
         for part in parents:
@@ -76,6 +90,8 @@ def read(session: dict) -> dict:
     flat: dict[str, Any] = {}
     for key, value in session.items():
         if key == "type":
+            if value != "realtime":  # the flat form implies realtime
+                flat[key] = value
             continue
         if key == "audio":
             for direction, settings in value.items():

@@ -5,7 +5,10 @@
   `x-rtcfg-unsupported: drop`, in which case it is left out of that target's payload
   with a warning (T002; an error under --strict). Only temperature is marked so:
   GA has no temperature, and OpenAI's own converter drops it too.
-- `x-rtcfg-value-targets: {marin: [ga]}` on an enum: those values only in those targets.
+- `x-rtcfg-value-targets: {value: [ga]}` on an enum: those values only in those targets.
+- `x-rtcfg-value-unconfirmed: {marin: {targets: [beta], why: ...}}`: the sources disagree
+  on whether those targets take the value, so sending it there is a warning (T003) that
+  says why, not an error.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ def _marked(schema: Any) -> bool:
         return hit[1]
     _MARKED[id(schema)] = (schema, False)  # provisional, in case the schema refers to itself
     marked = any("x-rtcfg-targets" in branch or "x-rtcfg-value-targets" in branch
+                 or "x-rtcfg-value-unconfirmed" in branch
                  or any(_marked(sub) for sub in object_properties(branch).values())
                  or ("items" in branch and _marked(branch["items"]))
                  for branch in alternatives(schema))
@@ -36,7 +40,9 @@ def _marked(schema: Any) -> bool:
 
 
 def findings(data: Any, schema: Any, target: str, path: tuple = ()) -> Iterator[tuple[tuple, dict, Any]]:
-    """(path, schema branch, offending value or None) for each field or value `target` cannot carry."""
+    """(path, schema branch, offending value or None) for each field or value `target` cannot
+    carry, or (for a value marked unconfirmed there) may not carry: that branch then has
+    `x-rtcfg-unconfirmed`, the reason."""
     if not _marked(schema):
         return
     branch = branch_for(schema, data)
@@ -49,6 +55,9 @@ def findings(data: Any, schema: Any, target: str, path: tuple = ()) -> Iterator[
     value_targets = branch.get("x-rtcfg-value-targets", {})
     if isinstance(data, str) and data in value_targets and target not in value_targets[data]:
         yield path, {**branch, "x-rtcfg-targets": value_targets[data]}, data
+    unconfirmed = branch.get("x-rtcfg-value-unconfirmed", {})
+    if isinstance(data, str) and target in unconfirmed.get(data, {}).get("targets", ()):
+        yield path, {**branch, "x-rtcfg-unconfirmed": unconfirmed[data]["why"]}, data
     if isinstance(data, dict):
         properties = object_properties(branch)
         for key, value in data.items():
@@ -66,23 +75,33 @@ def check(document: Document, data: Any, schema: dict, target: str, strict: bool
     name = DISPLAY_NAMES[target]
     found = []
     for path, branch, value in findings(data, schema, target):
-        field = format_path(path)
+        where = format_path(path)
+        field = where or "the session"
+        line, column, _ = document.locate(path)
+        if "x-rtcfg-unconfirmed" in branch:
+            found.append(Diagnostic(
+                "T003", f"{field} {value!r} is not confirmed for the {name} API: {branch['x-rtcfg-unconfirmed']}",
+                document.file_of(path), line, column, where,
+                "check that your server takes it, then add `# rtcfg: ignore[T003]`; or choose a value every target has"))
+            continue
         supported = branch["x-rtcfg-targets"]
         others = " or ".join(DISPLAY_NAMES[t] for t in supported)
         flag = " ".join(f"--target {t}" for t in supported[:1])
-        line, column, _ = document.locate(path)
         if branch.get("x-rtcfg-unsupported") == "drop":
             found.append(Diagnostic(
                 "T002", f"{field} has no {name} equivalent: it is left out of the {name} payload",
-                document.file_of(path), line, column, field,
+                document.file_of(path), line, column, where,
                 f"remove {field}, or render with {flag}; --strict makes this an error",
                 severity="error" if strict else None))
             continue
         what = f"{field} {value!r}" if value is not None else field
         kind = f" ({branch['x-rtcfg-kind']})" if "x-rtcfg-kind" in branch else ""
+        if not path and "x-rtcfg-kind" in branch:  # a kind of session: say which
+            what, kind = branch["x-rtcfg-kind"], ""
         found.append(Diagnostic(
             "T001", f"{what}{kind} exists only in the {others} API; a {name} server rejects it",
-            document.file_of(path), line, column, field, f"render with {flag}, or remove it"))
+            document.file_of(path), line, column, where,
+            f"render with {flag}" if not path else f"render with {flag}, or remove it"))
     return found
 
 

@@ -1,0 +1,77 @@
+"""What each transcription model supports, scoped exactly as OpenAI's sources state it.
+
+Sources: openai-openapi @ f85dbe2 `AudioTranscription` and
+`RealtimeTranscriptionSessionCreateRequestGA` (descriptions), openai 3.57.0
+`types/realtime/audio_transcription_param.py` and
+`realtime_transcription_session_audio_input_param.py`.
+
+- R017 `delay` is "only supported with gpt-realtime-whisper in GA Realtime sessions".
+- R018 `prompt` "is not supported with gpt-realtime-whisper in GA Realtime sessions".
+- R019 `languages` and `keywords` are "supported by gpt-transcribe and gpt-live-transcribe".
+- R020 "for gpt-realtime-whisper transcription sessions, turn detection must be set to null;
+  VAD is not supported". A realtime session may use gpt-realtime-whisper as its input
+  transcription model with VAD on (pipecat's default), so this is for transcription sessions only.
+
+The first three are stated in prose only and the server may ignore rather than reject
+the setting, so they are warnings; the fourth says "must" and is an error. A model name
+rtcfg does not know (a newer one, an Azure deployment) gets none of them: what it
+supports cannot be known.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .diagnostics import Diagnostic, diagnostic_at
+from .document import Document
+from .field_values import DATED
+from .targets import target_module
+
+WHISPER = "gpt-realtime-whisper"
+WITH_LANGUAGES = ("gpt-transcribe", "gpt-live-transcribe")
+
+
+def _known_models() -> list[str]:
+    from .schema import load_schema
+
+    return load_schema()["$defs"]["Transcription"]["properties"]["model"]["x-rtcfg-known-values"]
+
+
+def check(data: dict, document: Document, target: str) -> list[Diagnostic]:
+    where = target_module(document.shape).location("input_audio_transcription")
+    transcription: Any = data
+    for part in where:
+        transcription = transcription.get(part) if isinstance(transcription, dict) else None
+    if not isinstance(transcription, dict) or not isinstance(transcription.get("model"), str):
+        return []
+    model = DATED.sub("", transcription["model"])  # a dated snapshot supports what its model does
+    if model not in _known_models():
+        return []
+    shown = transcription["model"]
+    found = []
+    if target == "ga" and "delay" in transcription and model != WHISPER:
+        found.append(diagnostic_at(document, "R017", f"delay is only supported with {WHISPER}, not {shown!r}",
+                                   where + ("delay",), f"remove delay, or use model: {WHISPER}", at_key=True))
+    if target == "ga" and "prompt" in transcription and model == WHISPER:
+        found.append(diagnostic_at(document, "R018", f"prompt is not supported with {WHISPER}",
+                                   where + ("prompt",), "remove prompt, or choose another transcription model",
+                                   at_key=True))
+    for name in ("languages", "keywords"):
+        if name in transcription and model not in WITH_LANGUAGES:
+            found.append(diagnostic_at(document, "R019", f"{name} is supported by {' and '.join(WITH_LANGUAGES)}, "
+                                       f"not {shown!r}", where + (name,),
+                                       f"use model: {WITH_LANGUAGES[0]}, or remove {name}"
+                                       + (" (language takes one ISO-639-1 code)" if name == "languages" else ""),
+                                       at_key=True))
+    if document.session_type == "transcription" and model == WHISPER:
+        *parent_path, leaf = target_module(document.shape).location("turn_detection")
+        parent: Any = data
+        for part in parent_path:
+            parent = parent.get(part) if isinstance(parent, dict) else None
+        present = isinstance(parent, dict) and leaf in parent
+        if not present or parent[leaf] is not None:
+            found.append(diagnostic_at(document, "R020", f"a {WHISPER} transcription session needs turn_detection "
+                                       "set to null: VAD is not supported with it",
+                                       (*parent_path, leaf) if present else where + ("model",),
+                                       "set audio.input.turn_detection: null", at_key=present))
+    return found
