@@ -114,12 +114,14 @@ def _checked(document: Document, target: str | None, strict: bool = False,
 
 def normalize(config: Document | Mapping[str, Any]) -> dict:
     """Validate, then return the canonical form (see realtime_cfg.normalization): the
-    flat session, whichever shape the config is written in.
+    flat session, whichever shape the config is written in. A transcription session has no
+    flat form: its canonical form is its GA session.
 
     Raises ConfigError, carrying the errors, if the config has any."""
     document = _as_document(config)
     _checked(document, None)
-    return _normalize(document.data, document.shape)
+    canonical = _normalize(document.data, document.shape)
+    return render_session(canonical, "ga") if document.session_type == "transcription" else canonical
 
 
 def render(config: Document | Mapping[str, Any], *, target: str | None = None, envelope: bool = False,

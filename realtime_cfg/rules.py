@@ -10,7 +10,7 @@ from .diagnostics import SECRET, Diagnostic, diagnostic_at, format_path, mask_se
 from . import field_values, transcription_rules
 from .document import Document
 from .schema import session_properties
-from .targets import target_module
+from .targets import setting
 
 # OpenAI documents this rule for function names (openai-python
 # types/shared/function_definition.py); Realtime documents none, so a warning.
@@ -63,16 +63,6 @@ def check(data: dict, document: Document, target: str | None = None,
     return found
 
 
-def setting(data: dict, document: Document, name: str) -> tuple[tuple, Any]:
-    """(path, value) of a session field by its flat name, wherever the document's shape
-    keeps it (`voice` is audio.output.voice in a GA file); value None when absent."""
-    path = target_module(document.shape).location(name)
-    node: Any = data
-    for part in path:
-        node = node.get(part) if isinstance(node, dict) else None
-    return path, node
-
-
 def _secret(path: tuple, value: Any, document: Document) -> list[Diagnostic]:
     # a key is the last part of its path (a secret can be a metadata key too); a value
     # taken from the environment (`${OPENAI_KEY}`) is checked as written, not as expanded
@@ -89,12 +79,12 @@ def _secret(path: tuple, value: Any, document: Document) -> list[Diagnostic]:
 
 
 def _audio_output_unused(data: dict, document: Document) -> list[Diagnostic]:
-    modalities_path, modalities = setting(data, document, "modalities")
+    modalities_path, modalities = setting(data, document.shape, "modalities")
     if modalities != ["text"]:
         return []
     found = []
     for name in ("voice", "output_audio_format", "speed"):
-        path, value = setting(data, document, name)
+        path, value = setting(data, document.shape, name)
         if value is not None:
             found.append(diagnostic_at(document, "R007", f"{format_path(path)} is set, but "
                                        f"{format_path(modalities_path)} is [text]: the model answers in text only",
@@ -117,7 +107,7 @@ def _tool_choice_against_tools(data: dict, document: Document) -> list[Diagnosti
 
 
 def _half_turn_taking(data: dict, document: Document) -> list[Diagnostic]:
-    path, vad = setting(data, document, "turn_detection")
+    path, vad = setting(data, document.shape, "turn_detection")
     if isinstance(vad, dict) and vad.get("create_response") is False and vad.get("interrupt_response") is True:
         return [diagnostic_at(document, "R010", "create_response is false but interrupt_response is true: the user "
                               "can interrupt, but speaking never starts a response", path + ("interrupt_response",),
@@ -126,7 +116,7 @@ def _half_turn_taking(data: dict, document: Document) -> list[Diagnostic]:
 
 
 def _empty_instructions(data: dict, document: Document) -> list[Diagnostic]:
-    path, instructions = setting(data, document, "instructions")
+    path, instructions = setting(data, document.shape, "instructions")
     if isinstance(instructions, str) and not instructions.strip():
         return [diagnostic_at(document, "R011", "instructions is empty: the agent runs without a system prompt", path,
                               "write the instructions, or leave the key out to keep the server's default")]

@@ -25,23 +25,19 @@ from typing import Any
 from .diagnostics import Diagnostic, diagnostic_at
 from .document import Document
 from .field_values import DATED
-from .targets import target_module
+from .schema import load_schema
+from .targets import setting
 
 WHISPER = "gpt-realtime-whisper"
 WITH_LANGUAGES = ("gpt-transcribe", "gpt-live-transcribe")
 
 
 def _known_models() -> list[str]:
-    from .schema import load_schema
-
     return load_schema()["$defs"]["Transcription"]["properties"]["model"]["x-rtcfg-known-values"]
 
 
 def check(data: dict, document: Document, target: str) -> list[Diagnostic]:
-    where = target_module(document.shape).location("input_audio_transcription")
-    transcription: Any = data
-    for part in where:
-        transcription = transcription.get(part) if isinstance(transcription, dict) else None
+    where, transcription = setting(data, document.shape, "input_audio_transcription")
     if not isinstance(transcription, dict) or not isinstance(transcription.get("model"), str):
         return []
     model = DATED.sub("", transcription["model"])  # a dated snapshot supports what its model does
@@ -64,14 +60,21 @@ def check(data: dict, document: Document, target: str) -> list[Diagnostic]:
                                        + (" (language takes one ISO-639-1 code)" if name == "languages" else ""),
                                        at_key=True))
     if document.session_type == "transcription" and model == WHISPER:
-        *parent_path, leaf = target_module(document.shape).location("turn_detection")
-        parent: Any = data
-        for part in parent_path:
-            parent = parent.get(part) if isinstance(parent, dict) else None
-        present = isinstance(parent, dict) and leaf in parent
-        if not present or parent[leaf] is not None:
+        vad_path, vad = setting(data, document.shape, "turn_detection")
+        present = _has(data, vad_path)
+        if not present or vad is not None:
             found.append(diagnostic_at(document, "R020", f"a {WHISPER} transcription session needs turn_detection "
                                        "set to null: VAD is not supported with it",
-                                       (*parent_path, leaf) if present else where + ("model",),
+                                       vad_path if present else where + ("model",),
                                        "set audio.input.turn_detection: null", at_key=present))
     return found
+
+
+def _has(data: Any, path: tuple) -> bool:
+    """Whether `path` is written in `data` (a null counts)."""
+    node = data
+    for part in path:
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return True

@@ -1,14 +1,15 @@
 """Wire shapes. A target turns the canonical session (see normalization.py) into the
 payload one kind of server accepts, and reads a session of its shape back into the
 canonical form. Which fields and values a target can carry is written in the schema
-(`x-rtcfg-targets`, `x-rtcfg-value-targets`) and checked by targets.support.
+(`x-rtcfg-targets`, `x-rtcfg-value-unconfirmed`) and checked by targets.support.
 
-Adding a target means a module here with `location`, `render` and `read`, an entry
+Adding a target means a module here with `location`, `renamed`, `render` and `read`, an entry
 in TARGETS, and annotations in the schema."""
 
 from __future__ import annotations
 
 from types import ModuleType
+from typing import Any
 
 from . import beta, ga
 
@@ -21,6 +22,16 @@ def target_module(target: str) -> ModuleType:
         return TARGETS[target]
     except KeyError:
         raise ValueError(f"unknown target {target!r}; choose one of: {', '.join(TARGETS)}") from None
+
+
+def setting(data: Any, shape: str, name: str) -> tuple[tuple, Any]:
+    """(path, value) of a session field by its flat name, wherever a session of `shape` keeps
+    it (`voice` is audio.output.voice in a GA file); value None when absent."""
+    path = target_module(shape).location(name)
+    node: Any = data
+    for part in path:
+        node = node.get(part) if isinstance(node, dict) else None
+    return path, node
 
 
 def render_session(canonical: dict, target: str) -> dict:

@@ -5,7 +5,6 @@
   `x-rtcfg-unsupported: drop`, in which case it is left out of that target's payload
   with a warning (T002; an error under --strict). Only temperature is marked so:
   GA has no temperature, and OpenAI's own converter drops it too.
-- `x-rtcfg-value-targets: {value: [ga]}` on an enum: those values only in those targets.
 - `x-rtcfg-value-unconfirmed: {marin: {targets: [beta], why: ...}}`: the sources disagree
   on whether those targets take the value, so sending it there is a warning (T003) that
   says why, not an error.
@@ -30,8 +29,7 @@ def _marked(schema: Any) -> bool:
     if hit is not None and hit[0] is schema:
         return hit[1]
     _MARKED[id(schema)] = (schema, False)  # provisional, in case the schema refers to itself
-    marked = any("x-rtcfg-targets" in branch or "x-rtcfg-value-targets" in branch
-                 or "x-rtcfg-value-unconfirmed" in branch
+    marked = any("x-rtcfg-targets" in branch or "x-rtcfg-value-unconfirmed" in branch
                  or any(_marked(sub) for sub in object_properties(branch).values())
                  or ("items" in branch and _marked(branch["items"]))
                  for branch in alternatives(schema))
@@ -52,9 +50,6 @@ def findings(data: Any, schema: Any, target: str, path: tuple = ()) -> Iterator[
     if targets is not None and target not in targets:
         yield path, branch, None
         return
-    value_targets = branch.get("x-rtcfg-value-targets", {})
-    if isinstance(data, str) and data in value_targets and target not in value_targets[data]:
-        yield path, {**branch, "x-rtcfg-targets": value_targets[data]}, data
     unconfirmed = branch.get("x-rtcfg-value-unconfirmed", {})
     if isinstance(data, str) and target in unconfirmed.get(data, {}).get("targets", ()):
         yield path, {**branch, "x-rtcfg-unconfirmed": unconfirmed[data]["why"]}, data
