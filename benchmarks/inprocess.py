@@ -24,14 +24,14 @@ import realtime_cfg  # noqa: E402
 from realtime_cfg.schema import engine  # noqa: E402
 
 SMALL = {
-    "model": "gpt-realtime",
+    "model": "gpt-realtime-2",
     "voice": "ash",
     "modalities": ["text", "audio"],
     "instructions": "You are a concise support agent.",
     "turn_detection": {"type": "server_vad", "silence_duration_ms": 500},
 }
 SMALL_YAML = """\
-model: gpt-realtime
+model: gpt-realtime-2
 voice: ash
 modalities: [text, audio]
 instructions: You are a concise support agent.

@@ -36,6 +36,7 @@ from typing import Any, Mapping, Sequence
 from . import loader
 from .diagnostics import Diagnostic, format_path, prepare_for_display
 from .document import Document, Limits, LoadError, Position
+from .schema import schema_text
 
 EXTENDS = "extends"
 INCLUDE = "$file"
@@ -47,6 +48,8 @@ _ANY_REFERENCE = re.compile(r"\$\{[^}]*\}?")  # what is left after the valid one
 _BUILT_FROM_PARTS = re.compile(r"\$\{|\$\$|\$file")  # text with none of these needs no building
 # Environment values this long are replaced by their ${NAME} in any diagnostic; shorter
 # ones ("en", "ash") are settings, not secrets, and replacing them would garble messages.
+# So are the API's own words (a value found in the schema, such as "shimmer" or
+# "transcribe"): replacing them would also garble the known names a hint lists.
 REDACT_FROM = 6
 _PROJECT_MARKERS = ("pyproject.toml", ".git")
 # A build reads many files; these bound it as Limits bound one file, so that a chain of
@@ -269,7 +272,7 @@ class _Builder:
                         return match.group()
                     return default
                 names.append(name)
-                if len(value) >= REDACT_FROM:
+                if len(value) >= REDACT_FROM and value not in schema_text():
                     self.redactions[value] = f"${{{name}}}"
                 return value
 

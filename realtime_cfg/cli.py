@@ -76,6 +76,14 @@ def _root(
                                  help="Print the version and exit."),
 ) -> None:
     """Options that apply before any command."""
+    if "RTCFG_TODAY" in os.environ:  # the day R015 compares shutdown dates with (tests, what-ifs)
+        from .field_values import today
+
+        try:
+            today()
+        except ValueError as exc:
+            typer.echo(f"rtcfg: {exc}", err=True)
+            raise typer.Exit(2)
 
 
 MAX_BYTES_HELP = "Refuse files larger than this many bytes."
@@ -509,7 +517,9 @@ class Preset(str, Enum):
 
   rtcfg init agents/phone.yaml --preset telephony
 
-  rtcfg init --shape ga --preset text""")
+  rtcfg init --shape ga --preset text
+
+  rtcfg init captions.yaml --preset transcription""")
 def init(
     path: Path = typer.Argument(Path("session.yaml"), help="The config to create."),
     preset: Preset = typer.Option(Preset.voice_agent, "--preset", help="What kind of agent to start from."),

@@ -139,29 +139,31 @@ def format_path(path: tuple) -> str:
 def suggest(word: Any, candidates: list[str]) -> str | None:
     """The candidate the user most likely meant, or None when none is close enough to mean it.
 
-    Equal but for case, `-`, `_` and spaces wins outright. Otherwise the nearest candidate by
-    edits (a swap of two neighbours counts as one), allowed one edit per three characters of
-    the shorter word (none below three), or one of the two words starting the other (`semantic` for
-    `semantic_vad`). A looser measure suggested `tracing` for `reasoning`: a hint that
-    misleads is worse than none."""
+    Equal but for case, `-`, `_` and spaces wins outright; then the nearest candidate by edits
+    (a swap of two neighbours counts as one), allowed one edit per three characters of the
+    shorter word (none below three); then, if no candidate is that close, one that the word
+    starts or that starts the word (`semantic` for `semantic_vad`), at least half of it. On a
+    tie the earlier candidate wins, so callers list the names they prefer first. A looser
+    measure suggested `tracing` for `reasoning`: a hint that misleads is worse than none."""
     if not isinstance(word, str) or not candidates:
         return None
     folded_word = _folded(word)
-    for candidate in candidates:
-        if _folded(candidate) == folded_word:
+    folded = [_folded(candidate) for candidate in candidates]
+    for candidate, name in zip(candidates, folded):
+        if name == folded_word:
             return candidate
     best, best_distance = None, None
-    for candidate in candidates:
-        folded = _folded(candidate)
-        shorter = min(len(folded), len(folded_word))
-        if shorter >= 4 and (folded.startswith(folded_word) or folded_word.startswith(folded)) \
-                and shorter * 2 >= max(len(folded), len(folded_word)):
-            distance = 0.5  # a prefix beats any edit, but not an equal spelling
-        else:
-            distance = _edits(folded_word, folded, shorter // 3)
+    for candidate, name in zip(candidates, folded):
+        distance = _edits(folded_word, name, min(len(name), len(folded_word)) // 3)
         if distance is not None and (best_distance is None or distance < best_distance):
             best, best_distance = candidate, distance
-    return best
+    if best is not None:
+        return best
+    for candidate, name in zip(candidates, folded):
+        shorter, longer = sorted((name, folded_word), key=len)
+        if len(shorter) >= 4 and longer.startswith(shorter) and len(shorter) * 2 >= len(longer):
+            return candidate
+    return None
 
 
 def _folded(text: str) -> str:

@@ -56,8 +56,9 @@ def check(data: dict, document: Document, target: str | None = None,
         if isinstance(parameters, dict):
             found.extend(_dangling_references(parameters, ("tools", index, "parameters"), document))
     found.extend(_tool_choice(data.get("tool_choice"), names, servers, document))
-    for review in (_audio_output_unused, _tool_choice_against_tools, _half_turn_taking, _empty_instructions):
-        found.extend(review(data, document))
+    if document.session_type == "realtime":  # reviews of a speech-to-speech session's settings
+        for review in (_audio_output_unused, _tool_choice_against_tools, _half_turn_taking, _empty_instructions):
+            found.extend(review(data, document))
     found.extend(field_values.check(data, document, extra_known))
     found.extend(transcription_rules.check(data, document, target or document.shape))
     return found

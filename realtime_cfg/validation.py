@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import Any, Mapping, Sequence
 
 from . import rules
+from .field_values import check_known
 from .diagnostics import Diagnostic, diagnostic_at, format_path, mask_secrets, prepare_for_display, suggest
 from .document import Document
 from .normalization import coerce
@@ -35,6 +36,7 @@ def validate(document: Document, target: str | None = None, strict: bool = False
     own names to the open sets by the sets' names (`{"models": ["my-deployment"]}`)."""
     if target is not None:
         target_module(target)  # ValueError for an unknown target
+    known = check_known(known)  # TypeError or ValueError for a malformed one
     schema_name = SHAPE_SCHEMAS[document.shape]
     data = coerce(document.data, schema_name)
     found = rules.check(data, document, target, known)
@@ -46,7 +48,7 @@ def validate(document: Document, target: str | None = None, strict: bool = False
             explained = _explain(error, document)
             found.extend(d for d in explained if d.path not in non_finite)
         if check_target:
-            flagged = {d.path for d in found}
+            flagged = {d.path for d in found if d.severity == "error"}  # a warning never hides T001
             found.extend(d for d in support.check(document, data, load_schema(schema_name),
                                                   target or document.shape, strict) if d.path not in flagged)
     except RecursionError:  # only reachable when a caller raised Limits.max_depth far above the default
@@ -151,7 +153,8 @@ def _explain_keyword(error: SchemaError, document: Document, siblings: list[dict
         return _explain_union(error, document)
 
     if keyword == "additionalProperties":
-        known = list(object_properties(schema))
+        # a key declared only to be refused (`not: {}`, audio.output in a transcription session) is no suggestion
+        known = [k for k, sub in object_properties(schema).items() if not (isinstance(sub, dict) and "not" in sub)]
         key_path = path + (error.key,)
         for branch in siblings or ():
             if error.key in branch.get("properties", {}):
@@ -237,6 +240,11 @@ def _beta_name_in_ga(key: str, document: Document) -> Diagnostic:
     if "x-rtcfg-message" in field:  # client_secret: not a session field in either shape
         return diagnostic_at(document, field["x-rtcfg-code"], field["x-rtcfg-message"], (key,),
                              field.get("x-rtcfg-hint"), at_key=True)
+    if document.session_type == "transcription" and (not where or where[:2] != ("audio", "input")):
+        realtime = format_path(where) if where else key
+        return diagnostic_at(document, "S012", f"{key!r} is a beta name of a realtime setting ({realtime} in a GA "
+                             "realtime session); a transcription session has none", (key,),
+                             "remove it, or set type: realtime", at_key=True)
     if where:
         new = format_path(where)
         message = f"{key!r} is the beta name; in a GA-shaped file it is {new}"

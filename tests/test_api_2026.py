@@ -305,3 +305,94 @@ def test_a_broken_model_list_is_a_usage_error(write):
     root = write("s.yaml", "voice: ash\n").parent
     result = run_cli("validate", str(root / "s.yaml"))
     assert result.returncode == 2 and "models must be a list of names" in result.stderr
+
+
+# -- found by review: each of these was wrong once ------------------------------------------
+
+
+def test_a_warning_never_hides_that_the_target_lacks_the_field(write):
+    text = "input_audio_transcription: {model: whisper-1, languages: [en]}\n"  # R015 and R019 on the same path
+    found = diagnose(text, target="beta")
+    assert ("T001", "error", "input_audio_transcription.languages") in [(d.code, d.severity, d.path) for d in found]
+    result = run_cli("render", str(write("s.yaml", text)), "--target", "beta")
+    assert result.returncode == 1 and result.stdout == ""
+
+
+@pytest.mark.parametrize("written, meant", [
+    ("gpt-realtime2", "gpt-realtime-2"),               # one edit beats the retiring gpt-realtime it starts with
+    ("gpt-realtime-2-mini", "gpt-realtime-2.1-mini"),
+])
+def test_model_suggestions_prefer_current_models(written, meant):
+    assert [d.hint for d in diagnose(f"model: {written}\n")] == [f"did you mean {meant!r}?"]
+
+
+def test_a_projects_own_name_is_suggested_first(write):
+    write("pyproject.toml", '[tool.rtcfg]\nmodels = ["gpt-realtime-2-eu-deployment"]\n')
+    result = run_cli("validate", str(write("s.yaml", "model: gpt-realtime-2-eu-deploymnt\n")))
+    assert "did you mean 'gpt-realtime-2-eu-deployment'?" in result.stdout
+
+
+def test_an_environment_value_that_is_a_word_of_the_api_does_not_garble_hints(write):
+    path = write("s.yaml", "input_audio_transcription: {model: '${T}'}\n")
+    result = run_cli("validate", str(path), env={"T": "gpt-transcrib"})
+    assert "did you mean 'gpt-transcribe'?" in result.stdout and "${T}e" not in result.stdout
+    secret = run_cli("validate", str(path), env={"T": "zq-9f8e7d6c5b4a"})  # not a word of the API: never shown
+    assert "zq-9f8e7d6c5b4a" not in secret.stdout and "${T}" in secret.stdout
+
+
+def test_a_voice_the_project_lists_is_known_even_if_it_is_a_speech_voice(write):
+    write("pyproject.toml", '[tool.rtcfg]\nvoices = ["fable"]\n')
+    assert run_cli("validate", str(write("s.yaml", "voice: fable\n"))).returncode == 0
+    found = diagnose("voice: nova\n")
+    assert [d.code for d in found] == ["R006"] and "nova" not in found[0].hint
+
+
+def test_an_unlisted_snapshot_of_a_retiring_model_is_reported():
+    found = diagnose("input_audio_transcription: {model: gpt-4o-mini-transcribe-2025-03-20}\n")
+    assert [d.code for d in found] == ["R015"]
+    assert "an unlisted snapshot of 'gpt-4o-mini-transcribe'" in found[0].message
+    assert diagnose("input_audio_transcription: {model: gpt-4o-mini-transcribe-2025-12-15}\n")[0].code == "R015"
+    assert diagnose("model: gpt-realtime-mini-2025-10-06\n") == []  # a listed snapshot without a date
+
+
+def test_rtcfg_today_must_be_a_date(write, monkeypatch):
+    path = write("s.yaml", "model: gpt-realtime-mini\n")
+    for bad in ("garbage", "20270120", "2027-1-20", " 2027-01-20"):
+        result = run_cli("validate", str(path), env={"RTCFG_TODAY": bad})
+        assert result.returncode == 2 and "RTCFG_TODAY must be a date written YYYY-MM-DD" in result.stderr
+        assert bad.strip() not in result.stderr.replace("2027-01-20", "")  # the value is not echoed
+    monkeypatch.setenv("RTCFG_TODAY", "tomorrow")
+    with pytest.raises(ValueError, match="RTCFG_TODAY"):
+        realtime_cfg.validate({"model": "gpt-realtime-mini"})
+    monkeypatch.setenv("RTCFG_TODAY", "2027-01-19")
+    assert "(in 1 day)" in diagnose("model: gpt-realtime-mini\n")[0].message
+
+
+def test_the_t003_hint_fits_the_file_format(write):
+    json_hint = run_cli("validate", str(write("s.json", '{"voice": "marin"}\n'))).stdout
+    assert "add T003 to `ignore` in [tool.rtcfg]" in json_hint and "# rtcfg" not in json_hint
+    assert "# rtcfg: ignore[T003]" in diagnose("voice: marin\n")[0].hint
+
+
+@pytest.mark.parametrize("known, error", [
+    ({"models": [1]}, TypeError), ({"models": "my-deployment"}, TypeError), ([("models", ["x"])], TypeError),
+    ({"model": ["x"]}, ValueError), ({"models": [""]}, TypeError),
+])
+def test_the_librarys_known_names_are_checked(known, error):
+    with pytest.raises(error):
+        realtime_cfg.validate({"model": "x"}, known=known)
+
+
+def test_the_open_sets_the_project_settings_take_are_the_schemas():
+    from realtime_cfg.field_values import open_set_names
+    from realtime_cfg.settings import OPEN_SETS
+
+    assert set(open_set_names()) == set(OPEN_SETS)
+
+
+def test_hints_in_a_transcription_session_do_not_point_at_realtime_places():
+    found = diagnose("type: transcription\nvoice: ash\naudio: {outptu: {}}\n")
+    assert [(d.code, d.path) for d in found] == [("S012", "voice"), ("S001", "audio.outptu")]
+    assert "a transcription session has none" in found[0].message and "audio.output" not in found[0].hint
+    assert found[1].hint == "known keys: input"
+    assert [d.code for d in diagnose("type: transcription\ninstructions: ''\n")] == ["S007"]  # no R011 on top

@@ -77,7 +77,10 @@ def check(document: Document, data: Any, schema: dict, target: str, strict: bool
             found.append(Diagnostic(
                 "T003", f"{field} {value!r} is not confirmed for the {name} API: {branch['x-rtcfg-unconfirmed']}",
                 document.file_of(path), line, column, where,
-                "check that your server takes it, then add `# rtcfg: ignore[T003]`; or choose a value every target has"))
+                "check that your server takes it, then " + ("add `# rtcfg: ignore[T003]` to the line"
+                                                            if document.format == "yaml" else
+                                                            "add T003 to `ignore` in [tool.rtcfg]")
+                + "; or choose a value every target has"))
             continue
         supported = branch["x-rtcfg-targets"]
         others = " or ".join(DISPLAY_NAMES[t] for t in supported)
@@ -96,7 +99,8 @@ def check(document: Document, data: Any, schema: dict, target: str, strict: bool
         found.append(Diagnostic(
             "T001", f"{what}{kind} exists only in the {others} API; a {name} server rejects it",
             document.file_of(path), line, column, where,
-            f"render with {flag}" if not path else f"render with {flag}, or remove it"))
+            f"it has no {name} form: keep it for {others} ({flag})" if not path
+            else f"render with {flag}, or remove it"))
     return found
 
 
