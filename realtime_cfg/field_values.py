@@ -119,7 +119,8 @@ def check_known(known: Any) -> dict[str, tuple[str, ...]]:
     for name, names in known.items():
         if name not in sets:
             raise ValueError(f"known has no set {name!r}; the sets are {', '.join(sets)}")
-        if isinstance(names, (str, bytes)) or not all(isinstance(item, str) and item for item in names):
+        if not isinstance(names, (list, tuple, set, frozenset)) or not all(isinstance(item, str) and item
+                                                                          for item in names):
             raise TypeError(f"known[{name!r}] must be a list of names (non-empty strings)")
         checked[name] = tuple(names)
     return checked

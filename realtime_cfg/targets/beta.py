@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import copy
 
+from .ga import LOCATIONS
+
 
 def location(name: str) -> tuple[str, ...]:
     return (name,)
@@ -16,8 +18,6 @@ def location(name: str) -> tuple[str, ...]:
 def renamed(key: str, parent: tuple) -> str | None:
     """The flat name of `key` written at the top of a flat file, when `key` is the GA name
     of a flat field (`transcription` is `input_audio_transcription`); None if none or several."""
-    from .ga import LOCATIONS
-
     if parent:
         return None
     names = [name for name, location in LOCATIONS.items() if location[-1] == key and len(location) > 1]
