@@ -205,7 +205,8 @@ _RULES = (
     Rule("R015", "model-shutdown", "warning",
          "A model or transcription model with a shutdown date announced by OpenAI; after that date, an error.",
          "The session stops working on the day the model is shut down. The warning names the date early enough "
-         "to move; from the date on the finding is an error, since the server no longer serves the model.",
+         "to move; from the date on the finding is an error, since the server no longer serves the model. "
+         "Today is the machine's date; RTCFG_TODAY=YYYY-MM-DD checks a config against another day.",
          "model: gpt-realtime-mini\n", "model: gpt-realtime-2.1-mini\n"),
     Rule("R016", "deprecated-field", "warning", "A field OpenAI has deprecated (an MCP tool's connector_id).",
          "A deprecated field stops working for newer models; the message says what to use instead.",

@@ -177,7 +177,7 @@ def validate(
         options = _build_options(settings, limits, no_env, allow_outside_root, overrides)
         try:
             document, found = check_file(path, target=settings.target, strict=settings.strict, options=options,
-                                         known=settings.known_values)
+                                         known=settings.known)
         except OverrideError as exc:
             raise typer.BadParameter(str(exc), param_hint="--set") from None
         kept, suppressed = split(found, settings.ignore)
@@ -286,7 +286,7 @@ def _require_valid(document, target: Optional[str], settings, exit_code: int = 1
     from .suppression import split
     from .validation import validate
 
-    found, _ = split(validate(document, target, settings.strict, known=settings.known_values), settings.ignore)
+    found, _ = split(validate(document, target, settings.strict, known=settings.known), settings.ignore)
     print_text(found, Printer(sys.stderr))
     if any(d.severity == "error" for d in found):
         raise typer.Exit(exit_code)

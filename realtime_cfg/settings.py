@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,11 +40,7 @@ class Settings:
     allow_outside_root: bool = False
     source: Path | None = None  # the pyproject.toml they came from
     # a project's own names for the open value sets, by the set's name ("models": (...))
-    known: tuple[tuple[str, tuple[str, ...]], ...] = ()
-
-    @property
-    def known_values(self) -> dict[str, tuple[str, ...]]:
-        return dict(self.known)
+    known: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 # the open value sets a project can add names to (the schema's `x-rtcfg-open-set` names;
@@ -82,7 +78,7 @@ def _parse(path: Path) -> Settings | None:
         flags[key] = table.get(key, False)
         if not isinstance(flags[key], bool):
             raise SettingsError(f"{path}: [tool.rtcfg] {key} must be true or false, not {flags[key]!r}")
-    known = tuple((name, _names(table[name], name, path)) for name in OPEN_SETS if name in table)
+    known = {name: _names(table[name], name, path) for name in OPEN_SETS if name in table}
     return Settings(target, flags["strict"], _ignore_list(table.get("ignore", []), path),
                     flags["allow-outside-root"], path, known)
 
