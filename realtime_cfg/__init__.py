@@ -10,8 +10,14 @@ Names are imported on first use, so `import realtime_cfg` stays cheap for the CL
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+try:  # the first code of rtcfg's that runs: Ctrl-C from here on is a message, not a traceback
+    from importlib import import_module
+    from typing import TYPE_CHECKING, Any
+except KeyboardInterrupt:  # pragma: no cover - depends on when the signal lands
+    import sys
+
+    sys.stderr.write("rtcfg: interrupted\n")
+    raise SystemExit(2) from None
 
 __version__ = "0.1.0"
 

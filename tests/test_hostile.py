@@ -199,9 +199,13 @@ def test_interrupted_writes_leave_the_old_file_or_the_whole_new_one(tmp_path):
         time.sleep(rng.uniform(0.05, 0.4))
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=60)
-        # 0: done before the signal; 2 or 130: interrupted (typer's code for Ctrl-C); -2: the
-        # signal came before Python could install its handler
-        assert process.returncode in (0, 2, 130, -signal.SIGINT) and b"Traceback" not in stderr
+        # 0: done before the signal; 2 or 130: interrupted (typer's code for Ctrl-C). On a busy
+        # machine the signal can land while Python itself is still starting (before its
+        # handler: -2; in its own start-up or in runpy: 1 or -2, with Python's traceback): before
+        # any code of rtcfg's, so no frame of rtcfg's is in that traceback
+        before_rtcfg = b"realtime_cfg" not in stderr
+        assert process.returncode in (0, 2, 130, -signal.SIGINT) or (before_rtcfg and process.returncode == 1)
+        assert b"Traceback" not in stderr or before_rtcfg, stderr.decode()
         text = target.read_text()
         assert text == "old\n" or json.loads(text)["instructions"].startswith("Be helpful.")
         assert sorted(p.name for p in tmp_path.iterdir()) == ["big.yaml", "out.json"]  # no temporary left
