@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import time
 
 import pytest
 
@@ -63,14 +62,14 @@ class TestYamlSafety:
     def test_standard_tags_are_fine(self):
         assert load_text("a: !!str 12\nb: !!int '7'\n").data == {"a": "12", "b": 7}
 
-    def test_billion_laughs_is_refused_quickly(self):
+    def test_billion_laughs_is_refused(self):
+        # 9^9 values if expanded; refused by counting values, not by a clock (a test must not
+        # depend on the machine's speed; test_hostile.py measures the memory this takes)
         bomb = "a: &a ['lol','lol','lol','lol','lol','lol','lol','lol','lol']\n"
         for prev, name in zip("abcdefgh", "bcdefghi"):
             bomb += f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]\n"
-        started = time.perf_counter()
         error = load_error(bomb)
-        assert error.code == "L006"
-        assert time.perf_counter() - started < 5  # generous: the point is "not minutes"
+        assert error.code == "L006" and "100000" in error.message.replace(",", "")
 
     def test_ten_thousand_levels_of_nesting(self):
         error = load_error("a: " + "[" * 10_000 + "]" * 10_000 + "\n")
