@@ -7,11 +7,8 @@ from __future__ import annotations
 
 import json
 import os
-import random
-import signal
 import subprocess
 import sys
-import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -185,27 +182,52 @@ def test_fuzzed_input_never_crashes_the_command_line(tmp_path_factory, data, suf
 # -- writes ----------------------------------------------------------------------------------
 
 
-@pytest.mark.slow
-def test_interrupted_writes_leave_the_old_file_or_the_whole_new_one(tmp_path):
-    """Ctrl-C (SIGINT) at random moments of `render -o`: the output is never partial."""
+# A real SIGINT, sent by the process to itself at a chosen moment of `rtcfg render -o`: the
+# moment is fixed by the test, not by a clock, so the verdict is the same on any machine.
+_INTERRUPT_AT = """
+import os, signal, sys
+stage = sys.argv[1]
+def interrupt_then(original):
+    def wrapped(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGINT)  # Python raises KeyboardInterrupt at its next step
+        return original(*args, **kwargs)
+    return wrapped
+if stage == "loading":  # while the command line is being imported
+    import builtins
+    real_import = builtins.__import__
+    def importing(name, *args, **kwargs):
+        if name == "typer":
+            os.kill(os.getpid(), signal.SIGINT)
+        return real_import(name, *args, **kwargs)
+    builtins.__import__ = importing
+elif stage == "checking":
+    import realtime_cfg.validation as validation
+    validation.validate = interrupt_then(validation.validate)
+elif stage in ("fsync", "replace", "chmod"):
+    setattr(os, stage, interrupt_then(getattr(os, stage)))
+sys.argv = ["rtcfg"] + sys.argv[2:]
+import realtime_cfg
+realtime_cfg.main()
+"""
+
+
+@pytest.mark.parametrize("stage", ["loading", "checking", "fsync", "chmod", "replace", "never"])
+def test_interrupted_writes_leave_the_old_file_or_the_whole_new_one(tmp_path, stage):
+    """Ctrl-C (SIGINT) at each step of `render -o`: a message, exit 2, and the old file, never
+    a partial one or a temporary left behind; without it, the whole new file."""
     source = tmp_path / "big.yaml"
     source.write_text("instructions: '" + "Be helpful. " * 60_000 + "'\n")
     target = tmp_path / "out.json"
     target.write_text("old\n")
-    rng = random.Random(7)
-    for _ in range(12):
-        process = subprocess.Popen([sys.executable, "-m", "realtime_cfg", "render", str(source), "-o", str(target)],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
-        time.sleep(rng.uniform(0.05, 0.4))
-        process.send_signal(signal.SIGINT)
-        _, stderr = process.communicate(timeout=60)
-        # 0: done before the signal; 2 or 130: interrupted (typer's code for Ctrl-C). On a busy
-        # machine the signal can land while Python itself is still starting (before its
-        # handler: -2; in its own start-up or in runpy: 1 or -2, with Python's traceback): before
-        # any code of rtcfg's, so no frame of rtcfg's is in that traceback
-        before_rtcfg = b"realtime_cfg" not in stderr
-        assert process.returncode in (0, 2, 130, -signal.SIGINT) or (before_rtcfg and process.returncode == 1)
-        assert b"Traceback" not in stderr or before_rtcfg, stderr.decode()
-        text = target.read_text()
-        assert text == "old\n" or json.loads(text)["instructions"].startswith("Be helpful.")
-        assert sorted(p.name for p in tmp_path.iterdir()) == ["big.yaml", "out.json"]  # no temporary left
+    result = subprocess.run([sys.executable, "-c", _INTERRUPT_AT, stage, "render", str(source), "-o", str(target)],
+                            capture_output=True, cwd=ROOT, timeout=120)
+    if stage == "never":
+        assert result.returncode == 0, result.stderr
+        assert json.loads(target.read_text())["instructions"].startswith("Be helpful.")
+    else:
+        # 2 with a message while the command line loads; 130 (the shell's code for Ctrl-C, from
+        # click) once a command runs
+        expected = (2, b"rtcfg: interrupted\n") if stage == "loading" else (130, b"")
+        assert (result.returncode, result.stderr) == expected
+        assert target.read_text() == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.yaml", "out.json"]  # no temporary left
