@@ -4,7 +4,8 @@ a bad and a good example (`rtcfg rules`, `rtcfg explain CODE`).
 Codes never change meaning once released: suppressions and CI reports refer to them.
 F = the file could not be read (exit code 2), L = loading the file, B = building a config
 from its parts (extends, $file, ${VAR}), S = the schema,
-R = rules the schema cannot express, T = what the chosen target (beta or GA) can carry.
+R = rules the schema cannot express, T = what the chosen target (beta or GA) can carry,
+X = a limit of rtcfg's own (a report shows at most so many findings a file).
 The examples are tested: each bad one is reported with its code, each good one is clean.
 """
 
@@ -34,6 +35,18 @@ _RULES = (
          "Nothing was checked, so nothing can be promised about it; rtcfg exits with 2, not 1, so CI "
          "can tell a broken pipeline from a broken config.",
          "rtcfg validate sesion.yaml   # a path that does not exist", "rtcfg validate session.yaml"),
+    Rule("F002", "bad-project-settings", "error",
+         "The [tool.rtcfg] table of the pyproject.toml that applies to the file cannot be used (not TOML, "
+         "not UTF-8, a setting of the wrong type, too large, or a symlink out of its folder).",
+         "The project's settings (target, strict, ignore) decide what the file is checked for; checking it "
+         "without them could pass a config the project means to fail. rtcfg exits with 2 and goes on with the "
+         "other files.",
+         "# pyproject.toml\n[tool.rtcfg]\ntarget = [\"ga\"]", "# pyproject.toml\n[tool.rtcfg]\ntarget = \"ga\""),
+    Rule("F003", "internal-error", "error",
+         "rtcfg itself failed on this file (a bug in rtcfg); the other files are still checked.",
+         "Nothing in the file was checked, so nothing can be promised about it; exit code 2 says so. Please "
+         "report it with the file that caused it.",
+         "(no config should cause it)", "(no config should cause it)"),
     Rule("L001", "syntax-error", "error", "The file is not well-formed YAML or JSON.",
          "The application would fail to parse it at start-up, or a half-read file would send the wrong session.",
          "model: [gpt-realtime-2\n", "model: gpt-realtime-2\n"),
@@ -259,6 +272,12 @@ _RULES = (
          "OpenAI's own beta endpoint is retired: whether a beta server (Azure's beta endpoint) takes them cannot be "
          "checked. A warning, not an error, so configs that work stay green.",
          "voice: marin\n", "voice: ash\n"),
+    Rule("X001", "too-many-findings", "error",
+         "The file has more findings than a report lists for one file (1,000); the rest are counted, not listed.",
+         "A file with thousands of findings is rarely a config with thousands of mistakes (a wrong file, a "
+         "generated mass); listing them all would make the report cost more than the check. Its severity is the "
+         "highest of the findings left out, so the exit code stays what the whole list would give.",
+         "(a file with more than 1,000 findings)", "(fix the first ones; the rest often go with them)"),
 )
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}

@@ -34,9 +34,10 @@ WHERE: dict[str, tuple[int | None, int | None, str]] = {
 # The catalog describes L005's example in words (120 levels would not fit a terminal).
 BAD_OVERRIDE = {"L005": "tracing: {metadata: " + "{a: " * 120 + "1" + "}" * 121 + "\n"}
 
-# Codes whose examples are files, not config text: tested below, in test_loader.py and
+# Codes whose examples are files (or rtcfg's own limits), not config text: tested below, in
+# test_loader.py, test_building.py and tests/hostile/ (F002, F003, X001).
 # in test_building.py.
-FILE_LEVEL = {"F001", "L008", "L009", "B001", "B002", "B003", "B004", "B005", "B006"}
+FILE_LEVEL = {"F001", "F002", "F003", "X001", "L008", "L009", "B001", "B002", "B003", "B004", "B005", "B006"}
 CASES = sorted(set(RULES) - FILE_LEVEL)
 
 
