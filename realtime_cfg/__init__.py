@@ -17,7 +17,7 @@ except KeyboardInterrupt:  # pragma: no cover - depends on when the signal lands
     import sys
 
     sys.stderr.write("rtcfg: interrupted\n")
-    raise SystemExit(2) from None
+    raise SystemExit(130) from None
 
 __version__ = "0.1.0"
 
@@ -38,16 +38,22 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def main() -> None:
-    """The `rtcfg` command. The command line is imported here, inside the guard, so that
-    Ctrl-C while it loads (typer and friends, tens of milliseconds) is a message too."""
-    import sys
-
+    """The `rtcfg` command. Signals are caught before the command line is imported (typer and
+    friends, tens of milliseconds), so Ctrl-C or SIGTERM while it loads is a message too."""
     try:
-        from .cli import main as run
+        from .process import run
     except KeyboardInterrupt:
+        import sys
+
         sys.stderr.write("rtcfg: interrupted\n")
-        sys.exit(2)
-    run()
+        sys.exit(130)
+    run(_command_line)
+
+
+def _command_line() -> None:
+    from .cli import app
+
+    app(prog_name="rtcfg")
 
 
 def __getattr__(name: str) -> Any:

@@ -22,12 +22,13 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from . import loader
-from .building import BuildOptions
+from .building import BuildOptions, OverrideError
 from .building import build as _build
 from .diagnostics import ConfigError, Diagnostic
 from .document import Document, Limits, LoadError
 from .normalization import normalize as _normalize
-from .targets import render_session
+from .field_values import check_known
+from .targets import render_session, target_module
 from .validation import validate as _validate
 
 # diffing, migration and rendering are imported where used: `rtcfg validate`, which a
@@ -73,15 +74,31 @@ def check_file(source: str | os.PathLike, *, limits: Limits | None = None, targe
 
     Returns (document, diagnostics); document is None when it could not be read,
     parsed or built, and the diagnostics then say why. `limits`, if given, wins over
-    those in `options`. `known` as for `validate`."""
+    those in `options`. `known` as for `validate`. An internal error (a bug in rtcfg) is
+    the file's F003 finding, so a run over many files still checks the others. Raises
+    ValueError/TypeError for a bad target or `known`, OverrideError for a bad override."""
     options = options or BuildOptions()
     if limits is not None:
         options = replace(options, limits=limits)
+    if target is not None:
+        target_module(target)  # the caller's mistakes raise, before any file is read
+    known = check_known(known)
     try:
         document = _build(source, options)
+        return document, _validate(document, target, strict, known=known)
     except LoadError as exc:
         return None, exc.diagnostics
-    return document, _validate(document, target, strict, known=known)
+    except OverrideError:
+        raise  # a --set that does not apply: the caller's mistake too
+    except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001 - see the docstring
+        return None, [_internal_error(source, exc)]
+
+
+def _internal_error(source: str | os.PathLike, exc: BaseException) -> Diagnostic:
+    """F003 for one file: a bug in rtcfg must not cost the findings of every other file."""
+    name = loader.STDIN_NAME if str(source) == loader.STDIN else str(source)
+    return Diagnostic("F003", f"rtcfg failed on this file ({type(exc).__name__}: {str(exc)[:200]}); this is a "
+                      "bug in rtcfg, please report it with the file", name)
 
 
 def _as_document(config: Document | Mapping[str, Any]) -> Document:

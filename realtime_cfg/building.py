@@ -55,7 +55,9 @@ _PROJECT_MARKERS = ("pyproject.toml", ".git")
 # A build reads many files; these bound it as Limits bound one file, so that a chain of
 # includes cannot do what a "billion laughs" alias bomb does.
 MAX_CHAIN = 32  # files extending or including each other, one inside the next
-BUILD_BYTES = 10  # times Limits.max_bytes, read in all
+MAX_BASES = 32  # files one `extends:` list names (each is merged over the ones before it)
+BUILD_BYTES = 10  # times Limits.max_bytes, read in all, and again for what ${VAR} adds
+MAX_OVERRIDE_PARTS = 100  # a --set path's fields and indexes; no config nests deeper (Limits.max_depth)
 
 
 
@@ -66,6 +68,9 @@ class BuildOptions:
     overrides: Sequence[str] = ()  # "path=value", applied in order
     allow_outside_root: bool = False
     limits: Limits = field(default_factory=Limits)
+    # the config itself must be inside its project root too: a file found by walking a folder
+    # (a symlink there could point at ../../secrets.yaml), not one named on the command line
+    confine_source: bool = False
 
 
 class OverrideError(ValueError):
@@ -99,7 +104,8 @@ def build(source: str | os.PathLike, options: BuildOptions | None = None) -> Doc
     stdin = str(source) == loader.STDIN
     start = Path.cwd() if stdin else Path(os.path.abspath(source))
     builder = _Builder(options, start if stdin else start.parent)
-    document = builder.load(source, display=None, site=None, require_mapping=True)
+    document = builder.load(source, display=None, site=None, require_mapping=True,
+                            confine=options.confine_source and not stdin)
     if not _BUILT_FROM_PARTS.search(document.text) and EXTENDS not in document.data and not options.overrides:
         return document  # a config in one piece, the common case: nothing to build
     try:
@@ -126,6 +132,7 @@ class _Builder:
         self.redactions: dict[str, str] = {}
         self.bytes_read = 0
         self.values = 0
+        self.expanded = 0  # characters ${VAR} added
         self.parts: set[str] = set()
 
     @cached_property
@@ -135,14 +142,19 @@ class _Builder:
 
     # -- files ------------------------------------------------------------------------
 
-    def read(self, source: str | os.PathLike, display: str | None, site: tuple[str, Position] | None) -> tuple[str, str]:
-        """(name, text) of one file. One that cannot be read is B002 at the place that named it."""
+    def read(self, source: str | os.PathLike, display: str | None, site: tuple[str, Position] | None,
+             confine: bool = True) -> tuple[str, str]:
+        """(name, text) of one file. One that cannot be read is B002 at the place that named it;
+        one that is not inside the project root, B003 (checked on the file that was opened)."""
+        check = None
+        if confine and not self.options.allow_outside_root:
+            check = self._confinement(source, display or str(source), site)
         try:
-            name, raw = loader.read_bytes(source, self.options.limits)
+            name, raw = loader.read_bytes(source, self.options.limits, check)
             name = display or name
             text = loader.decode(raw, name)
         except LoadError as exc:
-            if site is None:
+            if site is None or exc.diagnostics[0].code == "B003":
                 raise
             reason = exc.diagnostics[0].message.removeprefix(f"cannot read {source}: ")
             raise self._error("B002", f"cannot read {display}: {reason}", site) from None
@@ -150,9 +162,30 @@ class _Builder:
         self.sources[name] = text
         return name, text
 
+    def _confinement(self, source: str | os.PathLike, display: str, site: tuple[str, Position] | None):
+        """A check of an open file: the file opened is the one its name resolves to now, and that
+        is inside the project root. A symlink swapped between the two is caught either way."""
+        def check(fd: int) -> None:
+            root = Path(os.path.realpath(self.root))
+            real = os.path.realpath(source)
+            try:
+                same = os.path.samestat(os.fstat(fd), os.stat(real))
+            except OSError:
+                same = False
+            if same and _within(Path(real), root):
+                return
+            why = (f"{display} is a symlink that points out of the project root {self.root}" if same
+                   else f"{display} changed while it was opened")
+            diagnostic = (self._diagnostic("B003", why, site, "copy the file into the project, or allow it with "
+                                           "--allow-outside-root") if site is not None
+                          else Diagnostic("B003", why + "; not read", display,
+                                          hint="name the file to check it, or allow it with --allow-outside-root"))
+            raise LoadError([diagnostic])
+        return check
+
     def load(self, source: str | os.PathLike, display: str | None, site: tuple[str, Position] | None,
-             require_mapping: bool) -> Document:
-        name, text = self.read(source, display, site)
+             require_mapping: bool, confine: bool = True) -> Document:
+        name, text = self.read(source, display, site, confine)
         document = loader.parse(text, name, loader.guess_format(name, text), self.options.limits, require_mapping)
         self._spend(0, len(document.positions), site)
         return document
@@ -179,6 +212,9 @@ class _Builder:
         if not references or not all(isinstance(r.value, str) for r in references):
             raise self._error("B005", "extends takes a file name or a list of file names",
                               (document.name, reference.position))
+        if len(references) > MAX_BASES:
+            raise self._error("B006", f"extends names {len(references):,} files; at most {MAX_BASES} are merged",
+                              (document.name, reference.position), "merge some of the bases into one")
         merged: _Node | None = None
         for item in references:
             written_in = item.position.file or document.name  # extends may come from an included file
@@ -190,14 +226,16 @@ class _Builder:
             merged = base if merged is None else merge(merged, base, top=True)
         return merge(merged, node, top=True)
 
-    def prepared(self, document: Document, chain: tuple[tuple[str, str], ...]) -> _Node:
+    def prepared(self, document: Document, chain: tuple[tuple[str, str], ...], depth: int = 0) -> _Node:
+        """A file's tree, interpolated, its includes replaced; `depth` is how deep in the
+        config it is included (the nesting of all its files counts against Limits.max_depth)."""
         node = _tree(document.data, (), document, None)
         if self.options.interpolate:
             errors: list[Diagnostic] = []
             self.interpolate(node, document.name, errors)
             if errors:
                 raise LoadError(errors)
-        return self.include(node, document.name, chain)
+        return self.include(node, document.name, chain, depth)
 
     def resolve(self, reference: _Node, including: str) -> tuple[str, str]:
         """(display name, path to open) of a file named in `including`; B003 if the path
@@ -217,22 +255,20 @@ class _Builder:
         display = text if stdin else os.path.normpath(os.path.join(os.path.dirname(including), text))
         if not self.options.allow_outside_root:
             if os.path.isabs(text):
-                raise self._error("B003", f"{text!r} is an absolute path; paths are relative to the file that "
-                                  "names them", site, "write it relative to this file, or allow it with "
+                raise self._error("B003", f"{_cut(text)!r} is an absolute path; paths are relative to the file "
+                                  "that names them", site, "write it relative to this file, or allow it with "
                                   "--allow-outside-root")
             if not _within(path, self.root):
-                raise self._error("B003", f"{text!r} leaves the project root {self.root}", site,
+                raise self._error("B003", f"{_cut(text)!r} leaves the project root {self.root}", site,
                                   "keep shared files inside the project, or allow it with --allow-outside-root")
         try:
             if not path.is_file():
                 what = "is not a file" if path.exists() else "does not exist"
-                raise self._error("B002", f"{display} {what}", site)
-            real = Path(os.path.realpath(path))
+                raise self._error("B002", f"{_cut(display)} {what}", site)
         except (OSError, ValueError) as exc:  # a name too long, a folder that cannot be entered
-            raise self._error("B002", f"cannot read {display}: {getattr(exc, 'strerror', None) or exc}", site) from None
-        if not self.options.allow_outside_root and not _within(real, Path(os.path.realpath(self.root))):
-            raise self._error("B003", f"{text!r} is a symlink that points out of the project root {self.root}",
-                              site, "copy the file into the project, or allow it with --allow-outside-root")
+            raise self._error("B002", f"cannot read {_cut(display)}: {getattr(exc, 'strerror', None) or exc}",
+                              site) from None
+        # a symlink out of the root is refused when the file is opened (read's check)
         return display, str(path)
 
     def _check_cycle(self, real: str, display: str, chain: tuple[tuple[str, str], ...],
@@ -272,6 +308,11 @@ class _Builder:
                         return match.group()
                     return default
                 names.append(name)
+                self.expanded += len(value)
+                if self.expanded > BUILD_BYTES * self.options.limits.max_bytes:
+                    raise self._error("B006", f"${{VAR}} references add more than "
+                                      f"{BUILD_BYTES * self.options.limits.max_bytes:,} characters to the config",
+                                      (file, node.position), "refer to a long value once")
                 if len(value) >= REDACT_FROM and value not in schema_text():
                     self.redactions[value] = f"${{{name}}}"
                 return value
@@ -296,13 +337,13 @@ class _Builder:
 
     # -- {$file: path} ------------------------------------------------------------------
 
-    def include(self, node: _Node, file: str, chain: tuple[tuple[str, str], ...]) -> _Node:
+    def include(self, node: _Node, file: str, chain: tuple[tuple[str, str], ...], depth: int) -> _Node:
         value = node.value
         if isinstance(value, dict):
             if INCLUDE in value:
-                return self._included(node, file, chain)
+                return self._included(node, file, chain, depth)
             for key, child in value.items():
-                included = self.include(child, file, chain)
+                included = self.include(child, file, chain, depth + 1)
                 if included is not child:  # the key stays where it was written, in this file
                     included.position = replace(included.position, key_line=child.position.key_line,
                                                 key_column=child.position.key_column,
@@ -311,13 +352,13 @@ class _Builder:
         elif isinstance(value, list):
             items: list[_Node] = []
             for child in value:
-                included = self.include(child, file, chain)
+                included = self.include(child, file, chain, depth + 1)
                 spliced = isinstance(child.value, dict) and INCLUDE in child.value and isinstance(included.value, list)
                 items.extend(included.value if spliced else [included])
             node.value = items
         return node
 
-    def _included(self, node: _Node, file: str, chain: tuple[tuple[str, str], ...]) -> _Node:
+    def _included(self, node: _Node, file: str, chain: tuple[tuple[str, str], ...], depth: int) -> _Node:
         reference = node.value[INCLUDE]
         site = (file, node.position)
         if len(node.value) != 1:
@@ -335,7 +376,13 @@ class _Builder:
             raise self._error("B005", f"cannot include {display}: a prompt must be .md or .txt, data .yaml, "
                               ".yml or .json", (file, reference.position))
         document = self.load(real, display, site, require_mapping=False)
-        included = self.prepared(document, chain + ((os.path.realpath(real), display),))
+        nesting = max(map(len, document.positions), default=0)
+        limit = self.options.limits.max_depth
+        if depth + nesting > limit:
+            raise self._error("L005", f"with {display} included here, the config nests {depth + nesting} levels "
+                              f"deep; the limit is {limit}, counting every file it includes",
+                              (file, reference.position), "include it nearer the top, or nest less in it")
+        included = self.prepared(document, chain + ((os.path.realpath(real), display),), depth)
         included.position = replace(included.position, origin=where)
         return included
 
@@ -350,6 +397,11 @@ class _Builder:
 
 def _within(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
+
+
+def _cut(text: str, width: int = 60) -> str:
+    """A name or value as a message quotes it: a hostile 100 KB one must not fill the report."""
+    return text if len(text) <= width else text[:width - 3] + "..."
 
 
 # -- trees ---------------------------------------------------------------------------------
@@ -432,34 +484,43 @@ def _merge_tools(base: list[_Node], over: list[_Node]) -> list[_Node]:
 
 # -- --set path=value ----------------------------------------------------------------------
 
-_SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+# one part of a --set path: a field (`.name`, no dot before the first) or a list index (`[2]`)
+_SEGMENT = re.compile(r"(\.?)([^.\[\]]+)|\[(\d{1,9})\]")
 
 
 def parse_override(text: str) -> tuple[tuple, Any]:
     """("turn_detection", "silence_duration_ms"), 400 for `turn_detection.silence_duration_ms=400`.
     The value is read as YAML (safely), so 400 is a number, `null` is null, `[a, b]` a list."""
+    shown = _cut(text, 80)
     path_text, equals, value_text = text.partition("=")
-    if not equals or not path_text.strip():
-        raise OverrideError(f"--set {text!r}: write path=value, e.g. turn_detection.silence_duration_ms=400")
+    path_text = path_text.strip()
+    if not equals or not path_text:
+        raise OverrideError(f"--set {shown!r}: write path=value, e.g. turn_detection.silence_duration_ms=400")
+    unreadable = OverrideError(f"--set {shown!r}: cannot read the path {_cut(path_text)!r}; write fields "
+                               "separated by dots and list indexes in brackets, e.g. tools[0].name")
     path: list[Any] = []
     position = 0
-    for match in _SEGMENT.finditer(path_text.strip()):
-        if match.start() != position and path_text.strip()[position:match.start()] != ".":
-            raise OverrideError(f"--set {text!r}: cannot read the path {path_text!r}")
-        path.append(match.group(1) if match.group(1) is not None else int(match.group(2)))
+    while position < len(path_text):
+        match = _SEGMENT.match(path_text, position)
+        if match is None or (match.group(2) is not None and bool(match.group(1)) != bool(path)):
+            raise unreadable  # a dot is needed between fields, and none before the first
+        path.append(match.group(2) if match.group(2) is not None else int(match.group(3)))
+        if len(path) > MAX_OVERRIDE_PARTS:
+            raise OverrideError(f"--set {shown!r}: the path has more than {MAX_OVERRIDE_PARTS} parts")
         position = match.end()
-    if position != len(path_text.strip()) or not path or not isinstance(path[0], str):
-        raise OverrideError(f"--set {text!r}: cannot read the path {path_text!r}")
+    if not isinstance(path[0], str):
+        raise unreadable
     try:
         value = loader.parse(value_text, "--set", "yaml", require_mapping=False).data
     except LoadError as exc:
-        raise OverrideError(f"--set {text!r}: the value is not valid YAML: {exc}") from None
+        raise OverrideError(f"--set {shown!r}: the value is not valid YAML: {exc}") from None
     return tuple(path), value
 
 
 def _apply_override(root: _Node, text: str) -> None:
     path, value = parse_override(text)
     position = Position(None, None, file="--set", origin=f"--set {text}")
+    text = _cut(text, 80)  # as the messages below quote it
     node = root
     for depth, part in enumerate(path):
         container, shown = node.value, format_path(path[:depth + 1])

@@ -94,9 +94,11 @@ SET_HELP = "Override a field after building: path=value, the value read as YAML 
 
 
 def _project(path: str, target: Optional[Target] = None, strict: Optional[bool] = None,
-             ignore: Optional[List[str]] = None):
+             ignore: Optional[List[str]] = None, exit_on_error: bool = True):
     """The settings for a config file: its [tool.rtcfg] table, overridden by command-line
-    flags (an --ignore adds to the project's list)."""
+    flags (an --ignore adds to the project's list). A table that cannot be used is exit 2
+    with its message, or (exit_on_error off: validate, where it is one file's finding)
+    SettingsError."""
     from dataclasses import replace
 
     from .settings import SettingsError, settings_for
@@ -104,6 +106,8 @@ def _project(path: str, target: Optional[Target] = None, strict: Optional[bool] 
     try:
         settings = settings_for(path)
     except SettingsError as exc:
+        if not exit_on_error:
+            raise
         typer.echo(f"rtcfg: {exc}", err=True)
         raise typer.Exit(2)
     return replace(settings, target=target.value if target else settings.target,
@@ -158,7 +162,8 @@ def validate(
     from .building import OverrideError
     from .diagnostics import Diagnostic
     from .loader import STDIN, STDIN_NAME, discover
-    from .report import FileResult, Printer, Report, TextReporter
+    from .report import FileResult, Printer, Report, TextReporter, printable
+    from .settings import SettingsError
     from .suppression import split
 
     ignored = [_check_code(code, "--ignore", suppressible=True)
@@ -167,23 +172,31 @@ def validate(
     report = Report(fail_on=fail_on.value)
     # text goes to stdout unless a machine format does (and then nothing else may)
     text = TextReporter(Printer(), quiet, show_statistics) if format is ReportFormat.text or output_file else None
-    files_found, empty = discover(paths)
-    for folder in empty:
+    found = discover(paths)
+    for folder in found.empty:
         report.results.append(FileResult(folder, [Diagnostic("F001", f"no .yaml, .yml or .json files under {folder}",
                                                              folder)]))
+    if found.hidden and not quiet:
+        shown = ", ".join(found.hidden[:5]) + (f" and {len(found.hidden) - 5:,} more" if len(found.hidden) > 5 else "")
+        typer.echo(printable(f"rtcfg: skipped hidden folders (name one to check it): {shown}"), err=True)
     parts: set[str] = set()
-    for path in files_found:
-        settings = _project(path, target, strict, ignored)
-        options = _build_options(settings, limits, no_env, allow_outside_root, overrides)
+    for path in found.files:
+        name = STDIN_NAME if path == STDIN else path
         try:
-            document, found = check_file(path, target=settings.target, strict=settings.strict, options=options,
-                                         known=settings.known)
+            settings = _project(path, target, strict, ignored, exit_on_error=False)
+        except SettingsError as exc:  # this file's finding; the run goes on
+            report.results.append(FileResult(name, [Diagnostic("F002", str(exc), name)]))
+            continue
+        options = _build_options(settings, limits, no_env, allow_outside_root, overrides,
+                                 confine_source=path in found.walked)
+        try:
+            document, diagnostics = check_file(path, target=settings.target, strict=settings.strict,
+                                               options=options, known=settings.known)
         except OverrideError as exc:
             raise typer.BadParameter(str(exc), param_hint="--set") from None
-        kept, suppressed = split(found, settings.ignore)
+        kept, suppressed = split(diagnostics, settings.ignore)
         parts |= document.parts if document else set()
-        report.results.append(FileResult(STDIN_NAME if path == STDIN else path, kept, suppressed,
-                                         None if path == STDIN else os.path.realpath(path)))
+        report.results.append(FileResult(name, kept, suppressed, None if path == STDIN else os.path.realpath(path)))
     report.settle(parts)
     if text:
         for result in report.results:
@@ -254,14 +267,15 @@ def explain(code: str = typer.Argument(..., help="A rule code, such as S001.", s
         typer.echo(f"\nTo suppress it on one line of a YAML file: # rtcfg: ignore[{rule.code}]")
 
 
-def _build_options(settings, limits, no_env: bool, allow_outside_root: bool, overrides=None):
+def _build_options(settings, limits, no_env: bool, allow_outside_root: bool, overrides=None,
+                   confine_source: bool = False):
     """How to build a config: the flags, else its [tool.rtcfg] settings. A bad --set is
     reported when the first config is built (exit 2)."""
     from .building import BuildOptions
 
     return BuildOptions(interpolate=not no_env, overrides=tuple(overrides or ()),
                         allow_outside_root=allow_outside_root or settings.allow_outside_root,
-                        limits=limits)
+                        limits=limits, confine_source=confine_source)
 
 
 def _load(path: str, options, exit_code: int = 1):
@@ -306,12 +320,27 @@ def _emit(text: str, output: Optional[Path]) -> None:
         raise typer.Exit(2)
 
 
-def _shown(text: str, *documents) -> str:
-    """Text that quotes config values, with values from the environment shown as their
-    ${VAR} and anything that looks like a key masked."""
+def _shown(text: str, *documents, json_text: bool = False) -> str:
+    """Text that quotes config values, made safe to print: values from the environment shown
+    as their ${VAR}, anything that looks like a key masked, and characters that would act on
+    a terminal (escape sequences, bidi overrides, line separators) replaced, line by line (in
+    JSON, escaped instead, so the JSON means the same)."""
     from .diagnostics import mask_secrets, redact
+    from .report import printable, printable_json
 
-    return mask_secrets(redact(text, {k: v for d in documents for k, v in d.redactions.items()}))
+    cleaned = mask_secrets(redact(text, {k: v for d in documents for k, v in d.redactions.items()}))
+    if json_text:
+        return printable_json(cleaned)
+    return "\n".join(printable(line) for line in cleaned.split("\n"))
+
+
+def _leaked(text: str, *documents) -> Optional[str]:
+    """The ${VAR} whose value `text` holds, if any: the last check before a file is written."""
+    for document in documents:
+        for value, name in document.redactions.items():
+            if value in text:
+                return name
+    return None
 
 
 def _print_changes(changes: list, when_none: str, *documents) -> None:
@@ -377,7 +406,7 @@ def render(
     if show_origins:
         from .provenance import explain, format_origins
 
-        sys.stdout.write(format_origins(explain(document, session, chosen, filled)))
+        sys.stdout.write(_shown(format_origins(explain(document, session, chosen, filled)), document))
         return
     if show_diff:
         _print_changes(diff(document.data, session), "No changes: the rendered payload keeps every value as written.",
@@ -430,7 +459,7 @@ def diff_command(
     changes = diff(*rendered)
     if format is TextOrJson.json:
         sys.stdout.write(_shown(json.dumps([c.to_dict() for c in changes], indent=2, ensure_ascii=False) + "\n",
-                                *documents))
+                                *documents, json_text=True))
     else:
         _print_changes(changes, "No differences.", *documents)
     raise typer.Exit(1 if changes else 0)
@@ -493,6 +522,11 @@ def migrate(
     text = serialize(session, fmt)
     if fmt == "yaml":
         text = modeline(document.text, to.value) + text
+    leaked = _leaked(text, document)
+    if leaked:  # a value migration moved where as_written could not put the ${VAR} back
+        typer.echo(f"rtcfg: the migrated config would hold the value of {leaked}, not {leaked} itself; "
+                   "nothing written. Migrate with --no-env, then put the environment back by hand", err=True)
+        raise typer.Exit(2)
     _emit(text, output)
     shapes = f"{DISPLAY_NAMES[document.shape]} shape to the {DISPLAY_NAMES[to.value]} shape"
     if document.shape == to.value:
@@ -538,7 +572,6 @@ def init(
     if path.suffix.lower() not in (".yaml", ".yml"):
         raise typer.BadParameter(f"{path}: init writes YAML (with comments and the modeline); name it .yaml or .yml",
                                  param_hint="PATH")
-    written = []
     chosen = shape.value if shape else preset_shape(preset.value)
     try:
         files = {path: starter(preset.value, chosen)}
@@ -546,35 +579,35 @@ def init(
         raise typer.BadParameter(str(exc), param_hint="--shape") from None
     if schema:  # the GA schema refers to the flat one, so a GA file needs both
         for name in dict.fromkeys((SESSION_SCHEMA, SHAPE_SCHEMAS[chosen])):
-            if not (path.parent / name).exists():
-                files[path.parent / name] = schema_text(name)
+            beside = path.parent / name
+            if not os.path.lexists(beside):
+                files[beside] = schema_text(name)
+            elif not beside.exists():  # a symlink to nothing: left alone, but the modeline needs it
+                typer.echo(f"rtcfg: {beside} is a broken symlink; not overwritten, so the editor finds no "
+                           "schema until it is fixed (`rtcfg schema -o ...`)", err=True)
+    # Each file is reported as it went, truthfully: the config first (nothing else is written
+    # if it cannot be), then the schemas, whose failure does not undo the config.
+    written, failed = [], []
     for target, text in files.items():
         try:
             write_new(target, text)
+            written.append(str(target))
         except FileExistsError:
-            typer.echo(f"rtcfg: {target} exists; not overwritten", err=True)
-            raise typer.Exit(2)
+            failed.append(f"{target} exists; not overwritten")
         except OSError as exc:
-            typer.echo(f"rtcfg: cannot write {target}: {exc.strerror or exc}", err=True)
-            raise typer.Exit(2)
-        written.append(str(target))
-    typer.echo(f"rtcfg: wrote {', '.join(written)}; next: rtcfg validate {path}", err=True)
+            failed.append(f"cannot write {target}: {exc.strerror or exc}")
+        if failed and not written:
+            break
+    if written:
+        typer.echo(f"rtcfg: wrote {', '.join(written)}; next: rtcfg validate {path}", err=True)
+    for problem in failed:
+        typer.echo(f"rtcfg: {problem}", err=True)
+    if failed:
+        raise typer.Exit(2)
 
 
 def main() -> None:
-    """Entry point: run the app; turn anything unexpected into a message and exit code 2."""
-    for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 must not crash a report
-        if hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="backslashreplace")
-    try:
-        app(prog_name="rtcfg")
-    except KeyboardInterrupt:
-        sys.stderr.write("rtcfg: interrupted\n")
-        sys.exit(2)
-    except BrokenPipeError:  # e.g. `rtcfg render x.yaml | head -1`
-        sys.stderr.close()
-        sys.exit(2)
-    except Exception as exc:  # noqa: BLE001 - the promise is: never a traceback
-        sys.stderr.write(f"rtcfg: internal error: {type(exc).__name__}: {exc}\n"
-                         "This is a bug in rtcfg; please report it with the input that caused it.\n")
-        sys.exit(2)
+    """Entry point: run the app (see realtime_cfg.process for signals, streams and exit codes)."""
+    from .process import run
+
+    run(lambda: app(prog_name="rtcfg"))

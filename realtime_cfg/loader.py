@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import codecs
 import os
+import stat
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Callable
 
 from .diagnostics import Diagnostic, prepare_for_display
 from .document import Document, Limits, LoadError
@@ -40,8 +42,14 @@ def _read_limited(stream: BinaryIO, name: str, limit: int) -> bytes:
     return data
 
 
-def read_bytes(source: str | os.PathLike, limits: Limits) -> tuple[str, bytes]:
-    """(display name, raw bytes) of a file, or of stdin for "-"."""
+def read_bytes(source: str | os.PathLike, limits: Limits,
+               check: Callable[[int], None] | None = None) -> tuple[str, bytes]:
+    """(display name, raw bytes) of a file, or of stdin for "-".
+
+    Only a regular file is read: a named pipe, a device or a socket is F001 (opening one
+    without O_NONBLOCK could wait forever). `check`, if given, is called with the open
+    file descriptor before anything is read, so a confinement check looks at the file that
+    was opened, not at a name that could be swapped for a symlink in between."""
     if str(source) == STDIN:
         name = STDIN_NAME
         stream = getattr(sys.stdin, "buffer", None)
@@ -53,20 +61,45 @@ def read_bytes(source: str | os.PathLike, limits: Limits) -> tuple[str, bytes]:
             raise _unreadable(name, str(exc)) from None
     name = str(source)
     try:
-        with open(source, "rb") as stream:
-            size = os.fstat(stream.fileno()).st_size
-            if size > limits.max_bytes:
-                raise LoadError([Diagnostic("L009", f"file is {size:,} bytes, over the {limits.max_bytes:,}-byte limit",
-                                            name, 1, 1, hint="raise the limit with --max-bytes if the file is meant to be this big")])
-            return name, _read_limited(stream, name, limits.max_bytes)
+        fd = os.open(source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         raise _unreadable(name, "no such file") from None
     except IsADirectoryError:
         raise _unreadable(name, "it is a directory") from None
     except PermissionError:
         raise _unreadable(name, "permission denied") from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        raise _unreadable(name, getattr(exc, "strerror", None) or str(exc)) from None
+    try:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            raise _unreadable(name, f"it is {_kind(status.st_mode)}, not a regular file")
+        if check is not None:
+            check(fd)
+        with os.fdopen(fd, "rb") as stream:
+            fd = -1  # the stream owns it now
+            if status.st_size > limits.max_bytes:
+                raise LoadError([Diagnostic("L009", f"file is {status.st_size:,} bytes, over the "
+                                            f"{limits.max_bytes:,}-byte limit", name, 1, 1,
+                                            hint="raise the limit with --max-bytes if the file is meant to be this big")])
+            return name, _read_limited(stream, name, limits.max_bytes)
     except OSError as exc:
         raise _unreadable(name, exc.strerror or str(exc)) from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a file"
 
 
 def decode(raw: bytes, name: str) -> str:
@@ -135,22 +168,36 @@ def load(source: str | os.PathLike, limits: Limits | None = None) -> Document:
     return parse(text, name, guess_format(name, text), limits)
 
 
-def discover(paths: list[str]) -> tuple[list[str], list[str]]:
-    """(files, empty): directories expanded into the config files below them,
-    sorted, and the directories that held none. Files and "-" pass through.
+@dataclass
+class Discovery:
+    """What a list of paths names: the config files (a folder expanded into those below it,
+    sorted), which of them were found by walking a folder (not named), the folders that
+    held none, and the hidden folders passed over."""
 
-    Symlinked directories are not followed, so a link loop cannot trap the walk."""
-    found: list[str] = []
-    empty: list[str] = []
+    files: list[str] = field(default_factory=list)
+    walked: set[str] = field(default_factory=set)
+    empty: list[str] = field(default_factory=list)
+    hidden: list[str] = field(default_factory=list)
+
+
+def discover(paths: list[str]) -> Discovery:
+    """Expand folders into the config files below them. Files and "-" pass through.
+
+    Symlinked folders are not followed, so a link loop cannot trap the walk. Hidden folders
+    (.git, .venv, .github) are passed over and listed, so a caller can say so: they hold
+    tools' files far more often than configs, and naming one checks it."""
+    found = Discovery()
     for path in paths:
         if path != STDIN and os.path.isdir(path):
             below = []
             for folder, dirs, files in os.walk(path):
+                found.hidden.extend(os.path.join(folder, d) for d in sorted(dirs) if d.startswith("."))
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 below.extend(os.path.join(folder, f) for f in files if f.lower().endswith(CONFIG_SUFFIXES))
-            found.extend(sorted(below))
+            found.files.extend(sorted(below))
+            found.walked.update(below)
             if not below:
-                empty.append(path)
+                found.empty.append(path)
         else:
-            found.append(path)
-    return found, empty
+            found.files.append(path)
+    return found

@@ -40,7 +40,20 @@ def explain(document: Document, session: dict, target: str, defaults: set[tuple]
 
 def as_written(session: dict, document: Document, shape: str) -> dict:
     """`session` (the document migrated to `shape`) with each string a ${VAR} made put
-    back as written, so that a migrated file holds `${TOKEN}`, not the token."""
+    back as written, so that a migrated file holds `${TOKEN}`, not the token: in its own
+    place, and wherever migration moved or reshaped it (a forced function's name inside
+    GA's {type, name}). The caller still checks the text for the environment's values."""
+    expanded = {}
+    for path, template in document.templates.items():
+        value = document.data
+        try:
+            for part in path:
+                value = value[part]
+        except (KeyError, IndexError, TypeError):
+            continue
+        if isinstance(value, str):
+            expanded.setdefault(value, template)
+    _put_back(session, expanded)
     for path, template in document.templates.items():
         flat = _flat_path(path, "ga") if document.shape == "ga" else path
         if not flat:
@@ -59,14 +72,37 @@ def as_written(session: dict, document: Document, shape: str) -> dict:
     return session
 
 
+def _put_back(value: Any, expanded: dict[str, str]) -> None:
+    """Replace, in place, every string of `value` that a ${VAR} made by the text as written."""
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return
+    for key, child in list(items):
+        if isinstance(child, str) and child in expanded:
+            value[key] = expanded[child]
+        else:
+            _put_back(child, expanded)
+
+
 def _as_written(document: Document, source_path: tuple | None, value: Any) -> Any:
     """The value, or the text it was expanded from if a ${VAR} made it (or made the value
-    it was rendered from: a forced function's name inside GA's {type, name})."""
+    it was rendered from: a forced function's name inside GA's {type, name}, but not the
+    `type` beside it)."""
     probe = source_path
     while probe:
         if probe in document.templates:
-            return document.templates[probe]
+            return document.templates[probe] if _expanded_at(document, probe) == value else value
         probe = probe[:-1]
+    return value
+
+
+def _expanded_at(document: Document, path: tuple) -> Any:
+    value = document.data
+    for part in path:
+        value = value[part]
     return value
 
 
@@ -136,9 +172,11 @@ def format_origins(origins: list[Origin], width: int = 40) -> str:
     """Aligned text: path, value (cut to `width`), source."""
     if not origins:
         return "(empty session)\n"
+    from .diagnostics import mask_secrets
+
     rows = []
     for origin in origins:
-        shown = json.dumps(origin.value, ensure_ascii=False)
+        shown = mask_secrets(json.dumps(origin.value, ensure_ascii=False))  # before the cut: a cut key is not seen
         rows.append((origin.path, shown if len(shown) <= width else shown[:width - 1] + "…", origin.source))
     path_width = max(len(row[0]) for row in rows)
     value_width = max(len(row[1]) for row in rows)

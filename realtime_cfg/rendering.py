@@ -3,8 +3,10 @@ the `session.update` client event, serialized as JSON or YAML, written atomicall
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import stat
 import tempfile
 from functools import lru_cache
 from pathlib import Path
@@ -69,13 +71,13 @@ def serialize(data: Any, fmt: str = "json") -> str:
 
 
 def _hold_interrupts():
-    """Block SIGINT (in the main thread, where Python takes it) until the temporary file's
-    name is known, so that Ctrl-C cannot leave it behind; returns what to restore."""
+    """Block SIGINT and SIGTERM (in the main thread, where Python takes them) until the
+    temporary file's name is known, so that neither can leave it behind; returns what to restore."""
     import signal
     import threading
 
     if hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread():
-        return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     return None
 
 
@@ -101,8 +103,23 @@ def _temporary(target: Path):
 
 def write_atomic(path: str | os.PathLike, text: str) -> None:
     """Write text so that `path` holds either its old content or all of the new,
-    never a part: a temporary file in the same folder, flushed, then renamed."""
-    target = Path(path)
+    never a part: a temporary file in the same folder, flushed, then renamed.
+
+    A symlink is written through (the file it points at is replaced, the link stays). A
+    path that is no regular file (/dev/stdout, a named pipe, a terminal) is written to as
+    it is: renaming over it would replace the device itself, and "all or nothing" means
+    nothing there."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "it is a directory", str(path))
+        with open(path, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as stream:
+            stream.write(text)
+        return
+    target = Path(os.path.realpath(path)) if mode is not None else Path(path)
     fd, temp, held = _temporary(target)
     try:
         _release_interrupts(held)  # a Ctrl-C now lands inside the try, which removes the temporary
@@ -119,7 +136,7 @@ def write_atomic(path: str | os.PathLike, text: str) -> None:
             os.umask(umask)
             os.chmod(temp, 0o666 & ~umask)
         os.replace(temp, target)
-    except BaseException:  # includes KeyboardInterrupt: never leave the temporary behind
+    except BaseException:  # includes an interrupt (process.Interrupted): never leave the temporary behind
         try:
             os.unlink(temp)
         except OSError:

@@ -50,18 +50,51 @@ _KNOWN = {"target": "beta or ga", "strict": "true or false", "ignore": "a list o
           "allow-outside-root": "true or false", **{name: "a list of names" for name in OPEN_SETS}}
 
 
-def _parse(path: Path) -> Settings | None:
+# A pyproject.toml is read whole; one this large is no settings file (the same bound as a config's
+# default --max-bytes).
+MAX_PYPROJECT_BYTES = 1024 * 1024
+
+
+def _read_toml(path: Path) -> dict:
+    """The TOML document at `path`; SettingsError for anything that is not a readable, confined,
+    UTF-8 TOML file of sensible size."""
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - Python 3.10
         import tomli as tomllib
+    from .document import Limits, LoadError
+    from .loader import read_bytes
+
+    real = Path(os.path.realpath(path))
+    folder = Path(os.path.realpath(path.parent))
+    if real.parent != folder and folder not in real.parents:
+        raise SettingsError(f"{path} is a symlink to a file outside its folder; rtcfg does not read it")
     try:
-        with open(path, "rb") as stream:
-            table = tomllib.load(stream).get("tool", {}).get("rtcfg")
-    except OSError as exc:
-        raise SettingsError(f"cannot read {path}: {exc.strerror or exc}") from None
+        _, raw = read_bytes(path, Limits(max_bytes=MAX_PYPROJECT_BYTES))
+    except LoadError as exc:
+        raise SettingsError(f"{path}: {exc.diagnostics[0].message.removeprefix(f'cannot read {path}: ')}") from None
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise SettingsError(f"{path} is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{path} is not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib parses nested arrays recursively
+        raise SettingsError(f"{path} nests arrays or tables too deeply to read") from None
+
+
+def _shown(value: Any) -> str:
+    """A setting's value as a message quotes it: cut short, whatever its size."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _parse(path: Path) -> Settings | None:
+    document = _read_toml(path)
+    tool = document.get("tool", {})
+    if not isinstance(tool, dict):
+        raise SettingsError(f"{path}: `tool` must be a table, not {_shown(tool)}")
+    table = tool.get("rtcfg")
     if table is None:
         return None
     if not isinstance(table, dict):
@@ -69,15 +102,15 @@ def _parse(path: Path) -> Settings | None:
     for key in table:
         if key not in _KNOWN:
             known = ", ".join(f"{k} ({v})" for k, v in _KNOWN.items())
-            raise SettingsError(f"{path}: unknown key {key!r} in [tool.rtcfg]; known keys: {known}")
+            raise SettingsError(f"{path}: unknown key {_shown(key)} in [tool.rtcfg]; known keys: {known}")
     target: Any = table.get("target")
-    if target is not None and target not in TARGETS:
-        raise SettingsError(f"{path}: [tool.rtcfg] target must be one of {', '.join(TARGETS)}, not {target!r}")
+    if target is not None and (not isinstance(target, str) or target not in TARGETS):
+        raise SettingsError(f"{path}: [tool.rtcfg] target must be one of {', '.join(TARGETS)}, not {_shown(target)}")
     flags = {}
     for key in ("strict", "allow-outside-root"):
         flags[key] = table.get(key, False)
         if not isinstance(flags[key], bool):
-            raise SettingsError(f"{path}: [tool.rtcfg] {key} must be true or false, not {flags[key]!r}")
+            raise SettingsError(f"{path}: [tool.rtcfg] {key} must be true or false, not {_shown(flags[key])}")
     known = {name: _names(table[name], name, path) for name in OPEN_SETS if name in table}
     return Settings(target, flags["strict"], _ignore_list(table.get("ignore", []), path),
                     flags["allow-outside-root"], path, known)
@@ -98,7 +131,7 @@ def _ignore_list(value: Any, path: Path) -> tuple[str, ...]:
     codes = tuple(code.strip().upper() for code in value)
     for code in codes:
         if code not in RULES:
-            raise SettingsError(f"{path}: [tool.rtcfg] ignore lists {code!r}, which is no rule code; "
+            raise SettingsError(f"{path}: [tool.rtcfg] ignore lists {_shown(code)}, which is no rule code; "
                                 "`rtcfg rules` lists them")
         if code.startswith(UNSUPPRESSIBLE):
             raise SettingsError(f"{path}: [tool.rtcfg] ignore lists {code}, which cannot be ignored: "
@@ -106,7 +139,9 @@ def _ignore_list(value: Any, path: Path) -> tuple[str, ...]:
     return codes
 
 
-_BY_FOLDER: dict[Path, Settings] = {}  # a batch of files in one folder reads its pyproject.toml once
+# A batch of files in one folder reads its pyproject.toml once; a broken one is remembered
+# too (each config under it reports it, without parsing it again).
+_BY_FOLDER: dict[Path, Settings | SettingsError] = {}
 
 
 def _for_folder(start: Path) -> Settings:
@@ -118,7 +153,10 @@ def _for_folder(start: Path) -> Settings:
             break
         visited.append(folder)
         candidate = folder / PYPROJECT
-        found = _parse(candidate) if candidate.is_file() else None
+        try:
+            found = _parse(candidate) if os.path.lexists(candidate) else None
+        except SettingsError as exc:
+            found = exc
         if found is not None:
             result = found
             break
@@ -127,6 +165,8 @@ def _for_folder(start: Path) -> Settings:
         folder = folder.parent
     for folder in visited:
         _BY_FOLDER[folder] = result
+    if isinstance(result, SettingsError):
+        raise result
     return result
 
 

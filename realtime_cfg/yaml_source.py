@@ -13,6 +13,8 @@ false); validation points that out where a string was expected.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
@@ -33,7 +35,8 @@ _SCALAR_TAGS = {
     _TAG + "timestamp", _TAG + "merge",
 }
 _TEXT_WHEN_IMPLICIT = {_TAG + "value", _TAG + "merge"}
-_COLLECTION_TAGS = {None, "!", _TAG + "map", _TAG + "seq"}
+_COLLECTION_TAGS = {yaml.MappingStartEvent: {None, "!", _TAG + "map"},
+                    yaml.SequenceStartEvent: {None, "!", _TAG + "seq"}}  # `!!seq {a: 1}` is refused
 
 
 class _Frame:
@@ -63,6 +66,9 @@ def _scalar(event, as_key: bool) -> object:
     if tag not in _SCALAR_TAGS or (tag == _TAG + "merge" and not as_key):
         raise _Refused("L004", f"YAML tag {event.tag!r} is not allowed: rtcfg only reads plain JSON-like values",
                        event.start_mark, "remove the tag; write the value as a plain string, number or mapping")
+    if tag == _TAG + "timestamp" and not SafeConstructor.timestamp_regexp.match(event.value):
+        raise _Refused("L001", f"cannot read {event.value[:40]!r} as a timestamp", event.start_mark,
+                       "write a date such as 2026-12-01, or remove the !!timestamp tag")
     if tag == _TAG + "str" or tag == _TAG + "timestamp":
         # A payload is JSON, so a date can only travel as the text that was written.
         return event.value
@@ -71,15 +77,33 @@ def _scalar(event, as_key: bool) -> object:
     if tag == _TAG + "merge":
         return _MERGE
     node = ScalarNode(tag, event.value)
+    kind = tag[len(_TAG):]
+    if kind in ("int", "float") and len(event.value) > MAX_NUMBER_DIGITS:
+        # checked before reading it: a sexagesimal `1:59:59:...` costs quadratic time to read
+        raise _Refused("L001", f"the number {event.value[:20]!r}... is {len(event.value):,} characters long; rtcfg "
+                       f"reads numbers of at most {MAX_NUMBER_DIGITS:,}", event.start_mark,
+                       "quote it if it is meant to be text")
     try:
         if tag == _TAG + "bool":
             return _CONSTRUCTOR.construct_yaml_bool(node)
         if tag == _TAG + "int":
-            return _CONSTRUCTOR.construct_yaml_int(node)
+            value = _CONSTRUCTOR.construct_yaml_int(node)
+            if abs(value) >= _largest_int():  # 0x + 4,000 digits: more decimal digits than Python prints
+                raise ValueError(f"it has more than {MAX_NUMBER_DIGITS:,} decimal digits")
+            return value
         return _CONSTRUCTOR.construct_yaml_float(node)
     except (ValueError, KeyError, IndexError, ArithmeticError) as exc:  # `!!int abc`, `!!float ""`, 5000 digits
-        kind = tag[len(_TAG):]
         raise _Refused("L001", f"cannot read {event.value[:40]!r} as {kind}: {exc}", event.start_mark) from None
+
+
+# Python converts integers to and from decimal text up to 4,300 digits (sys.int_info); a
+# longer one (hex and binary are read without that limit) would fail wherever it is shown.
+MAX_NUMBER_DIGITS = 4300
+
+
+@lru_cache(maxsize=None)
+def _largest_int() -> int:
+    return 10 ** MAX_NUMBER_DIGITS
 
 
 _MERGE = object()
@@ -222,7 +246,7 @@ def _build(text: str, positions: dict, limits: Limits, marks: _Marks):
                 else:
                     attach(value, event.start_mark, size, raw)
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-                if event.tag not in _COLLECTION_TAGS:
+                if event.tag not in _COLLECTION_TAGS[kind]:
                     raise _Refused("L004", f"YAML tag {event.tag!r} is not allowed: rtcfg only reads plain "
                                    "JSON-like values", event.start_mark, "remove the tag")
                 if stack and isinstance(stack[-1].container, dict) and stack[-1].key is _NO_KEY:

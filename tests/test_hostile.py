@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 
@@ -182,14 +183,15 @@ def test_fuzzed_input_never_crashes_the_command_line(tmp_path_factory, data, suf
 # -- writes ----------------------------------------------------------------------------------
 
 
-# A real SIGINT, sent by the process to itself at a chosen moment of `rtcfg render -o`: the
-# moment is fixed by the test, not by a clock, so the verdict is the same on any machine.
+# A real signal (SIGINT as Ctrl-C sends, or SIGTERM as a CI runner's timeout does), sent by the
+# process to itself at a chosen moment of `rtcfg render -o`: the moment is fixed by the test,
+# not by a clock, so the verdict is the same on any machine.
 _INTERRUPT_AT = """
 import os, signal, sys
-stage = sys.argv[1]
+signum, stage = getattr(signal, sys.argv[1]), sys.argv[2]
 def interrupt_then(original):
     def wrapped(*args, **kwargs):
-        os.kill(os.getpid(), signal.SIGINT)  # Python raises KeyboardInterrupt at its next step
+        os.kill(os.getpid(), signum)  # Python runs the handler at its next step
         return original(*args, **kwargs)
     return wrapped
 if stage == "loading":  # while the command line is being imported
@@ -197,7 +199,7 @@ if stage == "loading":  # while the command line is being imported
     real_import = builtins.__import__
     def importing(name, *args, **kwargs):
         if name == "typer":
-            os.kill(os.getpid(), signal.SIGINT)
+            os.kill(os.getpid(), signum)
         return real_import(name, *args, **kwargs)
     builtins.__import__ = importing
 elif stage == "checking":
@@ -205,29 +207,29 @@ elif stage == "checking":
     validation.validate = interrupt_then(validation.validate)
 elif stage in ("fsync", "replace", "chmod"):
     setattr(os, stage, interrupt_then(getattr(os, stage)))
-sys.argv = ["rtcfg"] + sys.argv[2:]
+sys.argv = ["rtcfg"] + sys.argv[3:]
 import realtime_cfg
 realtime_cfg.main()
 """
 
 
+@pytest.mark.parametrize("signal_name", ["SIGINT", "SIGTERM"])
 @pytest.mark.parametrize("stage", ["loading", "checking", "fsync", "chmod", "replace", "never"])
-def test_interrupted_writes_leave_the_old_file_or_the_whole_new_one(tmp_path, stage):
-    """Ctrl-C (SIGINT) at each step of `render -o`: a message, exit 2, and the old file, never
-    a partial one or a temporary left behind; without it, the whole new file."""
+def test_interrupted_writes_leave_the_old_file_or_the_whole_new_one(tmp_path, stage, signal_name):
+    """Ctrl-C (SIGINT) or SIGTERM at each step of `render -o`: `rtcfg: interrupted`, exit 128 +
+    the signal, and the old file, never a partial one or a temporary left behind; without
+    it, the whole new file."""
     source = tmp_path / "big.yaml"
     source.write_text("instructions: '" + "Be helpful. " * 60_000 + "'\n")
     target = tmp_path / "out.json"
     target.write_text("old\n")
-    result = subprocess.run([sys.executable, "-c", _INTERRUPT_AT, stage, "render", str(source), "-o", str(target)],
-                            capture_output=True, cwd=ROOT, timeout=120)
+    result = subprocess.run([sys.executable, "-c", _INTERRUPT_AT, signal_name, stage, "render", str(source),
+                             "-o", str(target)], capture_output=True, cwd=ROOT, timeout=120)
     if stage == "never":
         assert result.returncode == 0, result.stderr
         assert json.loads(target.read_text())["instructions"].startswith("Be helpful.")
     else:
-        # 2 with a message while the command line loads; 130 (the shell's code for Ctrl-C, from
-        # click) once a command runs
-        expected = (2, b"rtcfg: interrupted\n") if stage == "loading" else (130, b"")
-        assert (result.returncode, result.stderr) == expected
+        expected_code = 128 + getattr(signal, signal_name)
+        assert (result.returncode, result.stderr) == (expected_code, b"rtcfg: interrupted\n")
         assert target.read_text() == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.yaml", "out.json"]  # no temporary left

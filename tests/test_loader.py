@@ -158,9 +158,13 @@ class TestFiles:
         (tmp_path / "a" / "notes.txt").write_text("x")
         (tmp_path / "a" / "loop").symlink_to(tmp_path / "a")
         (tmp_path / "empty").mkdir()
-        files, empty = discover([str(tmp_path / "a"), str(tmp_path / "empty")])
-        assert [f.rsplit("/", 1)[1] for f in files] == ["one.yaml", "two.JSON"]
-        assert empty == [str(tmp_path / "empty")]
+        (tmp_path / "a" / ".hidden").mkdir()
+        (tmp_path / "a" / ".hidden" / "three.yaml").write_text("voice: ash\n")
+        found = discover([str(tmp_path / "a"), str(tmp_path / "empty")])
+        assert [f.rsplit("/", 1)[1] for f in found.files] == ["one.yaml", "two.JSON"]
+        assert found.walked == set(found.files)
+        assert found.empty == [str(tmp_path / "empty")]
+        assert found.hidden == [str(tmp_path / "a" / ".hidden")]
 
 
 class TestStdin:
