@@ -31,7 +31,7 @@ class Rule:
 
 _RULES = (
     Rule("F001", "unreadable-file", "error",
-         "The file cannot be read (missing, a directory, no permission, closed stdin).",
+         "The file cannot be read (missing, a directory, a named pipe or device, no permission, closed stdin).",
          "Nothing was checked, so nothing can be promised about it; rtcfg exits with 2, not 1, so CI "
          "can tell a broken pipeline from a broken config.",
          "rtcfg validate sesion.yaml   # a path that does not exist", "rtcfg validate session.yaml"),
@@ -90,7 +90,8 @@ _RULES = (
          "The config would be built without the part it names.",
          "instructions: {$file: prompts/suport.md}\n", "instructions: {$file: prompts/support.md}\n"),
     Rule("B003", "outside-root", "error",
-         "A path in extends or $file leaves the project root (absolute, `..`, or a symlink out).",
+         "A path in extends or $file, or a config found in a folder, leaves the project root (absolute, `..`, "
+         "or a symlink out).",
          "A config that reads files from anywhere builds differently on each machine, and can be made to "
          "read files it should not. Allow it explicitly with --allow-outside-root.",
          "extends: /etc/shared/base.yaml\n", "extends: ../shared/base.yaml   # inside the project\n"),
@@ -102,8 +103,8 @@ _RULES = (
          "rtcfg could not tell which file or variable is meant.",
          "instructions: {$file: prompt.md, note: draft}\n", "instructions: {$file: prompt.md}\n"),
     Rule("B006", "build-too-large", "error",
-         "Extends and includes nest more than 32 files deep, or add up to more than 10 times the size "
-         "limit or 100,000 values.",
+         "Extends and includes nest more than 32 files deep, an extends list names more than 32 files, or the "
+         "parts (or what ${VAR} adds) come to more than 10 times the size limit or 100,000 values.",
          "A few files including each other many times can expand like a 'billion laughs' bomb; a real "
          "session is a few kilobytes.",
          "# a.yaml includes b.yaml 10 times, b.yaml includes c.yaml 10 times, ...",
