@@ -216,14 +216,13 @@ def _check_code(code: str, option: str, suppressible: bool = False) -> str:
     """The rule code, upper-cased; a usage error if there is no such code (or, where it is
     to be suppressed, if it cannot be)."""
     from .catalog import RULES
-    from .suppression import UNSUPPRESSIBLE
+    from .suppression import why_unsuppressible
 
     code = code.strip().upper()
     if code not in RULES:
-        raise typer.BadParameter(f"{code!r} is no rule code; `rtcfg rules` lists them", param_hint=option)
-    if suppressible and code.startswith(UNSUPPRESSIBLE):
-        raise typer.BadParameter(f"{code} cannot be ignored: it means the config was not read, parsed or built",
-                                 param_hint=option)
+        raise typer.BadParameter(f"{code[:20]!r} is no rule code; `rtcfg rules` lists them", param_hint=option)
+    if suppressible and why_unsuppressible(code):
+        raise typer.BadParameter(f"{code} cannot be ignored: {why_unsuppressible(code)}", param_hint=option)
     return code
 
 
@@ -252,7 +251,7 @@ def explain(code: str = typer.Argument(..., help="A rule code, such as S001.", s
     import textwrap
 
     from .catalog import RULES
-    from .suppression import UNSUPPRESSIBLE
+    from .suppression import why_unsuppressible
 
     rule = RULES[_check_code(code, "CODE")]
     target = f" (rendered with --target {rule.example_target})" if rule.example_target else ""
@@ -263,7 +262,7 @@ def explain(code: str = typer.Argument(..., help="A rule code, such as S001.", s
     why = textwrap.fill(f"Why it matters: {rule.why}", 80)
     typer.echo(f"{rule.code} {rule.name} ({rule.severity})\n\n{textwrap.fill(rule.summary, 80)}\n\n{why}\n\n"
                f"Bad{target}:\n{indented(rule.bad)}\n\nGood:\n{indented(rule.good)}")
-    if not rule.code.startswith(UNSUPPRESSIBLE):
+    if not why_unsuppressible(rule.code):
         typer.echo(f"\nTo suppress it on one line of a YAML file: # rtcfg: ignore[{rule.code}]")
 
 

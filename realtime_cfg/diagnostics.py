@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 import re
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Iterable
 
 from .catalog import RULES, Severity
 from .document import LINE_BREAK, Document
@@ -56,10 +58,24 @@ def diagnostic_at(document: Document, code: str, message: str, path: tuple, hint
 
 # What an OpenAI API key (sk-, sk-proj-, sk-svcacct-, sk-admin-), an ephemeral client
 # secret (ek_) or a bearer token looks like. Rule R012 reports them; no report shows one whole.
-# Not `\b`: `key_sk-proj-...` has a word character before the key and must match too.
-SECRET = re.compile(r"(?<![A-Za-z0-9])(?:sk-[A-Za-z0-9_-]{20,}|ek_[A-Za-z0-9_-]{16,}"
-                    r"|(?i:bearer)[\s_]+[A-Za-z0-9._~+/-]{16,}=*)")
+# Not `\b`: `key_sk-proj-...` and `1sk-proj-...` must match too; only a letter right before
+# (`task-...`, `seek_...`) makes it part of a word. A letter that ends an escape in quoted
+# text (`"a\nsk-proj-..."`, `\xab`, `\u00ab`) is no such letter: it stands for another character.
+# A bearer token starts with no `_`: else a long run of `_` after "bearer" would be tried at
+# every split between separator and token (time squared in its length).
+SECRET = re.compile(r"(?:(?<![A-Za-z])|(?<=\\[A-Za-z])|(?<=\\x[0-9A-Fa-f]{2})|(?<=\\u[0-9A-Fa-f]{4})"
+                    r"|(?<=\\U[0-9A-Fa-f]{8}))"
+                    r"(?:sk-[A-Za-z0-9_-]{20,}|ek_[A-Za-z0-9_-]{16,}"
+                    r"|(?i:bearer)[\s_]+[A-Za-z0-9.~+/-][A-Za-z0-9._~+/-]{15,}=*)")
 _SHOWN_OF_SECRET = 6
+# A quoted key or value in a message, and each part of a field path, shows at most this many
+# characters: a 100 KB key must not make a 100 KB message. A message as a whole is cut at
+# MAX_MESSAGE characters, whatever quoted it.
+SHOWN = 60
+MAX_MESSAGE = 1000
+# A secret that begins before a cut is recognised in this many characters after it (the
+# longest pattern needs `bearer` + 16), so it is masked, not shown up to the cut.
+_SECRET_LOOKAHEAD = 40
 
 
 def mask_secret(secret: str) -> str:
@@ -79,45 +95,233 @@ def mask_secrets(text: str, keep_length: bool = False) -> str:
     return SECRET.sub(masked, text)
 
 
-def redact(text: str, redactions: dict[str, str]) -> str:
-    """`text` with each value of `redactions` replaced by its name: as written, as a message
-    quotes it (JSON- or repr-escaped), and where a message cut it short ("abcdef...")."""
-    for value, name in redactions.items():
-        for form in dict.fromkeys((value, json.dumps(value, ensure_ascii=False)[1:-1], repr(value)[1:-1])):
+def shorten(text: str, limit: int = SHOWN) -> str:
+    """`text` with its secrets masked, cut to `limit` characters ("…" at the cut). Only its
+    head is read, so a 100 KB key costs what a short one does; masked before the cut, so a
+    secret cut short is still recognised as one."""
+    if len(text) <= limit:
+        return mask_secrets(text)
+    head = mask_secrets(text[:limit + _SECRET_LOOKAHEAD])
+    if len(head) <= limit and len(text) <= limit + _SECRET_LOOKAHEAD:
+        return head  # masking made it short enough
+    return head[:limit - 1] + "…"
+
+
+def quoted(value: Any) -> str:
+    """A config value as a message quotes it: `'ash'`, cut and masked by `shorten`."""
+    return repr(shorten(value)) if isinstance(value, str) else shorten(repr(value))
+
+
+# -- secrets in source lines --------------------------------------------------------------
+
+# The escapes of YAML double-quoted and JSON strings. A secret written with them
+# ("sk\x2dproj-...", "\u0073k-...") does not match SECRET as written.
+_ESCAPE = re.compile(r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
+_ESCAPED = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v", "f": "\f", "r": "\r",
+            "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\", "N": "\x85", "_": "\xa0", "L": "\u2028",
+            "P": "\u2029"}
+
+
+def _secret_spans(line: str) -> list[tuple[int, int, int]]:
+    """(start, end, 6) of each secret in a source line, as written or once its escapes are
+    decoded (then the span covers the escapes that spell it)."""
+    spans = [(*match.span(), _SHOWN_OF_SECRET) for match in SECRET.finditer(line)]
+    if "\\" not in line:
+        return spans
+    # (start, end) in the line and decoded text of each piece: the text before an escape as
+    # written, then the escape (odd pieces), ..., then the rest
+    pieces: list[tuple[int, int, str]] = []
+    done = 0
+    for escape in _ESCAPE.finditer(line):
+        pieces += [(done, escape.start(), line[done:escape.start()]), (*escape.span(), _decoded(escape.group()))]
+        done = escape.end()
+    pieces.append((done, len(line), line[done:]))
+    starts = list(itertools.accumulate((len(text) for _, _, text in pieces), initial=0))  # in the decoded text
+
+    def in_line(offset: int, is_end: bool) -> int:
+        """Where the decoded text's `offset` is in the line: an escape counts whole."""
+        index = bisect.bisect_right(starts, offset - 1 if is_end else offset) - 1  # the piece holding it
+        start, stop, _ = pieces[index]
+        if index % 2:
+            return stop if is_end else start
+        return start + offset - starts[index]
+
+    decoded = "".join(text for _, _, text in pieces)
+    return spans + [(in_line(match.start(), False), in_line(match.end(), True), _SHOWN_OF_SECRET)
+                    for match in SECRET.finditer(decoded)]
+
+
+def _decoded(escape: str) -> str:
+    """What an escape stands for; one rtcfg does not know (or an invalid one) as written."""
+    if escape[1] in "xuU" and len(escape) > 2:
+        code = int(escape[2:], 16)
+        return chr(code) if code <= 0x10FFFF else escape
+    return _ESCAPED.get(escape[1], escape)
+
+
+def _quoted_token(lines: list[str], line: int, column: int) -> list[tuple[int, int, int]]:
+    """(line, start, end) of each piece of the quoted string that opens at line:column
+    (1-based line, 0-based columns), to its closing quote, across lines: a YAML string can
+    go on over several. [] when no quoted string opens there."""
+    row, start = line - 1, column - 1
+    if not 0 <= row < len(lines) or start >= len(lines[row]) or lines[row][start] not in "\"'":
+        return []
+    quote, index, pieces = lines[row][start], start + 1, []
+    while row < len(lines):
+        text = lines[row]
+        while index < len(text):
+            char = text[index]
+            if quote == '"' and char == "\\":
+                index += 2
+            elif char == quote and quote == "'" and text[index + 1:index + 2] == "'":  # '' is an escaped quote
+                index += 2
+            elif char == quote:
+                return pieces + [(row + 1, start, index + 1)]
+            else:
+                index += 1
+        pieces.append((row + 1, start, len(text)))
+        row += 1
+        if row < len(lines):
+            index = start = len(lines[row]) - len(lines[row].lstrip())
+    return pieces
+
+
+def _masked(line: str, spans: list[tuple[int, int, int]]) -> str:
+    """`line` with each (start, end, keep) span shown as `*` but its first `keep`
+    characters, so that columns still line up."""
+    pieces, done = [], 0
+    for start, end in sorted((start + keep, end) for start, end, keep in spans):
+        start = max(start, done)
+        if start < end:
+            pieces += [line[done:start], "*" * (end - start)]
+            done = end
+    return "".join(pieces) + line[done:] if pieces else line
+
+
+# -- values from the environment ------------------------------------------------------------
+
+# building.REDACT_FROM: no shorter value is redacted, so a form is looked up by its first 6 characters
+_KEY = 6
+_ELLIPSIS = re.compile(r"(?=\.\.\.)|…")
+
+
+class Redactor:
+    """Replaces values from the environment by their `${VAR}` names in text: as written,
+    as a message quotes them (JSON- or repr-escaped), and where a message cut one short
+    ("abcdef..." or "abcdef…", at least 6 characters of it).
+
+    Built once for a set of values and used on every message: the forms are looked up by
+    their first 6 characters while the text is read once, so the cost is the text's length,
+    not its length times the number of values."""
+
+    def __init__(self, redactions: dict[str, str]) -> None:
+        self.forms: dict[str, list[tuple[str, str]]] = {}
+        self.short: list[tuple[str, str]] = []  # a shorter form (only from a caller other than building)
+        for value, name in redactions.items():
+            for form in dict.fromkeys((value, json.dumps(value, ensure_ascii=False)[1:-1], repr(value)[1:-1])):
+                if len(form) >= _KEY:
+                    self.forms.setdefault(form[:_KEY], []).append((form, name))
+                elif form:
+                    self.short.append((form, name))
+        for forms in self.forms.values():
+            forms.sort(key=lambda item: -len(item[0]))  # the longest form that matches wins
+
+    def __call__(self, text: str) -> str:
+        if not self.forms and not self.short:
+            return text
+        cuts = [match.start() for match in _ELLIPSIS.finditer(text)] if self.forms else []
+        pieces, done, index = [], 0, 0
+        while index <= len(text) - _KEY:
+            forms = self.forms.get(text[index:index + _KEY])
+            found = self._match(text, index, forms, cuts) if forms else None
+            if found is None:
+                index += 1
+                continue
+            end, name = found
+            pieces += [text[done:index], name]
+            index = done = end
+        pieces.append(text[done:])
+        text = "".join(pieces)
+        for form, name in self.short:
             text = text.replace(form, name)
-            for ellipsis in ("...", "…"):
-                at = text.find(ellipsis)
-                while at != -1:
-                    start = next((at - n for n in range(min(len(form), at), _SHOWN_OF_SECRET - 1, -1)
-                                  if text[at - n:at] == form[:n]), None)
-                    if start is not None:
-                        text = text[:start] + name + text[at:]
-                        at = start + len(name)
-                    at = text.find(ellipsis, at + len(ellipsis))
-    return text
+        return text
+
+    @staticmethod
+    def _match(text: str, index: int, forms: list[tuple[str, str]], cuts: list[int]) -> tuple[int, str] | None:
+        """(end, name) of the value written whole at `index`, else of the longest one cut
+        short there (the end is the ellipsis, which stays); None if neither."""
+        for form, name in forms:
+            if text.startswith(form, index):
+                return index + len(form), name
+        best = None
+        for form, name in forms:
+            # the ellipses after at least 6 characters, while the text up to each is still the form's start
+            at, checked = bisect.bisect_left(cuts, index + _KEY), index
+            while at < len(cuts) and cuts[at] - index <= len(form) \
+                    and text.startswith(form[checked - index:cuts[at] - index], checked):
+                checked = cuts[at]
+                at += 1
+            if checked > index and (best is None or checked > best[0]):
+                best = (checked, name)
+        return best
+
+
+def redact(text: str, redactions: dict[str, str]) -> str:
+    """`text` with each value of `redactions` replaced by its name (see Redactor; build
+    one Redactor for many texts)."""
+    return Redactor(redactions)(text)
 
 
 def prepare_for_display(diagnostics: list[Diagnostic], texts: dict[str, str],
-                        redactions: dict[str, str] | None = None) -> list[Diagnostic]:
+                        redactions: dict[str, str] | None = None,
+                        secrets: Iterable[tuple[str, int, int]] = ()) -> list[Diagnostic]:
     """Give each diagnostic the text of its line (from `texts`, file name -> text), for the
     report's excerpt, and keep secrets out of what a report shows: anything that looks like
     one is masked, and each value in `redactions` (taken from the environment) is replaced
-    by its `${VAR}`."""
+    by its `${VAR}`. `secrets` are the (file, line, column) of the keys and values whose
+    decoded text holds a secret: a quoted one is masked in the excerpt whole, escapes and
+    line continuations included, which can hide it from SECRET as written.
+
+    Each line is masked once and shared by the diagnostics on it (many findings on one
+    long line cost no more than one); messages, paths and hints are cut to MAX_MESSAGE."""
     if not diagnostics:  # the common case: nothing to show
         return diagnostics
+    redactor = Redactor(redactions or {})
     lines_of: dict[str, list[str]] = {}
+    hidden_of: dict[str, dict[int, list[tuple[int, int, int]]]] = {}  # file -> line -> spans of quoted secrets
+    masked: dict[tuple[str, int], str] = {}
+    tokens_of: dict[str, list[tuple[int, int]]] = {}
+    for file, line, column in set(secrets):
+        tokens_of.setdefault(file, []).append((line, column))
+
+    def source(file: str, line: int) -> str | None:
+        if (file, line) in masked:
+            return masked[file, line]
+        if file not in lines_of:
+            lines_of[file] = LINE_BREAK.split(texts[file].removeprefix("\ufeff"))
+            hidden_of[file] = {}
+            for token_line, column in tokens_of.get(file, ()):
+                pieces = _quoted_token(lines_of[file], token_line, column)
+                text = "".join(lines_of[file][row - 1][start:end] for row, start, end in pieces)
+                if len(pieces) > 1 or "\\" in text:  # else SECRET finds it as written
+                    for row, start, end in pieces:  # only the first piece shows its first characters
+                        keep = _SHOWN_OF_SECRET if row == token_line else 0
+                        hidden_of[file].setdefault(row, []).append((start, end, keep))
+        lines = lines_of[file]
+        shown = None
+        if 0 < line <= len(lines):
+            text = lines[line - 1]
+            shown = _masked(text, _secret_spans(text) + hidden_of[file].get(line, []))
+        masked[file, line] = shown
+        return shown
 
     def clean(text: str) -> str:
-        return mask_secrets(redact(text, redactions or {}))
+        text = mask_secrets(redactor(text))
+        return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE - 1] + "…"
 
     for diagnostic in diagnostics:
-        text = texts.get(diagnostic.file)
-        if text is not None and diagnostic.line is not None:
-            if diagnostic.file not in lines_of:
-                lines_of[diagnostic.file] = LINE_BREAK.split(text.removeprefix("\ufeff"))
-            lines = lines_of[diagnostic.file]
-            if 0 < diagnostic.line <= len(lines):
-                diagnostic.source = mask_secrets(lines[diagnostic.line - 1], keep_length=True)
+        if diagnostic.file in texts and diagnostic.line is not None:
+            diagnostic.source = source(diagnostic.file, diagnostic.line)
         diagnostic.message = clean(diagnostic.message)
         diagnostic.path = clean(diagnostic.path)
         if diagnostic.hint:
@@ -126,13 +330,15 @@ def prepare_for_display(diagnostics: list[Diagnostic], texts: dict[str, str],
 
 
 def format_path(path: tuple) -> str:
-    """Display a field path the way the server's errors do: tools[2].name."""
+    """Display a field path the way the server's errors do: tools[2].name. A key is cut
+    to SHOWN characters (and a secret in it masked): the path is shown with every finding."""
     text = ""
     for part in path:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            text += f".{part}" if text else str(part)
+            part = shorten(str(part))
+            text += f".{part}" if text else part
     return text
 
 

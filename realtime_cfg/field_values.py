@@ -22,7 +22,7 @@ import re
 from functools import lru_cache
 from typing import Any, Mapping
 
-from .diagnostics import Diagnostic, diagnostic_at, suggest
+from .diagnostics import Diagnostic, diagnostic_at, quoted, suggest
 from .document import Document
 from .schema import items_schema, load_schema, object_properties, resolve_local
 from .targets import target_module
@@ -169,7 +169,7 @@ def _open_value(field: dict, listed: tuple[str, ...], own: tuple[str, ...], path
         shown = ", ".join(known[:10]) + (f" (and {len(known) - 10} more)" if len(known) > 10 else "")
         hint = f"known: {shown}. For a name newer than rtcfg, or one your server adds, list it in " \
                f"`{open_set['name']} = [...]` under [tool.rtcfg]"
-    return [diagnostic_at(document, open_set["code"], f"unknown {open_set['what']} {value!r}", path, hint=hint)]
+    return [diagnostic_at(document, open_set["code"], f"unknown {open_set['what']} {quoted(value)}", path, hint=hint)]
 
 
 def _shutdown(field: dict, listed: tuple[str, ...], path: tuple, value: str, document: Document) -> Diagnostic | None:
@@ -180,7 +180,7 @@ def _shutdown(field: dict, listed: tuple[str, ...], path: tuple, value: str, doc
     if value in plans:
         plan, what = plans[value], repr(value)
     elif value not in listed and base in plans:
-        plan, what = plans[base], f"{value!r} (an unlisted snapshot of {base!r})"
+        plan, what = plans[base], f"{quoted(value)} (an unlisted snapshot of {base!r})"
     else:
         return None
     replacement = plan.get("replacement")

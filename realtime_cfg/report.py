@@ -12,9 +12,12 @@ Machine formats (json, github, sarif, junit) are in machine_reports.py.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import os
 import re
 import sys
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, TextIO
@@ -139,10 +142,11 @@ def text_line(diagnostic: Diagnostic) -> str:
     return printable(f"{where}: {diagnostic.code} {severity}{diagnostic.message}")
 
 
-def token_width(line: str, start: int) -> int:
+def token_width(line: str, start: int, in_flow: bool | None = None) -> int:
     """How many characters the key or value starting at `start` (0-based) spans:
     a quoted string to its closing quote, a flow collection to its closing bracket,
-    a plain scalar or key to where it ends."""
+    a plain scalar or key to where it ends. `in_flow`: whether `start` is inside a flow
+    collection (worked out from the line when not given)."""
     if start >= len(line):
         return 1
     quote = line[start]
@@ -168,7 +172,8 @@ def token_width(line: str, start: int) -> int:
         return 1
     # `,`, `]` and `}` end a plain scalar only inside a flow collection (`voice: ash, alloy`
     # is one string)
-    in_flow = sum(_BRACKETS.get(char, 0) for char in line[:start]) > 0
+    if in_flow is None:
+        in_flow = sum(_BRACKETS.get(char, 0) for char in line[:start]) > 0
     end = start
     while end < len(line):
         char, rest = line[end], line[end + 1:end + 2]
@@ -191,39 +196,96 @@ def printable(text: str) -> str:
     return _UNPRINTABLE.sub("\ufffd", text)
 
 
+# What json.dumps leaves raw in a string that a terminal acts on: _UNPRINTABLE less the C0
+# controls, which json escapes itself (and a line break between values is JSON's own).
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable_json(text: str) -> str:
+    """JSON text (from json.dumps) safe to print: DEL, C1 controls (a CSI), line separators
+    and bidi overrides written as `\\u009b` escapes. Unlike printable, the data is
+    unchanged: the escape reads back as the character."""
+    return _RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+def _char_width(char: str) -> int:
+    return 0 if unicodedata.combining(char) else 2 if unicodedata.east_asian_width(char) in "WF" else 1
+
+
 def display_width(text: str) -> int:
     """Terminal columns: East Asian wide characters and most emoji take two, combining marks none."""
-    import unicodedata
+    return sum(map(_char_width, text))
 
-    return sum(0 if unicodedata.combining(char) else 2 if unicodedata.east_asian_width(char) in "WF" else 1
-               for char in text)
+
+class _Line:
+    """What an excerpt needs to know about a whole source line, worked out once for all the
+    findings on it: its length without trailing white space, and the flow-collection depth
+    at each bracket (to tell where a plain scalar ends)."""
+
+    def __init__(self, source: str) -> None:
+        self.length = len(printable(source.replace("\t", " ")).rstrip())
+        self.brackets: list[int] = []  # offsets of the brackets
+        self.depths: list[int] = []  # the depth just after each
+        depth = 0
+        for match in _BRACKET.finditer(source):
+            depth += _BRACKETS[match.group()]
+            self.brackets.append(match.start())
+            self.depths.append(depth)
+
+    def in_flow(self, offset: int) -> bool:
+        before = bisect.bisect_left(self.brackets, offset)
+        return before > 0 and self.depths[before - 1] > 0
+
+
+_BRACKET = re.compile(r"[][{}]")
+
+
+@functools.lru_cache(maxsize=8)
+def _line(source: str) -> _Line:
+    # findings are sorted by position, so those on one line come one after another, and
+    # share one string object (diagnostics.prepare_for_display): a long line is hashed once
+    return _Line(source)
 
 
 def excerpt(diagnostic: Diagnostic, width: int = WIDTH) -> list[str]:
     """The source line with a caret under the finding, numbered, cut to `width` columns:
         4 | modalites: [text, audio]
-          | ^^^^^^^^^"""
+          | ^^^^^^^^^
+
+    Only a window of characters around the column is read, so thousands of findings on one
+    long line each cost what one on a short line does: every character but a combining mark
+    takes a column or two, so 4 * width of them on each side are more than the excerpt
+    shows (a line of combining marks shows less than it could)."""
     if diagnostic.source is None or diagnostic.line is None or diagnostic.column is None:
         return []
-    text = printable(diagnostic.source.replace("\t", " ")).rstrip()
-    start = min(diagnostic.column - 1, len(text))
-    end = start + min(token_width(text, start), max(1, len(text) - start))
+    line = _line(diagnostic.source)
+    start = min(diagnostic.column - 1, line.length)
+    low, high = max(0, start - 4 * width), min(line.length, start + 4 * width)
+    text = printable(diagnostic.source[low:high].replace("\t", " "))
+    start -= low
+    end = start + min(token_width(text, start, line.in_flow(low + start)), max(1, len(text) - start))
+    widths = [1] * len(text) if text.isascii() else [_char_width(char) for char in text]
     gutter = f"  {diagnostic.line} | "
     room = width - len(gutter)
     left, right = 0, len(text)
-    if display_width(text) > room:  # a window that keeps the caret in sight, "…" at a cut
+    if low > 0 or high < line.length or sum(widths) > room:
+        # a window that keeps the caret in sight, "…" at a cut
         room -= 2
-        left = start
-        while left > 0 and display_width(text[left - 1:start]) <= room // 3:
+        left, used = start, 0
+        while left > 0 and used + widths[left - 1] <= room // 3:
             left -= 1
-        right = left
-        while right < len(text) and display_width(text[left:right + 1]) <= room:
+            used += widths[left]
+        right, used = left, 0
+        while right < len(text) and used + widths[right] <= room:
+            used += widths[right]
             right += 1
-        while left > 0 and display_width(text[left - 1:right]) <= room:
+        while left > 0 and used + widths[left - 1] <= room:
             left -= 1
-    shown = ("…" if left else "") + text[left:right] + ("…" if right < len(text) else "")
-    before = display_width(("…" if left else "") + text[left:start])
-    carets = max(1, min(display_width(text[start:min(end, right)]), width - len(gutter) - before))
+            used += widths[left]
+    cut_left, cut_right = low + left > 0, low + right < line.length
+    shown = ("…" if cut_left else "") + text[left:right] + ("…" if cut_right else "")
+    before = (1 if cut_left else 0) + sum(widths[left:start])
+    carets = max(1, min(sum(widths[start:min(end, right)]), width - len(gutter) - before))
     blank = " " * (len(gutter) - 2) + "| "
     return [gutter + shown, blank + " " * before + "^" * carets]
 

@@ -6,7 +6,7 @@ import math
 import re
 from typing import Any, Iterator, Mapping
 
-from .diagnostics import SECRET, Diagnostic, diagnostic_at, format_path, mask_secret, mask_secrets, suggest
+from .diagnostics import SECRET, Diagnostic, diagnostic_at, format_path, mask_secret, mask_secrets, quoted, suggest
 from . import field_values, transcription_rules
 from .document import Document
 from .schema import session_properties
@@ -47,10 +47,14 @@ def check(data: dict, document: Document, target: str | None = None,
     for index in names.values():
         name = tools[index]["name"]
         if name and not _TOOL_NAME.fullmatch(name):
-            found.append(diagnostic_at(document, "R004", f"tool name {name!r} has characters other than letters, "
-                                       "digits, '_' and '-', or is longer than 64", ("tools", index, "name"),
-                                       "OpenAI's function-name rule; use e.g. "
-                                       + repr(re.sub(r"[^A-Za-z0-9_-]", "_", mask_secrets(name))[:64])))
+            path = ("tools", index, "name")
+            written = document.templates.get(path)
+            # a name made from ${VAR} gets no rewritten example: it would show the environment's value
+            example = (f"set {written} to a name of letters, digits, '_' and '-' (at most 64)" if written is not None
+                       else "use e.g. " + repr(re.sub(r"[^A-Za-z0-9_-]", "_", mask_secrets(name))[:64]))
+            found.append(diagnostic_at(document, "R004", f"tool name {quoted(name)} has characters other than letters, "
+                                       "digits, '_' and '-', or is longer than 64", path,
+                                       f"OpenAI's function-name rule; {example}"))
     for index, tool in enumerate(tools):
         parameters = tool.get("parameters") if isinstance(tool, dict) else None
         if isinstance(parameters, dict):
@@ -64,12 +68,19 @@ def check(data: dict, document: Document, target: str | None = None,
     return found
 
 
-def _secret(path: tuple, value: Any, document: Document) -> list[Diagnostic]:
-    # a key is the last part of its path (a secret can be a metadata key too); a value
-    # taken from the environment (`${OPENAI_KEY}`) is checked as written, not as expanded
+def _secret_in(path: tuple, value: Any, document: Document) -> tuple[re.Match | None, re.Match | None]:
+    """(secret in the value, secret in its key). A key is the last part of its path (a secret
+    can be a metadata key too); a value taken from the environment (`${OPENAI_KEY}`) is
+    checked as written, not as expanded. Both are decoded text: escapes and line
+    continuations cannot hide a secret from it."""
     value = document.templates.get(path, value)
     in_value = SECRET.search(value) if isinstance(value, str) else None
     in_key = SECRET.search(path[-1]) if path and isinstance(path[-1], str) else None
+    return in_value, in_key
+
+
+def _secret(path: tuple, value: Any, document: Document) -> list[Diagnostic]:
+    in_value, in_key = _secret_in(path, value, document)
     match = in_value or in_key
     if not match:
         return []
@@ -77,6 +88,25 @@ def _secret(path: tuple, value: Any, document: Document) -> list[Diagnostic]:
                           f"({mask_secret(match.group())}, {len(match.group())} characters)", path,
                           "remove it and rotate the key; give it to the application at run time, never in a "
                           "committed file", at_key=in_value is None)]
+
+
+def secret_places(document: Document) -> set[tuple[str, int, int]]:
+    """(file, line, column) of every key and string value R012 finds a secret in, so that
+    its excerpt masks the whole written token, even where escapes (`"sk\\x2dproj-..."`) or
+    a line continuation keep the written text from looking like a secret."""
+    places = set()
+    for path, value in _walk(document.data):
+        in_value, in_key = _secret_in(path, value, document)
+        if not (in_value or in_key):
+            continue
+        position, own = document.position(path)
+        if not own or position is None:
+            continue
+        if in_value and position.line is not None:
+            places.add((position.file or document.name, position.line, position.column))
+        if in_key and position.key_line is not None:
+            places.add((position.key_file or position.file or document.name, position.key_line, position.key_column))
+    return places
 
 
 def _audio_output_unused(data: dict, document: Document) -> list[Diagnostic]:
@@ -132,7 +162,7 @@ def _unique(tools: list, key: str, what: str, document: Document, found: list, a
         if not isinstance(value, str):
             continue
         if value in seen:
-            found.append(diagnostic_at(document, "R003", f"{what} {value!r} is already used by tools[{seen[value]}]",
+            found.append(diagnostic_at(document, "R003", f"{what} {quoted(value)} is already used by tools[{seen[value]}]",
                                        ("tools", index, key), f"give each tool a unique {key}"))
         else:
             seen[value] = index
@@ -160,7 +190,7 @@ def _tool_choice(choice: Any, names: dict, servers: dict, document: Document) ->
         hint = f"defined: {', '.join(defined)}" + (f"; or use one of {', '.join(keywords)}" if defined is names else "")
     else:
         hint = f"define a tool with that {'server_label' if defined is servers else 'name'}, or use one of {', '.join(keywords)}"
-    return [diagnostic_at(document, "R002", f"tool_choice {wanted!r} names no defined {kind}", path, hint)]
+    return [diagnostic_at(document, "R002", f"tool_choice {quoted(wanted)} names no defined {kind}", path, hint)]
 
 
 def _dangling_references(parameters: dict, root: tuple, document: Document) -> list[Diagnostic]:
@@ -181,7 +211,7 @@ def _dangling_references(parameters: dict, root: tuple, document: Document) -> l
                 node = node[int(part)]
             else:
                 found.append(diagnostic_at(document, "S008", f"{format_path(root)} is not a valid JSON Schema: "
-                                           f"$ref {reference!r} points at nothing", path + ("$ref",),
+                                           f"$ref {quoted(reference)} points at nothing", path + ("$ref",),
                                            "define the target under $defs, or fix the reference"))
                 break
     return found

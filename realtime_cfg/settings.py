@@ -124,7 +124,7 @@ def _names(value: Any, key: str, path: Path) -> tuple[str, ...]:
 
 def _ignore_list(value: Any, path: Path) -> tuple[str, ...]:
     from .catalog import RULES
-    from .suppression import UNSUPPRESSIBLE
+    from .suppression import why_unsuppressible
 
     if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
         raise SettingsError(f"{path}: [tool.rtcfg] ignore must be a list of rule codes such as [\"R005\"]")
@@ -133,9 +133,9 @@ def _ignore_list(value: Any, path: Path) -> tuple[str, ...]:
         if code not in RULES:
             raise SettingsError(f"{path}: [tool.rtcfg] ignore lists {_shown(code)}, which is no rule code; "
                                 "`rtcfg rules` lists them")
-        if code.startswith(UNSUPPRESSIBLE):
+        if why_unsuppressible(code):
             raise SettingsError(f"{path}: [tool.rtcfg] ignore lists {code}, which cannot be ignored: "
-                                "it means the config was not read, parsed or built")
+                                f"{why_unsuppressible(code)}")
     return codes
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .diagnostics import Diagnostic, diagnostic_at
+from .diagnostics import Diagnostic, diagnostic_at, quoted
 from .document import Document
 from .field_values import DATED
 from .schema import load_schema
@@ -46,7 +46,7 @@ def check(data: dict, document: Document, target: str) -> list[Diagnostic]:
     shown = transcription["model"]
     found = []
     if target == "ga" and "delay" in transcription and model != WHISPER:
-        found.append(diagnostic_at(document, "R017", f"delay is only supported with {WHISPER}, not {shown!r}",
+        found.append(diagnostic_at(document, "R017", f"delay is only supported with {WHISPER}, not {quoted(shown)}",
                                    where + ("delay",), f"remove delay, or use model: {WHISPER}", at_key=True))
     if target == "ga" and "prompt" in transcription and model == WHISPER:
         found.append(diagnostic_at(document, "R018", f"prompt is not supported with {WHISPER}",
@@ -55,7 +55,7 @@ def check(data: dict, document: Document, target: str) -> list[Diagnostic]:
     for name in ("languages", "keywords"):
         if name in transcription and model not in WITH_LANGUAGES:
             found.append(diagnostic_at(document, "R019", f"{name} is supported by {' and '.join(WITH_LANGUAGES)}, "
-                                       f"not {shown!r}", where + (name,),
+                                       f"not {quoted(shown)}", where + (name,),
                                        f"use model: {WITH_LANGUAGES[0]}, or remove {name}"
                                        + (" (language takes one ISO-639-1 code)" if name == "languages" else ""),
                                        at_key=True))

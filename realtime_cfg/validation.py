@@ -15,7 +15,7 @@ from typing import Any, Mapping, Sequence
 
 from . import rules
 from .field_values import check_known
-from .diagnostics import Diagnostic, diagnostic_at, format_path, mask_secrets, prepare_for_display, suggest
+from .diagnostics import Diagnostic, diagnostic_at, format_path, prepare_for_display, quoted, shorten, suggest
 from .document import Document
 from .normalization import coerce
 from .schema import SHAPE_SCHEMAS, alternatives, declared_types, engine, load_schema, object_properties
@@ -24,6 +24,12 @@ from .schema_engine import SchemaError, json_type
 
 # The unquoted scalars YAML 1.1 reads as false where a user may have meant "off".
 _OFF_WORDS = {"off", "no", "false", "n"}
+
+# A report lists at most this many findings of one file; one X001 says how many more there
+# are. Thousands of findings are rarely thousands of mistakes (a wrong or generated file), and
+# listing them all would make the report cost more than the check. The README cites it.
+MAX_FINDINGS = 1000
+_RANK = {"error": 0, "warning": 1, "info": 2}  # the most severe first
 
 
 def validate(document: Document, target: str | None = None, strict: bool = False,
@@ -52,23 +58,42 @@ def validate(document: Document, target: str | None = None, strict: bool = False
             found.extend(d for d in support.check(document, data, load_schema(schema_name),
                                                   target or document.shape, strict) if d.path not in flagged)
     except RecursionError:  # only reachable when a caller raised Limits.max_depth far above the default
-        return found + [Diagnostic("L005", "the config is nested too deeply to check", document.name, 1, 1)]
+        found.append(Diagnostic("L005", "the config is nested too deeply to check", document.name, 1, 1))
     unique: dict[tuple, Diagnostic] = {}
     for diagnostic in found:
-        unique.setdefault((diagnostic.code, diagnostic.path, diagnostic.message), diagnostic)
-    ordered = sorted(unique.values(), key=lambda d: (d.file, d.line or 0, d.column or 0, d.code))
-    return prepare_for_display(ordered, document.texts(), document.redactions)
+        # the position too: two long keys can share a cut path and message
+        where = (diagnostic.file, diagnostic.line, diagnostic.column)
+        unique.setdefault((diagnostic.code, diagnostic.path, diagnostic.message, *where), diagnostic)
+    ordered = _capped(sorted(unique.values(), key=lambda d: (d.file, d.line or 0, d.column or 0, d.code)),
+                      document.name)
+    if not ordered:
+        return ordered
+    # R012 is raised for every key and value that holds a secret: without one, none to look for
+    secrets = rules.secret_places(document) if any(d.code == "R012" for d in unique.values()) else set()
+    # capped first: only what is listed pays for excerpts and masking
+    return prepare_for_display(ordered, document.texts(), document.redactions, secrets)
+
+
+def _capped(ordered: list[Diagnostic], name: str) -> list[Diagnostic]:
+    """The first MAX_FINDINGS findings, and an X001 for the rest: as severe as the most
+    severe of them, so that the exit code stays what the whole list would give."""
+    if len(ordered) <= MAX_FINDINGS:
+        return ordered
+    left_out = ordered[MAX_FINDINGS:]
+    severity = min((d.severity or "error" for d in left_out), key=_RANK.__getitem__)
+    more = f"{len(left_out):,} more findings in this file are not listed" if len(left_out) > 1 \
+        else "1 more finding in this file is not listed"
+    return ordered[:MAX_FINDINGS] + [Diagnostic(
+        "X001", f"{more} (a report lists at most {MAX_FINDINGS:,} a file)", name, severity=severity,
+        hint="fix the first ones (the rest often go with them), or check that this is the file you meant")]
 
 
 def _drop_restated(errors: list[SchemaError]) -> list[SchemaError]:
     """An enum over whole lists or objects (modalities) restates what a deeper
     error already says about one item; keep the deeper one."""
-    paths = [e.path for e in errors]
-    return [
-        e for e in errors
-        if not (e.keyword == "enum" and isinstance(e.instance, (list, dict))
-                and any(len(p) > len(e.path) and p[: len(e.path)] == e.path for p in paths))
-    ]
+    above = {e.path[:depth] for e in errors for depth in range(len(e.path))}  # paths with an error below
+    return [e for e in errors
+            if not (e.keyword == "enum" and isinstance(e.instance, (list, dict)) and e.path in above)]
 
 
 def _field(path: tuple) -> str:
@@ -76,9 +101,16 @@ def _field(path: tuple) -> str:
 
 
 def _show(value: Any) -> str:
-    # masked before it is cut: a cut key would no longer look like one
-    text = mask_secrets(json.dumps(value, ensure_ascii=False, default=str))
-    return text if len(text) <= 60 else text[:57] + "..."
+    """A config value as a message quotes it, in JSON, cut (secrets masked) so that a long one
+    makes no long message."""
+    if isinstance(value, str):  # cut before it is quoted: the quotes stay
+        return json.dumps(shorten(value), ensure_ascii=False)
+    return shorten(json.dumps(value, ensure_ascii=False, default=str))
+
+
+def _name(key: Any) -> str:
+    """A key (or a value named like one) as a message quotes it: 'voxe', cut as _show cuts."""
+    return repr(shorten(key)) if isinstance(key, str) else repr(key)
 
 
 def _describe(schema: Any) -> str:
@@ -117,6 +149,7 @@ def _yaml_surprise(error: SchemaError, document: Document, accepts: set[str]) ->
         return None
     read_as = _show(error.instance)
     field = _field(error.path)
+    raw = shorten(raw)
     if "null" in accepts and raw.lower() in _OFF_WORDS:
         hint = f"to switch {field} off write `null`; to mean the text, quote it: \"{raw}\""
     elif "string" in accepts:
@@ -161,9 +194,10 @@ def _explain_keyword(error: SchemaError, document: Document, siblings: list[dict
                 owner = branch["properties"].get("type", {}).get("const", "another variant")
                 current = value.get("type", "the default type") if isinstance(value, dict) else "this type"
                 discriminator = f"{field}.type" if path else "type"
-                return [diagnostic_at(document, "S007", f"{error.key!r} is a {owner} setting; it is not allowed "
-                                      f"when {discriminator} is {current!r}", key_path,
-                                      f"remove {error.key}, or set {discriminator} to {owner!r}", at_key=True)]
+                return [diagnostic_at(document, "S007", f"{_name(error.key)} is a {owner} setting; it is not "
+                                      f"allowed when {discriminator} is {_name(current)}", key_path,
+                                      f"remove {shorten(error.key)}, or set {discriminator} to {owner!r}",
+                                      at_key=True)]
         if not path and document.shape == "ga" and error.key in load_schema()["properties"]:
             return [_beta_name_in_ga(error.key, document)]
         # a known rename (the other shape's name for a field that lives here, or a name from
@@ -178,7 +212,8 @@ def _explain_keyword(error: SchemaError, document: Document, siblings: list[dict
             hint = f"known keys: {', '.join(known)}"
         else:
             hint = "remove it; `rtcfg schema` lists every known key"
-        return [diagnostic_at(document, "S001", f"unknown key {error.key!r} in {where}", key_path, hint, at_key=True)]
+        return [diagnostic_at(document, "S001", f"unknown key {_name(error.key)} in {where}", key_path, hint,
+                              at_key=True)]
 
     if keyword == "type":
         surprise = _yaml_surprise(error, document, declared_types(schema))
@@ -228,7 +263,7 @@ def _explain_keyword(error: SchemaError, document: Document, siblings: list[dict
         "minItems": f"{field} needs at least {schema.get('minItems')} item(s)",
         "maxItems": f"{field} allows at most {schema.get('maxItems')} item(s)",
         "uniqueItems": f"{field} lists the same item twice",
-        "propertyNames": f"{field} has an invalid key {error.key!r}",
+        "propertyNames": f"{field} has an invalid key {_name(error.key)}",
     }
     return [diagnostic_at(document, "S009", messages.get(keyword, f"{field} is invalid ({keyword})"), path)]
 
@@ -242,15 +277,15 @@ def _beta_name_in_ga(key: str, document: Document) -> Diagnostic:
                              field.get("x-rtcfg-hint"), at_key=True)
     if document.session_type == "transcription" and (not where or where[:2] != ("audio", "input")):
         realtime = format_path(where) if where else key
-        return diagnostic_at(document, "S012", f"{key!r} is a beta name of a realtime setting ({realtime} in a GA "
+        return diagnostic_at(document, "S012", f"{quoted(key)} is a beta name of a realtime setting ({realtime} in a GA "
                              "realtime session); a transcription session has none", (key,),
                              "remove it, or set type: realtime", at_key=True)
     if where:
         new = format_path(where)
-        message = f"{key!r} is the beta name; in a GA-shaped file it is {new}"
+        message = f"{quoted(key)} is the beta name; in a GA-shaped file it is {new}"
         hint = f"move it to {new}, or run `rtcfg migrate` on a flat file to convert it whole"
     else:
-        message = f"{key!r} is not a field of the GA API"
+        message = f"{quoted(key)} is not a field of the GA API"
         hint = f"remove {key}" + (", or keep the file flat and render it with --target beta"
                                   if key == "temperature" else "")
     return diagnostic_at(document, "S012", message, (key,), hint, at_key=True)

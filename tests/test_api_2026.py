@@ -304,7 +304,7 @@ def test_a_broken_model_list_is_a_usage_error(write):
     write("pyproject.toml", "[tool.rtcfg]\nmodels = \"voice-prod-eu\"\n")
     root = write("s.yaml", "voice: ash\n").parent
     result = run_cli("validate", str(root / "s.yaml"))
-    assert result.returncode == 2 and "models must be a list of names" in result.stderr
+    assert result.returncode == 2 and ": F002 " in result.stdout and "models must be a list of names" in result.stdout
 
 
 # -- found by review: each of these was wrong once ------------------------------------------

@@ -134,7 +134,7 @@ def test_bad_ignore_settings_are_exit_2(write, table, message):
     write("pyproject.toml", f"[tool.rtcfg]\n{table}\n")
     path = write("session.yaml", "voice: ash\n")
     result = run_cli("validate", str(path))
-    assert result.returncode == 2 and message in result.stderr
+    assert result.returncode == 2 and ": F002 " in result.stdout and message in result.stdout
 
 
 def test_unknown_code_for_ignore_flag_is_a_usage_error():

@@ -480,11 +480,15 @@ def test_the_nearest_table_wins(tmp_path):
     ('[tool.rtcfg]\nstrict = "yes"\n', "strict must be true or false"),
     ('[tool.rtcfg\n', "not valid TOML"),
 ])
-def test_broken_project_settings_are_a_usage_error_naming_the_file(tmp_path, settings, message):
+def test_broken_project_settings_are_exit_2_naming_the_file(tmp_path, settings, message):
+    """validate: the F002 finding of each config under it (the run goes on); a command on
+    one config: a message."""
     path = _project(tmp_path, settings)
     result = run_cli("validate", str(path))
     assert result.returncode == 2
-    assert message in result.stderr and "pyproject.toml" in result.stderr
+    assert ": F002 " in result.stdout and message in result.stdout and "pyproject.toml" in result.stdout
+    result = run_cli("render", str(path))
+    assert result.returncode == 2 and message in result.stderr and "pyproject.toml" in result.stderr
 
 
 def test_stdin_uses_the_working_directory_settings(tmp_path):

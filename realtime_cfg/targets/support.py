@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from ..diagnostics import Diagnostic, format_path
+from ..diagnostics import Diagnostic, format_path, quoted
 from ..document import Document
 from ..schema import alternatives, branch_for, object_properties, session_properties
 
@@ -75,7 +75,7 @@ def check(document: Document, data: Any, schema: dict, target: str, strict: bool
         line, column, _ = document.locate(path)
         if "x-rtcfg-unconfirmed" in branch:
             found.append(Diagnostic(
-                "T003", f"{field} {value!r} is not confirmed for the {name} API: {branch['x-rtcfg-unconfirmed']}",
+                "T003", f"{field} {quoted(value)} is not confirmed for the {name} API: {branch['x-rtcfg-unconfirmed']}",
                 document.file_of(path), line, column, where,
                 "check that your server takes it, then " + ("add `# rtcfg: ignore[T003]` to the line"
                                                             if document.format == "yaml" else
@@ -92,7 +92,7 @@ def check(document: Document, data: Any, schema: dict, target: str, strict: bool
                 f"remove {field}, or render with {flag}; --strict makes this an error",
                 severity="error" if strict else None))
             continue
-        what = f"{field} {value!r}" if value is not None else field
+        what = f"{field} {quoted(value)}" if value is not None else field
         kind = f" ({branch['x-rtcfg-kind']})" if "x-rtcfg-kind" in branch else ""
         if not path and "x-rtcfg-kind" in branch:  # a kind of session: say which
             what, kind = branch["x-rtcfg-kind"], ""
