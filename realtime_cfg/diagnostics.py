@@ -230,16 +230,25 @@ class Redactor:
         if not self.forms and not self.short:
             return text
         cuts = [match.start() for match in _ELLIPSIS.finditer(text)] if self.forms else []
-        pieces, done, index = [], 0, 0
-        while index <= len(text) - _KEY:
+        # every occurrence, also one that starts inside another (two values that overlap:
+        # replacing the first whole would leave the rest of the second in the text); the
+        # spans that overlap are merged and replaced by all their names
+        spans: list[tuple[int, int, list[str]]] = []
+        for index in range(len(text) - _KEY + 1):
             forms = self.forms.get(text[index:index + _KEY])
             found = self._match(text, index, forms, cuts) if forms else None
             if found is None:
-                index += 1
                 continue
             end, name = found
-            pieces += [text[done:index], name]
-            index = done = end
+            if spans and index < spans[-1][1]:
+                start, last_end, names = spans[-1]
+                spans[-1] = (start, max(last_end, end), names if name in names else names + [name])
+            else:
+                spans.append((index, end, [name]))
+        pieces, done = [], 0
+        for start, end, names in spans:
+            pieces += [text[done:start], "".join(names)]
+            done = end
         pieces.append(text[done:])
         text = "".join(pieces)
         for form, name in self.short:

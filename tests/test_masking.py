@@ -156,6 +156,13 @@ def test_redact_many_values_in_one_pass():
     assert redact("abcdefghijkl", {"abcdefgh": "${A}", "abcdefghijkl": "${B}"}) == "${B}"
 
 
+def test_redact_two_values_that_overlap_leaves_neither_in_part():
+    """Replacing the first value whole would leave the tail of the second ("XYZ12") behind."""
+    values = {"Zq9VeryPrivateAAA": "${A}", "PrivateAAAXYZ12": "${B}"}
+    assert redact("voice 'Zq9VeryPrivateAAAXYZ12' is unknown", values) == "voice '${A}${B}' is unknown"
+    assert redact("Zq9VeryPrivateAAA and PrivateAAAXYZ12", values) == "${A} and ${B}"
+
+
 def test_environment_values_stay_out_of_many_findings(write):
     write("pyproject.toml", "[project]\nname = 'agents'\n")
     # each value quoted by its own S002
