@@ -186,6 +186,39 @@ def _quoted_token(lines: list[str], line: int, column: int) -> list[tuple[int, i
     return pieces
 
 
+_MAX_CONTINUED = 16  # lines of one double-quoted string joined by `\` looked at either side
+
+
+def _continued_spans(lines: list[str], index: int) -> list[tuple[int, int, int]]:
+    r"""(start, end, keep) in lines[index] of secrets that a line continuation cuts: in a
+    double-quoted YAML string, `"sk-proj-AAAA\` and `BBBB..."` on the next line are one
+    value, and neither line alone looks like a key. Used where no parse says where strings
+    are (a file with a syntax error), so it reads the raw lines: at worst it masks more."""
+    first = index
+    while first > 0 and index - first < _MAX_CONTINUED and lines[first - 1].endswith("\\"):
+        first -= 1
+    last = index
+    while last < len(lines) - 1 and last - index < _MAX_CONTINUED and lines[last].endswith("\\"):
+        last += 1
+    if first == last:
+        return []
+    joined, offset_here = "", 0
+    for row in range(first, last + 1):
+        text = lines[row] if row == first else lines[row].lstrip()
+        skipped = len(lines[row]) - len(text)
+        if row == index:
+            offset_here, skipped_here = len(joined), skipped
+        joined += text[:-1] if row < last else text
+    here_end = offset_here + len(lines[index]) - skipped_here - (1 if index < last else 0)
+    spans = []
+    for match in SECRET.finditer(joined):
+        start, end = max(match.start(), offset_here), min(match.end(), here_end)
+        if start < end:
+            keep = _SHOWN_OF_SECRET if match.start() >= offset_here else max(0, _SHOWN_OF_SECRET - (start - match.start()))
+            spans.append((start - offset_here + skipped_here, end - offset_here + skipped_here, keep))
+    return spans
+
+
 def _masked(line: str, spans: list[tuple[int, int, int]]) -> str:
     """`line` with each (start, end, keep) span shown as `*` but its first `keep`
     characters, so that columns still line up."""
@@ -320,7 +353,8 @@ def prepare_for_display(diagnostics: list[Diagnostic], texts: dict[str, str],
         shown = None
         if 0 < line <= len(lines):
             text = lines[line - 1]
-            shown = _masked(text, _secret_spans(text) + hidden_of[file].get(line, []))
+            shown = _masked(text, _secret_spans(text) + hidden_of[file].get(line, [])
+                            + _continued_spans(lines, line - 1))
         masked[file, line] = shown
         return shown
 

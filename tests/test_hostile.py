@@ -43,8 +43,7 @@ CASES = {
 }
 
 
-def test_every_hostile_file_has_a_case():
-    assert {p.name for p in HOSTILE.iterdir() if p.suffix != ".md"} == set(CASES)
+# (test_hostile_classes.py checks that every file in tests/hostile/ has a case here or there)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
