@@ -29,21 +29,63 @@ HANG_GUARD = 120  # seconds: a run that takes this long is hung
 MAX_FINDINGS = 1000  # listed a file; the rest are one X001
 
 
-def rtcfg(*args: str, env: dict | None = None, cwd: Path | None = None, **popen) -> subprocess.CompletedProcess:
-    """`python -m realtime_cfg ARGS` as a user runs it; checks what holds for every run: no
-    traceback, no internal error, an exit code of 0, 1 or 2 (or 128 + a signal)."""
-    environment = {**os.environ, **(env or {})}
-    environment.pop("FORCE_COLOR", None)
-    if "stdout" not in popen:
-        popen["stdout"] = subprocess.PIPE
-    result = subprocess.run([sys.executable, "-m", "realtime_cfg", *args], stderr=subprocess.PIPE,
-                            env=environment, cwd=cwd or ROOT, timeout=HANG_GUARD, **popen)
-    result.stdout = (result.stdout or b"").decode("utf-8", "replace")
-    result.stderr = result.stderr.decode("utf-8", "replace")
+def rtcfg(*args: str, env: dict | None = None, cwd: Path | None = None, separate: bool = False,
+          **popen) -> subprocess.CompletedProcess:
+    """rtcfg ARGS as a user runs it; checks what holds for every run: no traceback, no internal
+    error, an exit code of 0, 1 or 2 (or 128 + a signal).
+
+    In this process (the same entry point, realtime_cfg.cli.main, with its own stdout, stderr,
+    environment and working directory: a tenth of the time of a new interpreter), unless the
+    run needs a process of its own: streams set up by the test (`popen`), or `separate` for
+    what could hang or must not touch the test's process (a named pipe)."""
+    if popen or separate:
+        environment = {**os.environ, **(env or {})}
+        environment.pop("FORCE_COLOR", None)
+        if "stdout" not in popen:
+            popen["stdout"] = subprocess.PIPE
+        result = subprocess.run([sys.executable, "-m", "realtime_cfg", *args], stderr=subprocess.PIPE,
+                                env=environment, cwd=cwd or ROOT, timeout=HANG_GUARD, **popen)
+        result.stdout = (result.stdout or b"").decode("utf-8", "replace")
+        result.stderr = result.stderr.decode("utf-8", "replace")
+    else:
+        result = _in_process(args, env or {}, cwd or ROOT)
     output = result.stdout + result.stderr
     assert "Traceback" not in output and "internal error" not in output, output[-3000:]
     assert result.returncode in (0, 1, 2, 130, 143), (result.returncode, output[-3000:])
     return result
+
+
+def _in_process(args: tuple, env: dict, cwd: Path) -> subprocess.CompletedProcess:
+    import io
+
+    from realtime_cfg import cli, settings
+
+    class Kept(io.BytesIO):
+        def close(self) -> None:  # a text wrapper made around it (click's) closes it when collected
+            pass
+
+    settings._BY_FOLDER.clear()  # a test may have rewritten a pyproject.toml since the last run
+    saved = (dict(os.environ), os.getcwd(), sys.argv, sys.stdout, sys.stderr)
+    out, err = Kept(), Kept()
+    sys.stdout, sys.stderr = io.TextIOWrapper(out, encoding="utf-8"), io.TextIOWrapper(err, encoding="utf-8")
+    os.environ.update(env)
+    os.environ.pop("FORCE_COLOR", None)
+    os.chdir(cwd)
+    sys.argv = ["rtcfg", *args]
+    code = 0
+    try:
+        cli.main()
+    except SystemExit as exit:
+        code = exit.code if isinstance(exit.code, int) else int(exit.code is not None)
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        environment, folder, sys.argv, sys.stdout, sys.stderr = saved
+        os.environ.clear()
+        os.environ.update(environment)
+        os.chdir(folder)
+    return subprocess.CompletedProcess(["rtcfg", *args], code, out.getvalue().decode("utf-8", "replace"),
+                                       err.getvalue().decode("utf-8", "replace"))
 
 
 def finding_lines(output: str, name: str) -> list[str]:
@@ -293,7 +335,7 @@ def test_validate_with_many_findings_piped_into_head_is_exit_2_and_silent(tmp_pa
 def test_a_fifo_given_as_a_path_is_F001_not_a_regular_file_and_the_run_goes_on(tmp_path):
     fifo = tmp_path / "agent.yaml"
     os.mkfifo(fifo)
-    result = rtcfg("validate", str(fifo), GOOD)
+    result = rtcfg("validate", str(fifo), GOOD, separate=True)
     lines = finding_lines(result.stdout, "agent.yaml")
     assert result.returncode == 2 and any(": F001 " in line and "not a regular file" in line for line in lines), \
         result.stdout
@@ -306,7 +348,7 @@ def test_a_fifo_inside_a_directory_is_F001_and_the_other_files_are_checked(tmp_p
     folder.mkdir()
     os.mkfifo(folder / "pipe.yaml")
     (folder / "agent.yaml").write_text("voice: ash\nmodalites: [text]\n")
-    result = rtcfg("validate", str(folder))
+    result = rtcfg("validate", str(folder), separate=True)
     assert result.returncode == 2
     assert any(": F001 " in line and "not a regular file" in line for line in finding_lines(result.stdout, "pipe.yaml"))
     assert any(": S001 " in line for line in finding_lines(result.stdout, "agent.yaml")), result.stdout
@@ -318,7 +360,7 @@ def test_a_fifo_inside_a_directory_is_F001_and_the_other_files_are_checked(tmp_p
 def test_a_fifo_given_to_render_migrate_or_diff_is_F001_not_a_hang(tmp_path, command):
     fifo = tmp_path / "agent.yaml"
     os.mkfifo(fifo)
-    result = rtcfg(command[0], str(fifo), *command[1:])
+    result = rtcfg(command[0], str(fifo), *command[1:], separate=True)
     assert result.returncode == 2 and "F001" in result.stderr and "not a regular file" in result.stderr, result.stderr
 
 
