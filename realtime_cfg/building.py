@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from . import loader
-from .diagnostics import Diagnostic, format_path, prepare_for_display
+from .diagnostics import Diagnostic, format_path, prepare_for_display, shorten
 from .document import Document, Limits, LoadError, Position
 from .schema import schema_text
 
@@ -255,18 +255,18 @@ class _Builder:
         display = text if stdin else os.path.normpath(os.path.join(os.path.dirname(including), text))
         if not self.options.allow_outside_root:
             if os.path.isabs(text):
-                raise self._error("B003", f"{_cut(text)!r} is an absolute path; paths are relative to the file "
+                raise self._error("B003", f"{shorten(text)!r} is an absolute path; paths are relative to the file "
                                   "that names them", site, "write it relative to this file, or allow it with "
                                   "--allow-outside-root")
             if not _within(path, self.root):
-                raise self._error("B003", f"{_cut(text)!r} leaves the project root {self.root}", site,
+                raise self._error("B003", f"{shorten(text)!r} leaves the project root {self.root}", site,
                                   "keep shared files inside the project, or allow it with --allow-outside-root")
         try:
             if not path.is_file():
                 what = "is not a file" if path.exists() else "does not exist"
-                raise self._error("B002", f"{_cut(display)} {what}", site)
+                raise self._error("B002", f"{shorten(display)} {what}", site)
         except (OSError, ValueError) as exc:  # a name too long, a folder that cannot be entered
-            raise self._error("B002", f"cannot read {_cut(display)}: {getattr(exc, 'strerror', None) or exc}",
+            raise self._error("B002", f"cannot read {shorten(display)}: {getattr(exc, 'strerror', None) or exc}",
                               site) from None
         # a symlink out of the root is refused when the file is opened (read's check)
         return display, str(path)
@@ -399,10 +399,6 @@ def _within(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
 
-def _cut(text: str, width: int = 60) -> str:
-    """A name or value as a message quotes it: a hostile 100 KB one must not fill the report."""
-    return text if len(text) <= width else text[:width - 3] + "..."
-
 
 # -- trees ---------------------------------------------------------------------------------
 
@@ -491,12 +487,12 @@ _SEGMENT = re.compile(r"(\.?)([^.\[\]]+)|\[(\d{1,9})\]")
 def parse_override(text: str) -> tuple[tuple, Any]:
     """("turn_detection", "silence_duration_ms"), 400 for `turn_detection.silence_duration_ms=400`.
     The value is read as YAML (safely), so 400 is a number, `null` is null, `[a, b]` a list."""
-    shown = _cut(text, 80)
+    shown = shorten(text, 80)
     path_text, equals, value_text = text.partition("=")
     path_text = path_text.strip()
     if not equals or not path_text:
         raise OverrideError(f"--set {shown!r}: write path=value, e.g. turn_detection.silence_duration_ms=400")
-    unreadable = OverrideError(f"--set {shown!r}: cannot read the path {_cut(path_text)!r}; write fields "
+    unreadable = OverrideError(f"--set {shown!r}: cannot read the path {shorten(path_text)!r}; write fields "
                                "separated by dots and list indexes in brackets, e.g. tools[0].name")
     path: list[Any] = []
     position = 0
@@ -520,7 +516,7 @@ def parse_override(text: str) -> tuple[tuple, Any]:
 def _apply_override(root: _Node, text: str) -> None:
     path, value = parse_override(text)
     position = Position(None, None, file="--set", origin=f"--set {text}")
-    text = _cut(text, 80)  # as the messages below quote it
+    text = shorten(text, 80)  # as the messages below quote it
     node = root
     for depth, part in enumerate(path):
         container, shown = node.value, format_path(path[:depth + 1])

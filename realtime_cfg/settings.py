@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .diagnostics import quoted
 from .targets import TARGETS
 
 PYPROJECT = "pyproject.toml"
@@ -83,17 +84,11 @@ def _read_toml(path: Path) -> dict:
         raise SettingsError(f"{path} nests arrays or tables too deeply to read") from None
 
 
-def _shown(value: Any) -> str:
-    """A setting's value as a message quotes it: cut short, whatever its size."""
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
 def _parse(path: Path) -> Settings | None:
     document = _read_toml(path)
     tool = document.get("tool", {})
     if not isinstance(tool, dict):
-        raise SettingsError(f"{path}: `tool` must be a table, not {_shown(tool)}")
+        raise SettingsError(f"{path}: `tool` must be a table, not {quoted(tool)}")
     table = tool.get("rtcfg")
     if table is None:
         return None
@@ -102,15 +97,15 @@ def _parse(path: Path) -> Settings | None:
     for key in table:
         if key not in _KNOWN:
             known = ", ".join(f"{k} ({v})" for k, v in _KNOWN.items())
-            raise SettingsError(f"{path}: unknown key {_shown(key)} in [tool.rtcfg]; known keys: {known}")
+            raise SettingsError(f"{path}: unknown key {quoted(key)} in [tool.rtcfg]; known keys: {known}")
     target: Any = table.get("target")
     if target is not None and (not isinstance(target, str) or target not in TARGETS):
-        raise SettingsError(f"{path}: [tool.rtcfg] target must be one of {', '.join(TARGETS)}, not {_shown(target)}")
+        raise SettingsError(f"{path}: [tool.rtcfg] target must be one of {', '.join(TARGETS)}, not {quoted(target)}")
     flags = {}
     for key in ("strict", "allow-outside-root"):
         flags[key] = table.get(key, False)
         if not isinstance(flags[key], bool):
-            raise SettingsError(f"{path}: [tool.rtcfg] {key} must be true or false, not {_shown(flags[key])}")
+            raise SettingsError(f"{path}: [tool.rtcfg] {key} must be true or false, not {quoted(flags[key])}")
     known = {name: _names(table[name], name, path) for name in OPEN_SETS if name in table}
     return Settings(target, flags["strict"], _ignore_list(table.get("ignore", []), path),
                     flags["allow-outside-root"], path, known)
@@ -131,7 +126,7 @@ def _ignore_list(value: Any, path: Path) -> tuple[str, ...]:
     codes = tuple(code.strip().upper() for code in value)
     for code in codes:
         if code not in RULES:
-            raise SettingsError(f"{path}: [tool.rtcfg] ignore lists {_shown(code)}, which is no rule code; "
+            raise SettingsError(f"{path}: [tool.rtcfg] ignore lists {quoted(code)}, which is no rule code; "
                                 "`rtcfg rules` lists them")
         if why_unsuppressible(code):
             raise SettingsError(f"{path}: [tool.rtcfg] ignore lists {code}, which cannot be ignored: "
