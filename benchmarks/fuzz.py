@@ -65,6 +65,7 @@ from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from realtime_cfg import cli  # noqa: E402
+from scaling import environment  # noqa: E402  (benchmarks/, this script's folder)
 from strategies import configs, ga_configs  # noqa: E402
 
 FAILURES = ROOT / "benchmarks" / ".work" / "fuzz-failures"
@@ -126,20 +127,6 @@ class Hang(BaseException):
 
 def _alarm(signum, frame):
     raise Hang()
-
-
-@contextlib.contextmanager
-def environment(values: dict[str, str]):
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, old in saved.items():
-            if old is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = old
 
 
 TIMEOUT = 30  # seconds a run may take (--timeout)
