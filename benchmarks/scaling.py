@@ -111,10 +111,13 @@ def many_keys_text(n: int) -> str:
 
 
 def env_masking_inputs(n: int) -> tuple[str, dict[str, str]]:
-    """(config text, environment): n unknown keys, each set from its own environment
-    variable with a distinctive value, so n values to mask in each of n findings."""
-    env = {f"RTCFG_SCALING_VALUE_{i}": f"Masked{i:06d}Value" for i in range(n)}
-    text = "voice: ash\n" + "".join(f"unknown_key_{i}: ${{RTCFG_SCALING_VALUE_{i}}}\n" for i in range(n))
+    """(config text, environment): n tools named from their own environment variable, each
+    value sharing a 40-character start with all the others (as URLs share `https://`) and
+    quoted by its tool's finding (R004: a space is no name character), so n values to mask
+    in each of n findings."""
+    env = {f"RTCFG_SCALING_VALUE_{i}": f"Masked value shared by every tool's name {i:06d}" for i in range(n)}
+    text = "voice: ash\ntools:\n" + "".join(
+        f"  - {{type: function, name: \"${{RTCFG_SCALING_VALUE_{i}}}\", description: d}}\n" for i in range(n))
     return text, env
 
 

@@ -233,7 +233,7 @@ def _masked(line: str, spans: list[tuple[int, int, int]]) -> str:
 
 # -- values from the environment ------------------------------------------------------------
 
-# building.REDACT_FROM: no shorter value is redacted, so a form is looked up by its first 6 characters
+# building.REDACT_FROM: no shorter value is redacted (nor a cut shorter than that shown)
 _KEY = 6
 _ELLIPSIS = re.compile(r"(?=\.\.\.)|…")
 
@@ -241,71 +241,103 @@ _ELLIPSIS = re.compile(r"(?=\.\.\.)|…")
 class Redactor:
     """Replaces values from the environment by their `${VAR}` names in text: as written,
     as a message quotes them (JSON- or repr-escaped), and where a message cut one short
-    ("abcdef..." or "abcdef…", at least 6 characters of it).
+    ("abcdef..." or "abcdef…", at least 6 characters of it). Two values that overlap in the
+    text are replaced together (replacing the first would leave part of the second).
 
-    Built once for a set of values and used on every message: the forms are looked up by
-    their first 6 characters while the text is read once, so the cost is the text's length,
-    not its length times the number of values."""
+    Built once for a set of values and used on every message. It is an Aho-Corasick
+    automaton of every form: the text is read once, a character at a time, whatever the
+    number of values and however long a start they share (URLs all begin `https:`); at an
+    ellipsis, the automaton's state is the longest start of a value that the text just before
+    it spells, which is what a cut value looks like."""
 
     def __init__(self, redactions: dict[str, str]) -> None:
-        self.forms: dict[str, list[tuple[str, str]]] = {}
         self.short: list[tuple[str, str]] = []  # a shorter form (only from a caller other than building)
+        # the trie: each node's children, depth, the name of a form through it (for a cut)
+        # and the form that ends there as (length, name)
+        self._next: list[dict[str, int]] = [{}]
+        self._depth = [0]
+        self._through = [""]
+        self._ends: list[tuple[int, str] | None] = [None]
         for value, name in redactions.items():
             for form in dict.fromkeys((value, json.dumps(value, ensure_ascii=False)[1:-1], repr(value)[1:-1])):
                 if len(form) >= _KEY:
-                    self.forms.setdefault(form[:_KEY], []).append((form, name))
+                    self._add(form, name)
                 elif form:
                     self.short.append((form, name))
-        for forms in self.forms.values():
-            forms.sort(key=lambda item: -len(item[0]))  # the longest form that matches wins
+        self._fail, self._longest = self._links()
+
+    def _add(self, form: str, name: str) -> None:
+        node = 0
+        for char in form:
+            child = self._next[node].get(char)
+            if child is None:
+                child = self._next[node][char] = len(self._next)
+                self._next.append({})
+                self._depth.append(self._depth[node] + 1)
+                self._through.append(name)
+                self._ends.append(None)
+            node = child
+        if self._ends[node] is None:
+            self._ends[node] = (len(form), name)
+
+    def _links(self) -> tuple[list[int], list[tuple[int, str] | None]]:
+        """Failure links (the longest proper suffix that is in the trie) and, per node, the
+        longest form that ends there: its own, else its failure node's."""
+        from collections import deque
+
+        fail = [0] * len(self._next)
+        longest = list(self._ends)
+        queue = deque(self._next[0].values())
+        while queue:
+            node = queue.popleft()
+            for char, child in self._next[node].items():
+                link = fail[node]
+                while link and char not in self._next[link]:
+                    link = fail[link]
+                fail[child] = self._next[link].get(char, 0) if node else 0
+                if fail[child] == child:
+                    fail[child] = 0
+                if longest[child] is None:
+                    longest[child] = longest[fail[child]]
+                queue.append(child)
+        return fail, longest
 
     def __call__(self, text: str) -> str:
-        if not self.forms and not self.short:
-            return text
-        cuts = [match.start() for match in _ELLIPSIS.finditer(text)] if self.forms else []
-        # every occurrence, also one that starts inside another (two values that overlap:
-        # replacing the first whole would leave the rest of the second in the text); the
-        # spans that overlap are merged and replaced by all their names
-        spans: list[tuple[int, int, list[str]]] = []
-        for index in range(len(text) - _KEY + 1):
-            forms = self.forms.get(text[index:index + _KEY])
-            found = self._match(text, index, forms, cuts) if forms else None
-            if found is None:
-                continue
-            end, name = found
-            if spans and index < spans[-1][1]:
-                start, last_end, names = spans[-1]
-                spans[-1] = (start, max(last_end, end), names if name in names else names + [name])
-            else:
-                spans.append((index, end, [name]))
-        pieces, done = [], 0
-        for start, end, names in spans:
-            pieces += [text[done:start], "".join(names)]
-            done = end
-        pieces.append(text[done:])
-        text = "".join(pieces)
+        if len(self._next) > 1:
+            text = self._replace(text)
         for form, name in self.short:
             text = text.replace(form, name)
         return text
 
-    @staticmethod
-    def _match(text: str, index: int, forms: list[tuple[str, str]], cuts: list[int]) -> tuple[int, str] | None:
-        """(end, name) of the value written whole at `index`, else of the longest one cut
-        short there (the end is the ellipsis, which stays); None if neither."""
-        for form, name in forms:
-            if text.startswith(form, index):
-                return index + len(form), name
-        best = None
-        for form, name in forms:
-            # the ellipses after at least 6 characters, while the text up to each is still the form's start
-            at, checked = bisect.bisect_left(cuts, index + _KEY), index
-            while at < len(cuts) and cuts[at] - index <= len(form) \
-                    and text.startswith(form[checked - index:cuts[at] - index], checked):
-                checked = cuts[at]
-                at += 1
-            if checked > index and (best is None or checked > best[0]):
-                best = (checked, name)
-        return best
+    def _replace(self, text: str) -> str:
+        cuts = {match.start() for match in _ELLIPSIS.finditer(text)}
+        spans: list[tuple[int, int, str]] = []
+        state = 0
+        for index, char in enumerate(text):
+            if index in cuts and self._depth[state] >= _KEY:  # a value cut short just before
+                spans.append((index - self._depth[state], index, self._through[state]))
+            while state and char not in self._next[state]:
+                state = self._fail[state]
+            state = self._next[state].get(char, 0)
+            if self._longest[state] is not None:
+                length, name = self._longest[state]
+                spans.append((index + 1 - length, index + 1, name))
+        if not spans:
+            return text
+        merged: list[tuple[int, int, list[str]]] = []
+        for start, end, name in sorted(spans, key=lambda span: (span[0], -span[1])):  # the longest first
+            if merged and start < merged[-1][1]:
+                first, last, names = merged[-1]
+                if end > last:  # it reaches past: an overlapping value (one inside another says nothing new)
+                    merged[-1] = (first, end, names if name in names else names + [name])
+            else:
+                merged.append((start, end, [name]))
+        pieces, done = [], 0
+        for start, end, names in merged:
+            pieces += [text[done:start], "".join(names)]
+            done = end
+        pieces.append(text[done:])
+        return "".join(pieces)
 
 
 def redact(text: str, redactions: dict[str, str]) -> str:
