@@ -26,6 +26,7 @@ there and `render --explain` can say where each field came from.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass, field, replace
@@ -119,8 +120,29 @@ def build(source: str | os.PathLike, options: BuildOptions | None = None) -> Doc
     templates: dict[tuple, str] = {}
     data = _flatten(node, (), positions, templates)
     sources = {name: text for name, text in builder.sources.items() if name != document.name}
+    redactions = {**builder.redactions, **_normalized_forms(data, templates, builder.redactions)}
     return Document(document.name, data, positions, document.text, document.format, sources,
-                    builder.redactions, templates, frozenset(builder.parts))
+                    redactions, templates, frozenset(builder.parts))
+
+
+def _normalized_forms(data: Any, templates: dict[tuple, str], redactions: dict[str, str]) -> dict[str, str]:
+    """The spellings normalization gives values from the environment (a token limit of
+    "+0009876543210" is shown as 9876543210), each to be hidden like the value itself."""
+    from .document import shape_of
+    from .normalization import coerce
+    from .schema import SHAPE_SCHEMAS
+
+    if not isinstance(data, dict) or not any(len(path) == 1 for path in templates):
+        return {}
+    coerced = coerce(data, SHAPE_SCHEMAS[shape_of(data)])  # top-level fields are the ones it respells
+    forms = {}
+    for path, template in templates.items():
+        written, value = data.get(path[0]), coerced.get(path[0])
+        if len(path) == 1 and value != written and any(secret in str(written) for secret in redactions):
+            for form in (str(value), json.dumps(value)):
+                if len(form) >= REDACT_FROM:
+                    forms[form] = template
+    return forms
 
 
 class _Builder:
@@ -488,6 +510,10 @@ def parse_override(text: str) -> tuple[tuple, Any]:
     """("turn_detection", "silence_duration_ms"), 400 for `turn_detection.silence_duration_ms=400`.
     The value is read as YAML (safely), so 400 is a number, `null` is null, `[a, b]` a list."""
     shown = shorten(text, 80)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that are not UTF-8 on the command line arrive as surrogates
+        raise OverrideError(f"--set {shown!r}: not valid UTF-8") from None
     path_text, equals, value_text = text.partition("=")
     path_text = path_text.strip()
     if not equals or not path_text:

@@ -82,7 +82,7 @@ def _root(
         try:
             today()
         except ValueError as exc:
-            typer.echo(f"rtcfg: {exc}", err=True)
+            _say(f"rtcfg: {exc}")
             raise typer.Exit(2)
 
 
@@ -108,7 +108,7 @@ def _project(path: str, target: Optional[Target] = None, strict: Optional[bool] 
     except SettingsError as exc:
         if not exit_on_error:
             raise
-        typer.echo(f"rtcfg: {exc}", err=True)
+        _say(f"rtcfg: {exc}")
         raise typer.Exit(2)
     return replace(settings, target=target.value if target else settings.target,
                    strict=settings.strict if strict is None else strict,
@@ -162,7 +162,7 @@ def validate(
     from .building import OverrideError
     from .diagnostics import Diagnostic
     from .loader import STDIN, STDIN_NAME, discover
-    from .report import FileResult, Printer, Report, TextReporter, printable
+    from .report import FileResult, Printer, Report, TextReporter
     from .settings import SettingsError
     from .suppression import split
 
@@ -178,7 +178,7 @@ def validate(
                                                              folder)]))
     if found.hidden and not quiet:
         shown = ", ".join(found.hidden[:5]) + (f" and {len(found.hidden) - 5:,} more" if len(found.hidden) > 5 else "")
-        typer.echo(printable(f"rtcfg: skipped hidden folders (name one to check it): {shown}"), err=True)
+        _say(f"rtcfg: skipped hidden folders (name one to check it): {shown}")
     parts: set[str] = set()
     for path in found.files:
         name = STDIN_NAME if path == STDIN else path
@@ -210,6 +210,14 @@ def validate(
                     else render_text(report, quiet, show_statistics))
         _emit(rendered, output_file)
     raise typer.Exit(report.exit_code)
+
+
+def _say(message: str) -> None:
+    """One `rtcfg: ...` line on stderr; it may quote a path or a setting, so terminal controls
+    in them are shown replaced, as in every report."""
+    from .report import printable
+
+    typer.echo(printable(message), err=True)
 
 
 def _check_code(code: str, option: str, suppressible: bool = False) -> str:
@@ -315,7 +323,7 @@ def _emit(text: str, output: Optional[Path]) -> None:
     try:
         write_atomic(output, text)
     except OSError as exc:
-        typer.echo(f"rtcfg: cannot write {output}: {exc.strerror or exc}", err=True)
+        _say(f"rtcfg: cannot write {output}: {exc.strerror or exc}")
         raise typer.Exit(2)
 
 
@@ -523,16 +531,16 @@ def migrate(
         text = modeline(document.text, to.value) + text
     leaked = _leaked(text, document)
     if leaked:  # a value migration moved where as_written could not put the ${VAR} back
-        typer.echo(f"rtcfg: the migrated config would hold the value of {leaked}, not {leaked} itself; "
-                   "nothing written. Migrate with --no-env, then put the environment back by hand", err=True)
+        _say(f"rtcfg: the migrated config would hold the value of {leaked}, not {leaked} itself; "
+             "nothing written. Migrate with --no-env, then put the environment back by hand")
         raise typer.Exit(2)
     _emit(text, output)
     shapes = f"{DISPLAY_NAMES[document.shape]} shape to the {DISPLAY_NAMES[to.value]} shape"
     if document.shape == to.value:
-        typer.echo(f"rtcfg: {document.name} is already in the {DISPLAY_NAMES[to.value]} shape; "
-                   "written in canonical form", err=True)
+        _say(f"rtcfg: {document.name} is already in the {DISPLAY_NAMES[to.value]} shape; "
+             "written in canonical form")
     else:
-        typer.echo(f"rtcfg: migrated {document.name} from the {shapes}:", err=True)
+        _say(f"rtcfg: migrated {document.name} from the {shapes}:")
         for note in notes:
             typer.echo(_shown(f"  {note}", document), err=True)
 
@@ -582,8 +590,8 @@ def init(
             if not os.path.lexists(beside):
                 files[beside] = schema_text(name)
             elif not beside.exists():  # a symlink to nothing: left alone, but the modeline needs it
-                typer.echo(f"rtcfg: {beside} is a broken symlink; not overwritten, so the editor finds no "
-                           "schema until it is fixed (`rtcfg schema -o ...`)", err=True)
+                _say(f"rtcfg: {beside} is a broken symlink; not overwritten, so the editor finds no "
+                     "schema until it is fixed (`rtcfg schema -o ...`)")
     # Each file is reported as it went, truthfully: the config first (nothing else is written
     # if it cannot be), then the schemas, whose failure does not undo the config.
     written, failed = [], []
@@ -598,9 +606,9 @@ def init(
         if failed and not written:
             break
     if written:
-        typer.echo(f"rtcfg: wrote {', '.join(written)}; next: rtcfg validate {path}", err=True)
+        _say(f"rtcfg: wrote {', '.join(written)}; next: rtcfg validate {path}")
     for problem in failed:
-        typer.echo(f"rtcfg: {problem}", err=True)
+        _say(f"rtcfg: {problem}")
     if failed:
         raise typer.Exit(2)
 

@@ -348,13 +348,15 @@ def redact(text: str, redactions: dict[str, str]) -> str:
 
 def prepare_for_display(diagnostics: list[Diagnostic], texts: dict[str, str],
                         redactions: dict[str, str] | None = None,
-                        secrets: Iterable[tuple[str, int, int]] = ()) -> list[Diagnostic]:
+                        secrets: Iterable[tuple[str, int, int, str]] = ()) -> list[Diagnostic]:
     """Give each diagnostic the text of its line (from `texts`, file name -> text), for the
     report's excerpt, and keep secrets out of what a report shows: anything that looks like
     one is masked, and each value in `redactions` (taken from the environment) is replaced
-    by its `${VAR}`. `secrets` are the (file, line, column) of the keys and values whose
-    decoded text holds a secret: a quoted one is masked in the excerpt whole, escapes and
-    line continuations included, which can hide it from SECRET as written.
+    by its `${VAR}`. `secrets` are the (file, line, column, secret) of the keys and values
+    whose decoded text holds a secret: a quoted one is masked in the excerpt whole, escapes
+    and line continuations included, which can hide it from SECRET as written; and wherever
+    the rest of a secret stands alone on a line (`Bearer` and its token folded onto two lines
+    of a plain scalar), that rest is masked too.
 
     Each line is masked once and shared by the diagnostics on it (many findings on one
     long line cost no more than one); messages, paths and hints are cut to MAX_MESSAGE."""
@@ -365,8 +367,13 @@ def prepare_for_display(diagnostics: list[Diagnostic], texts: dict[str, str],
     hidden_of: dict[str, dict[int, list[tuple[int, int, int]]]] = {}  # file -> line -> spans of quoted secrets
     masked: dict[tuple[str, int], str] = {}
     tokens_of: dict[str, list[tuple[int, int]]] = {}
-    for file, line, column in set(secrets):
+    rests_of: dict[str, dict[str, str]] = {}  # file -> the rest of a secret -> its mask
+    for file, line, column, secret in set(secrets):
         tokens_of.setdefault(file, []).append((line, column))
+        for rest in secret.split()[1:]:  # a secret is cut only at white space: `Bearer <token>`
+            if len(rest) >= _KEY:
+                rests_of.setdefault(file, {})[rest] = "*" * len(rest)
+    rest_maskers = {file: Redactor(rests) for file, rests in rests_of.items()}
 
     def source(file: str, line: int) -> str | None:
         if (file, line) in masked:
@@ -387,6 +394,8 @@ def prepare_for_display(diagnostics: list[Diagnostic], texts: dict[str, str],
             text = lines[line - 1]
             shown = _masked(text, _secret_spans(text) + hidden_of[file].get(line, [])
                             + _continued_spans(lines, line - 1))
+            if file in rest_maskers:
+                shown = rest_maskers[file](shown)
         masked[file, line] = shown
         return shown
 

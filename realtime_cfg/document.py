@@ -54,6 +54,12 @@ class Limits:
     max_nodes: int = 100_000  # values after YAML alias expansion
 
 
+# Python converts integers to and from decimal text up to 4,300 digits (sys.int_info); a longer
+# number (hex and binary are read without that limit) would fail wherever it is shown, and a
+# sexagesimal `1:59:59:...` costs quadratic time to read. Both loaders refuse longer numbers.
+MAX_NUMBER_DIGITS = 4300
+
+
 class LoadError(Exception):
     """The file could not be loaded; `diagnostics` says where and why."""
 

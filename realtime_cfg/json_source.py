@@ -13,7 +13,7 @@ import re
 from json.decoder import JSONDecodeError, scanstring
 
 from .diagnostics import Diagnostic
-from .document import Document, LineIndex, Limits, LoadError, Position
+from .document import MAX_NUMBER_DIGITS, Document, LineIndex, Limits, LoadError, Position
 
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?")
 _WORD = re.compile(r"[^\s,:\]}]{0,12}")
@@ -149,10 +149,10 @@ def _parse(text: str, positions: dict, where, limits: Limits):
                     value, i = _LITERALS[word], i + len(word)
                 elif match:
                     literal = match.group()
-                    try:
-                        value = float(literal) if match.group(1) or match.group(2) else int(literal)
-                    except ValueError:  # an integer longer than Python converts
-                        raise _Invalid("L001", f"number {literal[:20]}... has too many digits", i) from None
+                    if len(literal) > MAX_NUMBER_DIGITS:  # as in YAML: a float too (`0.111...` of 100,000 digits)
+                        raise _Invalid("L001", f"the number {literal[:20]}... is {len(literal):,} characters long; "
+                                       f"rtcfg reads numbers of at most {MAX_NUMBER_DIGITS:,}", i)
+                    value = float(literal) if match.group(1) or match.group(2) else int(literal)
                     i = match.end()
                 else:
                     bad = _WORD.match(text, i).group() or text[i]

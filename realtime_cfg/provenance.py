@@ -88,13 +88,15 @@ def _put_back(value: Any, expanded: dict[str, str]) -> None:
 
 
 def _as_written(document: Document, source_path: tuple | None, value: Any) -> Any:
-    """The value, or the text it was expanded from if a ${VAR} made it (or made the value
-    it was rendered from: a forced function's name inside GA's {type, name}, but not the
-    `type` beside it)."""
+    """The value, or the text it was expanded from if a ${VAR} made it, also when
+    normalization respelled it (a token limit of "+2048" shown as 2048), or made the value it
+    was rendered from: a forced function's name inside GA's {type, name}, but not the `type`
+    beside it."""
     probe = source_path
     while probe:
         if probe in document.templates:
-            return document.templates[probe] if _expanded_at(document, probe) == value else value
+            own = probe == source_path
+            return document.templates[probe] if own or _expanded_at(document, probe) == value else value
         probe = probe[:-1]
     return value
 

@@ -90,10 +90,10 @@ def _secret(path: tuple, value: Any, document: Document) -> list[Diagnostic]:
                           "committed file", at_key=in_value is None)]
 
 
-def secret_places(document: Document) -> set[tuple[str, int, int]]:
-    """(file, line, column) of every key and string value R012 finds a secret in, so that
-    its excerpt masks the whole written token, even where escapes (`"sk\\x2dproj-..."`) or
-    a line continuation keep the written text from looking like a secret."""
+def secret_places(document: Document) -> set[tuple[str, int, int, str]]:
+    """(file, line, column, secret) of every key and string value R012 finds a secret in, so
+    that its excerpt masks the whole written token, even where escapes (`"sk\\x2dproj-..."`),
+    a line continuation or a folded line keep the written text from looking like a secret."""
     places = set()
     for path, value in _walk(document.data):
         in_value, in_key = _secret_in(path, value, document)
@@ -103,9 +103,10 @@ def secret_places(document: Document) -> set[tuple[str, int, int]]:
         if not own or position is None:
             continue
         if in_value and position.line is not None:
-            places.add((position.file or document.name, position.line, position.column))
+            places.add((position.file or document.name, position.line, position.column, in_value.group()))
         if in_key and position.key_line is not None:
-            places.add((position.key_file or position.file or document.name, position.key_line, position.key_column))
+            places.add((position.key_file or position.file or document.name, position.key_line, position.key_column,
+                        in_key.group()))
     return places
 
 

@@ -2,8 +2,10 @@
 
 Found the way ruff finds its settings: from the config file's folder upwards, the
 first pyproject.toml that has a [tool.rtcfg] table wins (one without the table is
-passed over). For stdin the search starts in the working directory. Command-line
-flags win over these settings.
+passed over), but not above the repository's root (the folder with .git): a checkout
+inside another folder must not take that folder's settings (allow-outside-root, say).
+For stdin the search starts in the working directory. Command-line flags win over
+these settings.
 
     [tool.rtcfg]
     target = "ga"      # default --target for render, validate, diff and migrate
@@ -78,10 +80,10 @@ def _read_toml(path: Path) -> dict:
         return tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise SettingsError(f"{path} is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"{path} is not valid TOML: {exc}") from None
     except RecursionError:  # tomllib parses nested arrays recursively
         raise SettingsError(f"{path} nests arrays or tables too deeply to read") from None
+    except ValueError as exc:  # TOMLDecodeError, or a number of more digits than Python converts
+        raise SettingsError(f"{path} is not valid TOML: {str(exc)[:200]}") from None
 
 
 def _parse(path: Path) -> Settings | None:
@@ -155,8 +157,8 @@ def _for_folder(start: Path) -> Settings:
         if found is not None:
             result = found
             break
-        if folder.parent == folder:
-            break
+        if folder.parent == folder or os.path.lexists(folder / ".git"):
+            break  # a repository's settings are its own: none is read from above its root
         folder = folder.parent
     for folder in visited:
         _BY_FOLDER[folder] = result

@@ -21,7 +21,7 @@ from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
 from .diagnostics import Diagnostic
-from .document import Document, LineIndex, Limits, LoadError, Position
+from .document import MAX_NUMBER_DIGITS, Document, LineIndex, Limits, LoadError, Position
 
 # Only the loader's event parser is used (get_event), never its constructor.
 # libyaml's is much faster; the pure-Python one is the fallback.
@@ -79,7 +79,6 @@ def _scalar(event, as_key: bool) -> object:
     node = ScalarNode(tag, event.value)
     kind = tag[len(_TAG):]
     if kind in ("int", "float") and len(event.value) > MAX_NUMBER_DIGITS:
-        # checked before reading it: a sexagesimal `1:59:59:...` costs quadratic time to read
         raise _Refused("L001", f"the number {event.value[:20]!r}... is {len(event.value):,} characters long; rtcfg "
                        f"reads numbers of at most {MAX_NUMBER_DIGITS:,}", event.start_mark,
                        "quote it if it is meant to be text")
@@ -94,11 +93,6 @@ def _scalar(event, as_key: bool) -> object:
         return _CONSTRUCTOR.construct_yaml_float(node)
     except (ValueError, KeyError, IndexError, ArithmeticError) as exc:  # `!!int abc`, `!!float ""`, 5000 digits
         raise _Refused("L001", f"cannot read {event.value[:40]!r} as {kind}: {exc}", event.start_mark) from None
-
-
-# Python converts integers to and from decimal text up to 4,300 digits (sys.int_info); a
-# longer one (hex and binary are read without that limit) would fail wherever it is shown.
-MAX_NUMBER_DIGITS = 4300
 
 
 @lru_cache(maxsize=None)

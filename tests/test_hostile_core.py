@@ -179,3 +179,64 @@ def test_render_to_a_device_reports_the_failure(tmp_path):
     result = run_cli("render", str(SAMPLES / "voice-agent.yaml"), "-o", "/dev/full")
     assert result.returncode == 2 and "cannot write /dev/full: No space left on device" in result.stderr
     assert Path("/dev/full").is_char_device()
+
+
+# -- found by review ------------------------------------------------------------------------------
+
+
+def test_a_pyproject_number_too_long_to_read_is_F002_and_the_run_goes_on(tmp_path):
+    (tmp_path / "project").mkdir()
+    (tmp_path / "project" / "pyproject.toml").write_text("[tool.rtcfg]\nstrict = false\n[x]\ny = " + "1" * 5000 + "\n")
+    (tmp_path / "project" / "a.yaml").write_text("voice: ash\n")
+    result = run_cli("validate", str(tmp_path / "project" / "a.yaml"), str(SAMPLES / "voice-agent.yaml"))
+    assert result.returncode == 2 and "a.yaml: F002 " in result.stdout and "is not valid TOML" in result.stdout
+    assert "of 2 files." in result.stdout
+
+
+def test_settings_are_not_read_from_above_the_repository_root(tmp_path):
+    """A checkout inside a folder whose pyproject.toml allows reading outside the root."""
+    (tmp_path / "pyproject.toml").write_text("[tool.rtcfg]\nallow-outside-root = true\n")
+    (tmp_path / "secret.md").write_text("outside\n")
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "a.yaml").write_text("instructions: {$file: ../secret.md}\n")
+    result = run_cli("validate", str(repo / "a.yaml"))
+    assert result.returncode == 1 and "B003" in result.stdout
+
+
+def test_the_rest_of_a_token_folded_onto_the_next_line_is_masked(tmp_path):
+    path = tmp_path / "f.yaml"
+    path.write_text("{model: gpt-realtime-2, instructions: Authorization Bearer\n"
+                    "  abcdefghijklmnopqrstuvwxyz0123456789, voice: nosuchvoice}\n")
+    result = run_cli("validate", str(path))
+    assert "R012" in result.stdout and "R013" in result.stdout
+    assert "abcdefghij" not in result.stdout
+
+
+def test_an_environment_value_respelled_by_normalization_is_still_hidden(tmp_path):
+    path = tmp_path / "d.yaml"
+    path.write_text('model: gpt-realtime-2\ninstructions: hi\nmax_response_output_tokens: "${TOK}"\n')
+    result = run_cli("validate", str(path), env={"TOK": "+009876543210123"})
+    assert "S004 max_response_output_tokens ${TOK} is above the maximum" in result.stdout
+    assert "9876543210" not in result.stdout
+    explained = run_cli("render", "--explain", str(path), env={"TOK": "+0002048"})
+    assert 'max_response_output_tokens  "${TOK}"' in explained.stdout
+
+
+def test_a_set_value_that_is_not_utf8_is_a_usage_error():
+    with pytest.raises(OverrideError, match="not valid UTF-8"):
+        parse_override("model=\udcff")
+
+
+def test_a_json_number_longer_than_the_limit_is_refused_like_a_yaml_one(tmp_path):
+    path = tmp_path / "a.json"
+    path.write_text('{"temperature": 0.' + "1" * 100_000 + "}")
+    result = run_cli("validate", str(path))
+    assert result.returncode == 1 and "a.json:1:17: L001 the number 0.1111" in result.stdout
+
+
+def test_messages_about_paths_show_terminal_controls_replaced(tmp_path):
+    folder = tmp_path / "no\x1b[31m\u009b2J\u202efolder"
+    result = run_cli("render", str(SAMPLES / "voice-agent.yaml"), "-o", str(folder / "x.json"))
+    assert result.returncode == 2 and "rtcfg: cannot write" in result.stderr
+    assert not any(char in result.stderr for char in "\x1b\u009b\u202e")

@@ -214,3 +214,10 @@ def test_many_findings_on_a_line_with_a_secret_each_show_it_masked():
     sources = {id(d.source) for d in found}
     assert len(sources) == 1  # masked once, shared by all
     assert_hidden(found[0].source, KEY)
+
+
+def test_redact_many_values_that_share_a_long_start():
+    """URLs all start `https://`: values that share their first 50 characters are each found."""
+    values = {"Z" * 50 + f".{i}": f"${{V{i}}}" for i in range(500)}
+    assert redact("name '" + "Z" * 50 + ".123' is bad", values) == "name '${V123}' is bad"
+    assert redact("cut '" + "Z" * 30 + "…'", values) == "cut '${V0}…'"
