@@ -30,7 +30,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -89,12 +89,18 @@ class _Node:
         self.template = template  # the string as written, before ${VAR} interpolation
 
 
+@lru_cache(maxsize=1024)  # a run over a folder asks once per folder, not once per file
 def project_root(start: Path) -> Path:
     """The nearest folder from `start` upwards with a pyproject.toml or .git, else `start`."""
     for folder in (start, *start.parents):
-        if any((folder / marker).exists() for marker in _PROJECT_MARKERS):
+        if any(os.path.lexists(folder / marker) for marker in _PROJECT_MARKERS):
             return folder
     return start
+
+
+@lru_cache(maxsize=1024)
+def _real_root(start: Path) -> Path:
+    return Path(os.path.realpath(project_root(start)))
 
 
 def build(source: str | os.PathLike, options: BuildOptions | None = None) -> Document:
@@ -188,7 +194,7 @@ class _Builder:
         """A check of an open file: the file opened is the one its name resolves to now, and that
         is inside the project root. A symlink swapped between the two is caught either way."""
         def check(fd: int) -> None:
-            root = Path(os.path.realpath(self.root))
+            root = _real_root(self.start)
             real = os.path.realpath(source)
             try:
                 same = os.path.samestat(os.fstat(fd), os.stat(real))

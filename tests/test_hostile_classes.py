@@ -58,13 +58,16 @@ def rtcfg(*args: str, env: dict | None = None, cwd: Path | None = None, separate
 def _in_process(args: tuple, env: dict, cwd: Path) -> subprocess.CompletedProcess:
     import io
 
-    from realtime_cfg import cli, settings
+    from realtime_cfg import building, cli, settings
 
     class Kept(io.BytesIO):
         def close(self) -> None:  # a text wrapper made around it (click's) closes it when collected
             pass
 
-    settings._BY_FOLDER.clear()  # a test may have rewritten a pyproject.toml since the last run
+    # a test may have made or rewritten a pyproject.toml since the last run: no answer is kept
+    settings._BY_FOLDER.clear()
+    building.project_root.cache_clear()
+    building._real_root.cache_clear()
     saved = (dict(os.environ), os.getcwd(), sys.argv, sys.stdout, sys.stderr)
     out, err = Kept(), Kept()
     sys.stdout, sys.stderr = io.TextIOWrapper(out, encoding="utf-8"), io.TextIOWrapper(err, encoding="utf-8")
