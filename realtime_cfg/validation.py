@@ -108,11 +108,6 @@ def _show(value: Any) -> str:
     return shorten(json.dumps(value, ensure_ascii=False, default=str))
 
 
-def _name(key: Any) -> str:
-    """A key (or a value named like one) as a message quotes it: 'voxe', cut as _show cuts."""
-    return repr(shorten(key)) if isinstance(key, str) else repr(key)
-
-
 def _describe(schema: Any) -> str:
     """A short phrase for what a schema accepts: 'an integer from 1 to 4096'."""
     phrases = []
@@ -194,8 +189,8 @@ def _explain_keyword(error: SchemaError, document: Document, siblings: list[dict
                 owner = branch["properties"].get("type", {}).get("const", "another variant")
                 current = value.get("type", "the default type") if isinstance(value, dict) else "this type"
                 discriminator = f"{field}.type" if path else "type"
-                return [diagnostic_at(document, "S007", f"{_name(error.key)} is a {owner} setting; it is not "
-                                      f"allowed when {discriminator} is {_name(current)}", key_path,
+                return [diagnostic_at(document, "S007", f"{quoted(error.key)} is a {owner} setting; it is not "
+                                      f"allowed when {discriminator} is {quoted(current)}", key_path,
                                       f"remove {shorten(error.key)}, or set {discriminator} to {owner!r}",
                                       at_key=True)]
         if not path and document.shape == "ga" and error.key in load_schema()["properties"]:
@@ -212,7 +207,7 @@ def _explain_keyword(error: SchemaError, document: Document, siblings: list[dict
             hint = f"known keys: {', '.join(known)}"
         else:
             hint = "remove it; `rtcfg schema` lists every known key"
-        return [diagnostic_at(document, "S001", f"unknown key {_name(error.key)} in {where}", key_path, hint,
+        return [diagnostic_at(document, "S001", f"unknown key {quoted(error.key)} in {where}", key_path, hint,
                               at_key=True)]
 
     if keyword == "type":
@@ -263,7 +258,7 @@ def _explain_keyword(error: SchemaError, document: Document, siblings: list[dict
         "minItems": f"{field} needs at least {schema.get('minItems')} item(s)",
         "maxItems": f"{field} allows at most {schema.get('maxItems')} item(s)",
         "uniqueItems": f"{field} lists the same item twice",
-        "propertyNames": f"{field} has an invalid key {_name(error.key)}",
+        "propertyNames": f"{field} has an invalid key {quoted(error.key)}",
     }
     return [diagnostic_at(document, "S009", messages.get(keyword, f"{field} is invalid ({keyword})"), path)]
 
