@@ -160,7 +160,7 @@ def run(argv: list[str], env: dict[str, str] | None = None) -> tuple[int | str, 
 
 def _forget_settings() -> None:
     """rtcfg caches [tool.rtcfg] by folder for the length of a run; a fuzzer reuses folders."""
-    from realtime_cfg import settings as project_settings
+    from realtime_cfg.source import settings as project_settings
 
     cache = getattr(project_settings, "_BY_FOLDER", None)
     if isinstance(cache, dict):

@@ -4,7 +4,7 @@ compiled schema validator built once and reused (as an application or a test sui
     python benchmarks/inprocess.py              # 20,000 validations of each kind
     python benchmarks/inprocess.py --count 100000
 
-Three numbers: the schema check alone (`realtime_cfg.schema.engine().is_valid`), the full
+Three numbers: the schema check alone (`realtime_cfg.schema.views.engine().is_valid`), the full
 check of a config (`realtime_cfg.validate`: schema, rules, target, with positions), and
 load + validate of the same config as YAML text (`realtime_cfg.loads`). This is a
 measurement, not a test: machines are noisy, so no threshold fails it.
@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import realtime_cfg  # noqa: E402
-from realtime_cfg.schema import engine  # noqa: E402
+from realtime_cfg.schema.views import engine  # noqa: E402
 
 SMALL = {
     "model": "gpt-realtime-2",

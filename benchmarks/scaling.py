@@ -19,7 +19,7 @@ Shapes (each built at size N in a temporary folder):
                   report API: report.render_text and machine_reports.FORMATS)
 
 Everything runs in this process: `rtcfg` commands through the command line's own entry
-point (realtime_cfg.cli.main, output captured), so what is timed is what a user waits for,
+point (realtime_cfg.cli.app.main, output captured), so what is timed is what a user waits for,
 without a process start per run. Time is CPU time (time.process_time), the best of
 --repeat runs. "ratio" is the time of a size over the time of the size before it, "x size"
 how much bigger that size is: linear growth keeps them about equal; quadratic makes the
@@ -70,7 +70,7 @@ def environment(values: dict[str, str]) -> Iterator[None]:
 def rtcfg(*argv: str, env: dict[str, str] | None = None) -> tuple[int, str]:
     """(exit code, stdout + stderr) of `rtcfg ARGV`, run in this process by the command
     line's own entry point."""
-    from realtime_cfg import cli
+    from realtime_cfg.cli import app as cli
 
     out, err = io.StringIO(), io.StringIO()
     old_argv = sys.argv
@@ -146,7 +146,7 @@ def report_of(n: int, per_file: int | None = None):
     """A validation Report with n findings: all in one file, or `per_file` a file (a run over
     many files, each capped at 1,000 findings as rtcfg caps them, makes such a report)."""
     from realtime_cfg.diagnostics import Diagnostic
-    from realtime_cfg.report import FileResult, Report
+    from realtime_cfg.report.text import FileResult, Report
 
     per_file = per_file or n
     results = []
@@ -169,15 +169,15 @@ def make_long_line(folder: Path, n: int) -> Run:
 
 
 def make_junit(folder: Path, n: int) -> Run:
-    from realtime_cfg.machine_reports import FORMATS
+    from realtime_cfg.report.machine import FORMATS
 
     report = report_of(n)
     return lambda: FORMATS["junit"](report)
 
 
 def make_huge_report(folder: Path, n: int) -> Run:
-    from realtime_cfg.machine_reports import FORMATS
-    from realtime_cfg.report import render_text
+    from realtime_cfg.report.machine import FORMATS
+    from realtime_cfg.report.text import render_text
 
     report = report_of(n, per_file=1000)
 

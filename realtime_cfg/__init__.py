@@ -24,8 +24,8 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "load": "api", "loads": "api", "build": "api", "validate": "api", "normalize": "api", "render": "api",
     "load_session": "api", "diff": "api", "check_file": "api", "migrate": "api", "RtcfgWarning": "api",
-    "Document": "document", "Limits": "document", "LoadError": "document",
-    "Diagnostic": "diagnostics", "ConfigError": "diagnostics", "Change": "diffing",
+    "Document": "source.document", "Limits": "source.document", "LoadError": "source.document",
+    "Diagnostic": "diagnostics", "ConfigError": "diagnostics", "Change": "output.diffing",
 }
 __all__ = sorted(_EXPORTS) + ["__version__"]
 
@@ -33,15 +33,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from .api import (RtcfgWarning, build, check_file, diff, load, load_session, loads, migrate,  # noqa: F401
                       normalize, render, validate)
     from .diagnostics import ConfigError, Diagnostic  # noqa: F401
-    from .diffing import Change  # noqa: F401
-    from .document import Document, Limits, LoadError  # noqa: F401
+    from .output.diffing import Change  # noqa: F401
+    from .source.document import Document, Limits, LoadError  # noqa: F401
 
 
 def main() -> None:
     """The `rtcfg` command. Signals are caught before the command line is imported (typer and
     friends, tens of milliseconds), so Ctrl-C or SIGTERM while it loads is a message too."""
     try:
-        from .process import run
+        from .cli.process import run
     except KeyboardInterrupt:
         import sys
 
@@ -51,7 +51,7 @@ def main() -> None:
 
 
 def _command_line() -> None:
-    from .cli import app
+    from .cli.app import app
 
     app(prog_name="rtcfg")
 

@@ -21,21 +21,21 @@ import warnings
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
-from . import loader
-from .building import BuildOptions, OverrideError
-from .building import build as _build
+from .source import loader
+from .building.builder import BuildOptions, OverrideError
+from .building.builder import build as _build
 from .diagnostics import ConfigError, Diagnostic
-from .document import Document, Limits, LoadError
-from .normalization import normalize as _normalize
-from .field_values import check_known
+from .source.document import Document, Limits, LoadError
+from .targets.canonical import normalize as _normalize
+from .check.field_values import check_known
 from .targets import render_session, target_module
-from .validation import validate as _validate
+from .check.validation import validate as _validate
 
 # diffing, migration and rendering are imported where used: `rtcfg validate`, which a
 # pre-commit hook starts on every commit, needs none of them (about 15 ms of start-up)
 if TYPE_CHECKING:  # pragma: no cover
-    from .diffing import Change
-    from .migration import MigrationNote
+    from .output.diffing import Change
+    from .output.migration import MigrationNote
 
 
 class RtcfgWarning(UserWarning):
@@ -153,7 +153,7 @@ def render(config: Document | Mapping[str, Any], *, target: str | None = None, e
     _checked(document, target, strict, known)
     session = render_session(_normalize(document.data, document.shape), target)
     if envelope or event_id is not None:
-        from .rendering import envelope as _envelope
+        from .output.payload import envelope as _envelope
 
         return _envelope(session, event_id)
     return session
@@ -180,7 +180,7 @@ def diff(old: Document | Mapping[str, Any], new: Document | Mapping[str, Any], *
     A flat file and a GA file that mean the same thing have none."""
     old, new = _as_document(old), _as_document(new)
     target = target or diff_target(old, new)
-    from .diffing import diff as _diff
+    from .output.diffing import diff as _diff
 
     return _diff(render(old, target=target, strict=strict), render(new, target=target, strict=strict))
 
@@ -192,6 +192,6 @@ def migrate(config: Document | Mapping[str, Any], *, to: str = "ga",
     config is invalid or has a field `to` cannot carry (with strict, also one it would drop)."""
     document = _as_document(config)
     _checked(document, to, strict)
-    from .migration import migrate as _migrate
+    from .output.migration import migrate as _migrate
 
     return _migrate(_normalize(document.data, document.shape), document.shape, to)

@@ -9,8 +9,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable
 
-from .catalog import RULES, Severity
-from .document import LINE_BREAK, Document
+from .check.registry import RULES, Severity
+from .source.document import LINE_BREAK, Document
 
 
 @dataclass

@@ -234,7 +234,7 @@ def load_spec(path: str) -> dict:
 # -- rtcfg's side ------------------------------------------------------------------------------
 
 def rtcfg_tables() -> dict[str, dict[str, Node]]:
-    from realtime_cfg.schema import GA_SCHEMA, alternatives, branch_for, load_schema
+    from realtime_cfg.schema.views import GA_SCHEMA, alternatives, branch_for, load_schema
 
     ga = load_schema(GA_SCHEMA)
     tables = {}

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 import realtime_cfg
-from realtime_cfg.building import BuildOptions, OverrideError, build, parse_override
+from realtime_cfg.building.builder import BuildOptions, OverrideError, build, parse_override
 
 from conftest import run_cli
 
@@ -547,7 +547,7 @@ def test_a_nested_default_is_refused(project):
 
 
 def test_the_cli_presets_are_the_shipped_ones():
-    from realtime_cfg.cli import Preset
-    from realtime_cfg.starter import PRESETS
+    from realtime_cfg.cli.app import Preset
+    from realtime_cfg.output.starter import PRESETS
 
     assert [p.value for p in Preset] == list(PRESETS)

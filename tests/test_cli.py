@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from realtime_cfg.diagnostics import Diagnostic
-from realtime_cfg.report import Printer, print_text
+from realtime_cfg.report.text import Printer, print_text
 
 from conftest import BROKEN_SAMPLES, GOOD_SAMPLES, ROOT, SAMPLES, run_cli
 
@@ -165,7 +165,7 @@ class TestColour:
 
 
 def test_internal_errors_become_a_message(monkeypatch, capsys):
-    from realtime_cfg import cli
+    from realtime_cfg.cli import app as cli
 
     def explode(*args, **kwargs):
         raise RuntimeError("boom")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import realtime_cfg
-from realtime_cfg.diffing import Change, diff
+from realtime_cfg.output.diffing import Change, diff
 
 from conftest import run_cli
 
@@ -69,7 +69,7 @@ def test_cli_invalid_or_missing_input_is_exit_2(write):
 
 def test_colour_only_when_asked():
     changes = diff({"voice": "ash", "speed": 1.0}, {"voice": "coral", "tracing": "auto"})
-    from realtime_cfg.diffing import format_changes
+    from realtime_cfg.output.diffing import format_changes
 
     assert format_changes(changes) == '~ voice: "ash" -> "coral"\n- speed: 1.0\n+ tracing: "auto"'
     coloured = format_changes(changes, color=True)

@@ -14,8 +14,8 @@ import pytest
 from referencing import Registry, Resource
 
 import realtime_cfg
-from realtime_cfg.schema import GA_SCHEMA, SESSION_SCHEMA, load_schema, schema_path
-from realtime_cfg.schema_engine import SchemaEngine, json_schema_fetcher
+from realtime_cfg.schema.views import GA_SCHEMA, SESSION_SCHEMA, load_schema, schema_path
+from realtime_cfg.schema.engine import SchemaEngine, json_schema_fetcher
 
 from conftest import ROOT, SAMPLES
 

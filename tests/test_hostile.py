@@ -202,7 +202,7 @@ if stage == "loading":  # while the command line is being imported
         return real_import(name, *args, **kwargs)
     builtins.__import__ = importing
 elif stage == "checking":
-    import realtime_cfg.validation as validation
+    import realtime_cfg.check.validation as validation
     validation.validate = interrupt_then(validation.validate)
 elif stage in ("fsync", "replace", "chmod"):
     setattr(os, stage, interrupt_then(getattr(os, stage)))

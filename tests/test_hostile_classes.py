@@ -34,7 +34,7 @@ def rtcfg(*args: str, env: dict | None = None, cwd: Path | None = None, separate
     """rtcfg ARGS as a user runs it; checks what holds for every run: no traceback, no internal
     error, an exit code of 0, 1 or 2 (or 128 + a signal).
 
-    In this process (the same entry point, realtime_cfg.cli.main, with its own stdout, stderr,
+    In this process (the same entry point, realtime_cfg.cli.app.main, with its own stdout, stderr,
     environment and working directory: a tenth of the time of a new interpreter), unless the
     run needs a process of its own: streams set up by the test (`popen`), or `separate` for
     what could hang or must not touch the test's process (a named pipe)."""
@@ -58,7 +58,9 @@ def rtcfg(*args: str, env: dict | None = None, cwd: Path | None = None, separate
 def _in_process(args: tuple, env: dict, cwd: Path) -> subprocess.CompletedProcess:
     import io
 
-    from realtime_cfg import building, cli, settings
+    from realtime_cfg.building import builder as building
+    from realtime_cfg.cli import app as cli
+    from realtime_cfg.source import settings
 
     class Kept(io.BytesIO):
         def close(self) -> None:  # a text wrapper made around it (click's) closes it when collected
@@ -588,7 +590,7 @@ if stage == "loading":
         return real_import(name, *args, **kwargs)
     builtins.__import__ = importing
 elif stage == "checking":
-    import realtime_cfg.validation as validation
+    import realtime_cfg.check.validation as validation
     validation.validate = before(validation.validate)
 elif stage == "after:mkstemp":
     import tempfile

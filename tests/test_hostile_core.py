@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 import realtime_cfg
-from realtime_cfg import loader
-from realtime_cfg.building import MAX_BASES, BuildOptions, OverrideError, build, parse_override
-from realtime_cfg.document import LoadError
-from realtime_cfg.rendering import write_atomic
+from realtime_cfg.source import loader
+from realtime_cfg.building.builder import MAX_BASES, BuildOptions, OverrideError, build, parse_override
+from realtime_cfg.source.document import LoadError
+from realtime_cfg.output.payload import write_atomic
 
 from conftest import SAMPLES, run_cli
 

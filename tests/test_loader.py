@@ -7,8 +7,8 @@ import codecs
 import pytest
 
 import realtime_cfg
-from realtime_cfg.document import Limits
-from realtime_cfg.loader import discover
+from realtime_cfg.source.document import Limits
+from realtime_cfg.source.loader import discover
 
 from conftest import run_cli
 
@@ -187,7 +187,7 @@ class TestStdin:
         assert result.returncode == 1 and "L003" in result.stdout
         result = subprocess.run([sys.executable, "-c",
                                  "import sys; sys.stdin.close(); sys.argv=['rtcfg','validate','-'];"
-                                 "from realtime_cfg.cli import main; main()"],
+                                 "from realtime_cfg.cli.app import main; main()"],
                                 capture_output=True, text=True)
         assert result.returncode == 2 and "standard input is closed" in result.stdout
         assert "Traceback" not in result.stderr

@@ -10,8 +10,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 
 import realtime_cfg
-from realtime_cfg.rendering import serialize, write_atomic
-from realtime_cfg.schema import engine
+from realtime_cfg.output.payload import serialize, write_atomic
+from realtime_cfg.schema.views import engine
 
 from conftest import GOOD_SAMPLES, ROOT, codes, run_cli
 from strategies import configs

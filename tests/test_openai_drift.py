@@ -35,7 +35,7 @@ from typing import Any, Dict, List, Optional, Union
 import typing_extensions
 from typing_extensions import Literal, NotRequired, Required, TypedDict, is_typeddict
 
-from realtime_cfg.schema import (
+from realtime_cfg.schema.views import (
     GA_SCHEMA,
     alternatives,
     branch_for,

@@ -21,7 +21,7 @@ from openai.types.realtime.session_update_event import SessionUpdateEvent
 from pydantic import ValidationError
 
 import realtime_cfg
-from realtime_cfg.schema import GA_SCHEMA, alternatives, load_schema
+from realtime_cfg.schema.views import GA_SCHEMA, alternatives, load_schema
 
 from conftest import GOOD_SAMPLES, run_cli
 from strategies import (BEFORE_EVERY_SHUTDOWN, GA_MODELS, TRANSCRIPTION_MODELS, VOICES, ga_configs,

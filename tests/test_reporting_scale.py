@@ -16,10 +16,10 @@ import pytest
 import realtime_cfg
 from conftest import run_cli
 from realtime_cfg.diagnostics import Diagnostic, format_path
-from realtime_cfg.machine_reports import to_junit
-from realtime_cfg.report import FileResult, Report, display_width, excerpt
-from realtime_cfg.suppression import split
-from realtime_cfg.validation import MAX_FINDINGS
+from realtime_cfg.report.machine import to_junit
+from realtime_cfg.report.text import FileResult, Report, display_width, excerpt
+from realtime_cfg.check.suppression import split
+from realtime_cfg.check.validation import MAX_FINDINGS
 
 FORMATS = ("text", "json", "sarif", "github", "junit")
 

@@ -12,7 +12,7 @@ from xml.etree import ElementTree
 import pytest
 
 from realtime_cfg.diagnostics import Diagnostic
-from realtime_cfg.report import excerpt
+from realtime_cfg.report.text import excerpt
 
 from conftest import ROOT, run_cli
 
@@ -231,7 +231,7 @@ def test_junit_is_well_formed_with_a_case_per_file():
 
 
 def test_rules_lists_every_code_with_its_severity():
-    from realtime_cfg.catalog import RULES
+    from realtime_cfg.check.registry import RULES
 
     result = run_cli("rules")
     assert result.returncode == 0
@@ -277,8 +277,8 @@ def test_readme_lists_the_rules_as_rtcfg_rules_prints_them():
 
 def test_info_findings_map_to_each_formats_lowest_level_and_never_fail():
     """No built-in rule is info today; the level is part of the report model all the same."""
-    from realtime_cfg.machine_reports import to_github, to_sarif
-    from realtime_cfg.report import FileResult, Report, summary
+    from realtime_cfg.report.machine import to_github, to_sarif
+    from realtime_cfg.report.text import FileResult, Report, summary
 
     note = Diagnostic("R005", "a note", "a.yaml", 1, 1, "model", severity="info")
     report = Report([FileResult("a.yaml", [note])], fail_on="warning")
@@ -359,7 +359,7 @@ def test_caret_counts_display_columns_and_block_scalars_keep_commas():
 
 
 def test_a_long_line_of_wide_characters_fits_80_columns():
-    from realtime_cfg.report import display_width
+    from realtime_cfg.report.text import display_width
 
     source = '{"instructions": "' + "日" * 100 + '", "voxe": 1}'
     shown, caret = excerpt(Diagnostic("S001", "m", "a.json", 1, source.index("voxe"), source=source))

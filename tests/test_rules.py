@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from realtime_cfg.catalog import RULES
+from realtime_cfg.check.registry import RULES
 
 from conftest import diagnose, run_cli
 

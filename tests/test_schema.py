@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from realtime_cfg.schema import engine, load_schema, object_properties, schema_path, schema_text
+from realtime_cfg.schema.views import engine, load_schema, object_properties, schema_path, schema_text
 
 from conftest import ROOT, run_cli
 

@@ -1,7 +1,7 @@
 """Wire shapes. A target turns the canonical session (see normalization.py) into the
 payload one kind of server accepts, and reads a session of its shape back into the
 canonical form. Which fields and values a target can carry is written in the schema
-(`x-rtcfg-targets`, `x-rtcfg-value-unconfirmed`) and checked by targets.support.
+(`x-rtcfg-targets`, `x-rtcfg-value-unconfirmed`) and checked by targets.carrying.
 
 Adding a target means a module here with `location`, `renamed`, `render` and `read`, an entry
 in TARGETS, and annotations in the schema."""
@@ -11,7 +11,8 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any
 
-from . import beta, ga
+from . import beta
+from . import ga
 
 TARGETS: dict[str, ModuleType] = {"beta": beta, "ga": ga}
 DISPLAY_NAMES = {"beta": "beta", "ga": "GA"}
@@ -37,9 +38,9 @@ def setting(data: Any, shape: str, name: str) -> tuple[tuple, Any]:
 def render_session(canonical: dict, target: str) -> dict:
     """The target's session payload, keys in the order of that shape's schema.
     Fields the target cannot carry and drops (temperature for GA) are left out."""
-    from ..normalization import order_like
-    from ..schema import SHAPE_SCHEMAS, load_schema
-    from .support import without_dropped
+    from .canonical import order_like
+    from ..schema.views import SHAPE_SCHEMAS, load_schema
+    from .carrying import without_dropped
 
     session = target_module(target).render(without_dropped(canonical, target))
     return order_like(session, load_schema(SHAPE_SCHEMAS[target]))

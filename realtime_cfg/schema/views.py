@@ -14,13 +14,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .schema_engine import SchemaEngine, json_schema_fetcher, json_type
+from .engine import SchemaEngine, json_schema_fetcher, json_type
 
 SESSION_SCHEMA = "session.schema.json"  # the authoring format: the flat beta shape plus GA-only settings
 GA_SCHEMA = "session-ga.schema.json"  # GA-shaped files; it refers to SESSION_SCHEMA's definitions
 SHAPE_SCHEMAS = {"beta": SESSION_SCHEMA, "ga": GA_SCHEMA}
 _SIBLING_URI = "urn:rtcfg:schemas/"  # base URI of our schemas, so "session.schema.json#/..." resolves
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent  # realtime_cfg/
 
 
 def schema_path(name: str = SESSION_SCHEMA) -> Path:

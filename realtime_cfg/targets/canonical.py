@@ -24,9 +24,9 @@ import math
 import re
 from typing import Any
 
-from .schema import (SESSION_SCHEMA, SHAPE_SCHEMAS, annotation, branch_for, declared_types, items_schema, load_schema,
+from ..schema.views import (SESSION_SCHEMA, SHAPE_SCHEMAS, annotation, branch_for, declared_types, items_schema, load_schema,
                      object_properties, session_properties)
-from .targets import read_session
+from . import read_session
 
 _INTEGER_TEXT = re.compile(r"[+-]?[0-9]+")  # ASCII digits only: int() would also read "١٢"
 

@@ -22,11 +22,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .diagnostics import Diagnostic, diagnostic_at, quoted
-from .document import Document
+from ..diagnostics import Diagnostic, diagnostic_at, quoted
+from ..source.document import Document
 from .field_values import DATED
-from .schema import load_schema
-from .targets import setting
+from ..schema.views import load_schema
+from ..targets import setting
 
 WHISPER = "gpt-realtime-whisper"
 WITH_LANGUAGES = ("gpt-transcribe", "gpt-live-transcribe")

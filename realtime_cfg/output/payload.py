@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .targets import render_session
+from ..targets import render_session
 
 FORMATS = ("json", "yaml")
 MAX_EVENT_ID = 512  # GA caps event_id at 512 characters; beta states no cap, so the same bound is applied

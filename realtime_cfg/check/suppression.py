@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Literal
 
-from .diagnostics import Diagnostic
+from ..diagnostics import Diagnostic
 
 # The marker must be a comment: `#` at the start of the line or after white space, and
 # not inside a quoted string (removed first; in YAML a plain scalar cannot hold " #").

@@ -22,9 +22,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, TextIO
 
-from .catalog import RULES
-from .diagnostics import Diagnostic
-from .suppression import Suppressed
+from ..check.registry import RULES
+from ..diagnostics import Diagnostic
+from ..check.suppression import Suppressed
 
 WIDTH = 80
 SEVERITIES = ("error", "warning", "info")

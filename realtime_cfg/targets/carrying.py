@@ -15,8 +15,8 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from ..diagnostics import Diagnostic, format_path, quoted
-from ..document import Document
-from ..schema import alternatives, branch_for, object_properties, session_properties
+from ..source.document import Document
+from ..schema.views import alternatives, branch_for, object_properties, session_properties
 
 
 _MARKED: dict[int, tuple[Any, bool]] = {}

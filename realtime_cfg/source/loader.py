@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Callable
 
-from .diagnostics import Diagnostic, prepare_for_display
+from ..diagnostics import Diagnostic, prepare_for_display
 from .document import Document, Limits, LoadError
 
 CONFIG_SUFFIXES = (".yaml", ".yml", ".json")
@@ -142,9 +142,9 @@ def parse(text: str, name: str, fmt: str = "yaml", limits: Limits | None = None,
     limits = limits or Limits()
     # each parser is imported when a file needs it: a run over YAML files never loads the JSON one
     if fmt == "json":
-        from .json_source import build as builder
+        from .json_parser import build as builder
     else:
-        from .yaml_source import build as builder
+        from .yaml_parser import build as builder
     try:
         document = builder(text.removeprefix("\ufeff"), name, limits)
         if require_mapping and not isinstance(document.data, dict):

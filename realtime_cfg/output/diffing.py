@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .schema_engine import json_equal
+from ..schema.engine import json_equal
 
 Kind = Literal["added", "removed", "changed"]
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from .schema import SHAPE_SCHEMAS, branch_for, items_schema, load_schema, object_properties, resolve_local
+from ..schema.views import SHAPE_SCHEMAS, branch_for, items_schema, load_schema, object_properties, resolve_local
 
 
 def with_defaults(session: dict, target: str) -> tuple[dict, set[tuple]]:
     """(the session with defaults filled in, the paths that were filled)."""
-    from .normalization import order_like
+    from ..targets.canonical import order_like
 
     filled: set[tuple] = set()
     schema = load_schema(SHAPE_SCHEMAS[target])

@@ -13,14 +13,14 @@ import json
 from dataclasses import replace
 from typing import Any, Mapping, Sequence
 
-from . import rules
+from . import session_rules as rules
 from .field_values import check_known
-from .diagnostics import Diagnostic, diagnostic_at, format_path, prepare_for_display, quoted, shorten, suggest
-from .document import Document
-from .normalization import coerce
-from .schema import SHAPE_SCHEMAS, alternatives, declared_types, engine, load_schema, object_properties
-from .targets import ga, support, target_module
-from .schema_engine import SchemaError, json_type
+from ..diagnostics import Diagnostic, diagnostic_at, format_path, prepare_for_display, quoted, shorten, suggest
+from ..source.document import Document
+from ..targets.canonical import coerce
+from ..schema.views import SHAPE_SCHEMAS, alternatives, declared_types, engine, load_schema, object_properties
+from ..targets import carrying, ga, target_module
+from ..schema.engine import SchemaError, json_type
 
 # The unquoted scalars YAML 1.1 reads as false where a user may have meant "off".
 _OFF_WORDS = {"off", "no", "false", "n"}
@@ -55,7 +55,7 @@ def validate(document: Document, target: str | None = None, strict: bool = False
             found.extend(d for d in explained if d.path not in non_finite)
         if check_target:
             flagged = {d.path for d in found if d.severity == "error"}  # a warning never hides T001
-            found.extend(d for d in support.check(document, data, load_schema(schema_name),
+            found.extend(d for d in carrying.check(document, data, load_schema(schema_name),
                                                   target or document.shape, strict) if d.path not in flagged)
     except RecursionError:  # only reachable when a caller raised Limits.max_depth far above the default
         found.append(Diagnostic("L005", "the config is nested too deeply to check", document.name, 1, 1))

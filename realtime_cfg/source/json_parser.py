@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from json.decoder import JSONDecodeError, scanstring
 
-from .diagnostics import Diagnostic
+from ..diagnostics import Diagnostic
 from .document import MAX_NUMBER_DIGITS, Document, LineIndex, Limits, LoadError, Position
 
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?")

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import quoted
-from .targets import TARGETS
+from ..diagnostics import quoted
+from ..targets import TARGETS
 
 PYPROJECT = "pyproject.toml"
 
@@ -120,8 +120,8 @@ def _names(value: Any, key: str, path: Path) -> tuple[str, ...]:
 
 
 def _ignore_list(value: Any, path: Path) -> tuple[str, ...]:
-    from .catalog import RULES
-    from .suppression import why_unsuppressible
+    from ..check.registry import RULES
+    from ..check.suppression import why_unsuppressible
 
     if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
         raise SettingsError(f"{path}: [tool.rtcfg] ignore must be a list of rule codes such as [\"R005\"]")

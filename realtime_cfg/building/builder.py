@@ -34,10 +34,10 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from . import loader
-from .diagnostics import Diagnostic, format_path, prepare_for_display, shorten
-from .document import Document, Limits, LoadError, Position
-from .schema import schema_text
+from ..source import loader
+from ..diagnostics import Diagnostic, format_path, prepare_for_display, shorten
+from ..source.document import Document, Limits, LoadError, Position
+from ..schema.views import schema_text
 
 EXTENDS = "extends"
 INCLUDE = "$file"
@@ -134,9 +134,9 @@ def build(source: str | os.PathLike, options: BuildOptions | None = None) -> Doc
 def _normalized_forms(data: Any, templates: dict[tuple, str], redactions: dict[str, str]) -> dict[str, str]:
     """The spellings normalization gives values from the environment (a token limit of
     "+0009876543210" is shown as 9876543210), each to be hidden like the value itself."""
-    from .document import shape_of
-    from .normalization import coerce
-    from .schema import SHAPE_SCHEMAS
+    from ..source.document import shape_of
+    from ..targets.canonical import coerce
+    from ..schema.views import SHAPE_SCHEMAS
 
     if not isinstance(data, dict) or not any(len(path) == 1 for path in templates):
         return {}
@@ -477,7 +477,7 @@ def merge(base: _Node, over: _Node, top: bool = False) -> _Node:
 
 def _twins(key: str) -> list[str]:
     """The other spellings of a top-level field (x-rtcfg-alias-of in the schema)."""
-    from .schema import session_properties
+    from ..schema.views import session_properties
 
     properties = session_properties()
     canonical = properties.get(key, {}).get("x-rtcfg-alias-of", key)

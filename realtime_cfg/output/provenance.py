@@ -13,10 +13,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from .diagnostics import format_path
-from .document import Document
-from .schema import session_properties
-from .targets import ga
+from ..diagnostics import format_path
+from ..source.document import Document
+from ..schema.views import session_properties
+from ..targets import ga
 
 
 @dataclass(frozen=True)
@@ -174,7 +174,7 @@ def format_origins(origins: list[Origin], width: int = 40) -> str:
     """Aligned text: path, value (cut to `width`), source."""
     if not origins:
         return "(empty session)\n"
-    from .diagnostics import mask_secrets
+    from ..diagnostics import mask_secrets
 
     rows = []
     for origin in origins:

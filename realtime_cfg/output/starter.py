@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from importlib.resources import files
 
-from .schema import GA_SCHEMA, SESSION_SCHEMA
+from ..schema.views import GA_SCHEMA, SESSION_SCHEMA
 
 PRESETS = ("voice-agent", "text", "telephony", "transcription")
 
@@ -19,8 +19,8 @@ def preset_text(preset: str) -> str:
 
 def preset_shape(preset: str) -> str:
     """The shape a preset is written in: beta (flat) or ga."""
-    from .document import shape_of
-    from .loader import parse
+    from ..source.document import shape_of
+    from ..source.loader import parse
 
     return shape_of(parse(preset_text(preset), f"{preset}.yaml").data)
 
@@ -39,10 +39,10 @@ def starter(preset: str, shape: str | None = None, schema_dir: str = ".") -> str
     if own == "ga":
         raise ValueError(f"the {preset} preset is a GA-only session (type: transcription) with no flat form; "
                          "use --shape ga")
-    from .loader import parse
+    from ..source.loader import parse
     from .migration import migrate
-    from .normalization import normalize
-    from .rendering import serialize
+    from ..targets.canonical import normalize
+    from .payload import serialize
 
     session, _ = migrate(normalize(parse(text, f"{preset}.yaml").data), "beta", "ga")
     return (modeline + f"# rtcfg init --preset {preset}, in the GA shape (see `rtcfg init --preset {preset}` "

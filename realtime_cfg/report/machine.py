@@ -12,10 +12,10 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
-from . import __version__
-from .catalog import RULES
-from .diagnostics import Diagnostic
-from .report import Report, printable, printable_json, summary, text_line
+from .. import __version__
+from ..check.registry import RULES
+from ..diagnostics import Diagnostic
+from .text import Report, printable, printable_json, summary, text_line
 
 INFORMATION_URI = "https://github.com/rtcfg/rtcfg"
 

@@ -6,11 +6,12 @@ import math
 import re
 from typing import Any, Iterator, Mapping
 
-from .diagnostics import SECRET, Diagnostic, diagnostic_at, format_path, mask_secret, mask_secrets, quoted, suggest
-from . import field_values, transcription_rules
-from .document import Document
-from .schema import session_properties
-from .targets import setting
+from ..diagnostics import SECRET, Diagnostic, diagnostic_at, format_path, mask_secret, mask_secrets, quoted, suggest
+from . import field_values
+from . import transcription_rules
+from ..source.document import Document
+from ..schema.views import session_properties
+from ..targets import setting
 
 # OpenAI documents this rule for function names (openai-python
 # types/shared/function_definition.py); Realtime documents none, so a warning.

@@ -22,10 +22,10 @@ import re
 from functools import lru_cache
 from typing import Any, Mapping
 
-from .diagnostics import Diagnostic, diagnostic_at, quoted, suggest
-from .document import Document
-from .schema import items_schema, load_schema, object_properties, resolve_local
-from .targets import target_module
+from ..diagnostics import Diagnostic, diagnostic_at, quoted, suggest
+from ..source.document import Document
+from ..schema.views import items_schema, load_schema, object_properties, resolve_local
+from ..targets import target_module
 
 EACH = "[]"  # a pattern part that stands for every item of a list
 DATED = re.compile(r"-\d{4}-\d{2}-\d{2}$")  # a dated snapshot: gpt-realtime-2025-08-28

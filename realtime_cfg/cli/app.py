@@ -15,7 +15,7 @@ from typing import List, Optional
 
 import typer
 
-from . import __version__
+from .. import __version__
 
 app = typer.Typer(
     name="rtcfg",
@@ -77,7 +77,7 @@ def _root(
 ) -> None:
     """Options that apply before any command."""
     if "RTCFG_TODAY" in os.environ:  # the day R015 compares shutdown dates with (tests, what-ifs)
-        from .field_values import today
+        from ..check.field_values import today
 
         try:
             today()
@@ -101,7 +101,7 @@ def _project(path: str, target: Optional[Target] = None, strict: Optional[bool] 
     SettingsError."""
     from dataclasses import replace
 
-    from .settings import SettingsError, settings_for
+    from ..source.settings import SettingsError, settings_for
 
     try:
         settings = settings_for(path)
@@ -116,7 +116,7 @@ def _project(path: str, target: Optional[Target] = None, strict: Optional[bool] 
 
 
 def _limits(max_bytes: int):
-    from .document import Limits
+    from ..source.document import Limits
 
     if max_bytes < 1:
         raise typer.BadParameter("must be at least 1", param_hint="--max-bytes")
@@ -158,13 +158,13 @@ def validate(
     max_bytes: int = typer.Option(1024 * 1024, "--max-bytes", help=MAX_BYTES_HELP),
 ) -> None:
     """Check configs (flat or GA-shaped, built from their parts) and report every problem at file:line:col."""
-    from .api import check_file
-    from .building import OverrideError
-    from .diagnostics import Diagnostic
-    from .loader import STDIN, STDIN_NAME, discover
-    from .report import FileResult, Printer, Report, TextReporter
-    from .settings import SettingsError
-    from .suppression import split
+    from ..api import check_file
+    from ..building.builder import OverrideError
+    from ..diagnostics import Diagnostic
+    from ..source.loader import STDIN, STDIN_NAME, discover
+    from ..report.text import FileResult, Printer, Report, TextReporter
+    from ..source.settings import SettingsError
+    from ..check.suppression import split
 
     ignored = [_check_code(code, "--ignore", suppressible=True)
                for option in ignore or () for code in option.split(",") if code.strip()]
@@ -203,8 +203,8 @@ def validate(
             text.file(result)
         text.finish(report)
     if format is not ReportFormat.text or output_file:
-        from .machine_reports import FORMATS
-        from .report import render_text
+        from ..report.machine import FORMATS
+        from ..report.text import render_text
 
         rendered = (FORMATS[format.value](report) if format is not ReportFormat.text
                     else render_text(report, quiet, show_statistics))
@@ -215,7 +215,7 @@ def validate(
 def _say(message: str) -> None:
     """One `rtcfg: ...` line on stderr; it may quote a path or a setting, so terminal controls
     in them are shown replaced, as in every report."""
-    from .report import printable
+    from ..report.text import printable
 
     typer.echo(printable(message), err=True)
 
@@ -223,8 +223,8 @@ def _say(message: str) -> None:
 def _check_code(code: str, option: str, suppressible: bool = False) -> str:
     """The rule code, upper-cased; a usage error if there is no such code (or, where it is
     to be suppressed, if it cannot be)."""
-    from .catalog import RULES
-    from .suppression import why_unsuppressible
+    from ..check.registry import RULES
+    from ..check.suppression import why_unsuppressible
 
     code = code.strip().upper()
     if code not in RULES:
@@ -241,7 +241,7 @@ def rules_command(
     """List every rule code with its name, severity and what it checks."""
     import json
 
-    from .catalog import RULES
+    from ..check.registry import RULES
 
     if format is TextOrJson.json:
         sys.stdout.write(json.dumps([{"code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary}
@@ -258,8 +258,8 @@ def explain(code: str = typer.Argument(..., help="A rule code, such as S001.", s
     """Print why a rule matters, with a bad and a good example."""
     import textwrap
 
-    from .catalog import RULES
-    from .suppression import why_unsuppressible
+    from ..check.registry import RULES
+    from ..check.suppression import why_unsuppressible
 
     rule = RULES[_check_code(code, "CODE")]
     target = f" (rendered with --target {rule.example_target})" if rule.example_target else ""
@@ -278,7 +278,7 @@ def _build_options(settings, limits, no_env: bool, allow_outside_root: bool, ove
                    confine_source: bool = False):
     """How to build a config: the flags, else its [tool.rtcfg] settings. A bad --set is
     reported when the first config is built (exit 2)."""
-    from .building import BuildOptions
+    from ..building.builder import BuildOptions
 
     return BuildOptions(interpolate=not no_env, overrides=tuple(overrides or ()),
                         allow_outside_root=allow_outside_root or settings.allow_outside_root,
@@ -287,9 +287,9 @@ def _build_options(settings, limits, no_env: bool, allow_outside_root: bool, ove
 
 def _load(path: str, options, exit_code: int = 1):
     """Build one config from its parts; if it cannot be, print why to stderr and exit."""
-    from .building import OverrideError, build
-    from .document import LoadError
-    from .report import Printer, print_text
+    from ..building.builder import OverrideError, build
+    from ..source.document import LoadError
+    from ..report.text import Printer, print_text
 
     try:
         return build(path, options)
@@ -303,9 +303,9 @@ def _load(path: str, options, exit_code: int = 1):
 def _require_valid(document, target: Optional[str], settings, exit_code: int = 1) -> None:
     """Validate for `target`; print findings not suppressed to stderr (the payload goes to
     stdout); exit on errors."""
-    from .report import Printer, print_text
-    from .suppression import split
-    from .validation import validate
+    from ..report.text import Printer, print_text
+    from ..check.suppression import split
+    from ..check.validation import validate
 
     found, _ = split(validate(document, target, settings.strict, known=settings.known), settings.ignore)
     print_text(found, Printer(sys.stderr))
@@ -315,7 +315,7 @@ def _require_valid(document, target: Optional[str], settings, exit_code: int = 1
 
 def _emit(text: str, output: Optional[Path]) -> None:
     """Print text, or write it atomically to `output` (exit 2 if that fails)."""
-    from .rendering import write_atomic
+    from ..output.payload import write_atomic
 
     if output is None:
         sys.stdout.write(text)
@@ -332,8 +332,8 @@ def _shown(text: str, *documents, json_text: bool = False) -> str:
     as their ${VAR}, anything that looks like a key masked, and characters that would act on
     a terminal (escape sequences, bidi overrides, line separators) replaced, line by line (in
     JSON, escaped instead, so the JSON means the same)."""
-    from .diagnostics import mask_secrets, redact
-    from .report import printable, printable_json
+    from ..diagnostics import mask_secrets, redact
+    from ..report.text import printable, printable_json
 
     cleaned = mask_secrets(redact(text, {k: v for d in documents for k, v in d.redactions.items()}))
     if json_text:
@@ -351,8 +351,8 @@ def _leaked(text: str, *documents) -> Optional[str]:
 
 
 def _print_changes(changes: list, when_none: str, *documents) -> None:
-    from .diffing import format_changes
-    from .report import Printer
+    from ..output.diffing import format_changes
+    from ..report.text import Printer
 
     printer = Printer()
     if not changes:
@@ -392,11 +392,11 @@ def render(
 ) -> None:
     """Print the exact payload the application sends, in canonical form (or, with
     --explain, where each of its fields came from)."""
-    from .diffing import diff
-    from .normalization import normalize
-    from .rendering import envelope as wrap
-    from .rendering import serialize
-    from .targets import render_session
+    from ..output.diffing import diff
+    from ..targets.canonical import normalize
+    from ..output.payload import envelope as wrap
+    from ..output.payload import serialize
+    from ..targets import render_session
 
     if (show_diff or show_origins) and output is not None:
         raise typer.BadParameter("--diff and --explain print a report; they cannot be combined with --output")
@@ -407,11 +407,11 @@ def render(
     session = render_session(normalize(document.data, document.shape), chosen)
     filled: set = set()
     if defaults:
-        from .defaults import with_defaults
+        from ..output.defaults import with_defaults
 
         session, filled = with_defaults(session, chosen)
     if show_origins:
-        from .provenance import explain, format_origins
+        from ..output.provenance import explain, format_origins
 
         sys.stdout.write(_shown(format_origins(explain(document, session, chosen, filled)), document))
         return
@@ -451,10 +451,10 @@ def diff_command(
     """
     import json
 
-    from .api import diff_target
-    from .diffing import diff
-    from .normalization import normalize
-    from .rendering import payload
+    from ..api import diff_target
+    from ..output.diffing import diff
+    from ..targets.canonical import normalize
+    from ..output.payload import payload
 
     settings = _project(old, target, strict)
     documents = [_load(p, _build_options(_project(p), _limits(max_bytes), no_env, allow_outside_root), exit_code=2)
@@ -484,7 +484,7 @@ def schema(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (atomically) instead of stdout."),
 ) -> None:
     """Print the JSON Schema that drives validation, for editors."""
-    from .schema import SHAPE_SCHEMAS, schema_text
+    from ..schema.views import SHAPE_SCHEMAS, schema_text
 
     _emit(schema_text(SHAPE_SCHEMAS[shape.value]), output)
 
@@ -513,12 +513,12 @@ def migrate(
     Comments are not carried over (YAML comments are not part of the data), except a
     yaml-language-server modeline, which is pointed at the new shape's schema. A config
     built from parts is written whole (extends and $file resolved); a ${VAR} stays as written."""
-    from .migration import migrate as migrate_session
-    from .migration import modeline
-    from .normalization import normalize
-    from .provenance import as_written
-    from .rendering import serialize
-    from .targets import DISPLAY_NAMES
+    from ..output.migration import migrate as migrate_session
+    from ..output.migration import modeline
+    from ..targets.canonical import normalize
+    from ..output.provenance import as_written
+    from ..output.payload import serialize
+    from ..targets import DISPLAY_NAMES
 
     settings = _project(path, None, strict)
     document = _load(path, _build_options(settings, _limits(max_bytes), no_env, allow_outside_root))
@@ -572,9 +572,9 @@ def init(
                                 "points at beside the config, unless it is there already."),
 ) -> None:
     """Write a starter config with the yaml-language-server modeline. Never overwrites a file."""
-    from .rendering import write_new
-    from .schema import SHAPE_SCHEMAS, SESSION_SCHEMA, schema_text
-    from .starter import preset_shape, starter
+    from ..output.payload import write_new
+    from ..schema.views import SHAPE_SCHEMAS, SESSION_SCHEMA, schema_text
+    from ..output.starter import preset_shape, starter
 
     if path.suffix.lower() not in (".yaml", ".yml"):
         raise typer.BadParameter(f"{path}: init writes YAML (with comments and the modeline); name it .yaml or .yml",

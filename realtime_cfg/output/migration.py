@@ -8,10 +8,10 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .diagnostics import format_path
-from .schema_engine import json_equal
-from .schema import SHAPE_SCHEMAS
-from .targets import DISPLAY_NAMES, render_session, target_module
+from ..diagnostics import format_path
+from ..schema.engine import json_equal
+from ..schema.views import SHAPE_SCHEMAS
+from ..targets import DISPLAY_NAMES, render_session, target_module
 
 Kind = Literal["added", "moved", "converted", "dropped"]
 _MISSING = object()

@@ -20,7 +20,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-from .diagnostics import Diagnostic
+from ..diagnostics import Diagnostic
 from .document import MAX_NUMBER_DIGITS, Document, LineIndex, Limits, LoadError, Position
 
 # Only the loader's event parser is used (get_event), never its constructor.
