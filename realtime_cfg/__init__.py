@@ -19,7 +19,7 @@ except KeyboardInterrupt:  # pragma: no cover - depends on when the signal lands
     sys.stderr.write("rtcfg: interrupted\n")
     raise SystemExit(130) from None
 
-__version__ = "0.1.0"
+from .version import __version__  # noqa: E402 - a leaf module, cheap to import
 
 _EXPORTS = {
     "load": "api", "loads": "api", "build": "api", "validate": "api", "normalize": "api", "render": "api",

@@ -21,15 +21,11 @@ import warnings
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
-from .source import loader
-from .building.builder import BuildOptions, OverrideError
-from .building.builder import build as _build
+from . import pipeline
+from .building.builder import BuildOptions
 from .diagnostics import ConfigError, Diagnostic
+from .source import loader
 from .source.document import Document, Limits, LoadError
-from .targets.canonical import normalize as _normalize
-from .check.field_values import check_known
-from .targets import render_session, target_module
-from .check.validation import validate as _validate
 
 # diffing, migration and rendering are imported where used: `rtcfg validate`, which a
 # pre-commit hook starts on every commit, needs none of them (about 15 ms of start-up)
@@ -63,42 +59,28 @@ def build(source: str | os.PathLike, *, env: Mapping[str, str] | None = None, in
     written) and `overrides` ("path=value", as `--set`). See realtime_cfg.building.
 
     Raises LoadError if it cannot be built (diagnostics point into the file at fault)
-    and building.OverrideError for an override that does not apply."""
-    return _build(source, BuildOptions(env, interpolate, overrides, allow_outside_root, limits or Limits()))
+    and building.overrides.OverrideError for an override that does not apply."""
+    return pipeline.load(source, BuildOptions(env, interpolate, overrides, allow_outside_root, limits or Limits()))
 
 
 def check_file(source: str | os.PathLike, *, limits: Limits | None = None, target: str | None = None,
                strict: bool = False, options: BuildOptions | None = None,
-               known: Mapping[str, Sequence[str]] | None = None) -> tuple[Document | None, list[Diagnostic]]:
-    """Build and validate one config without raising for anything its files hold.
+               known: Mapping[str, Sequence[str]] | None = None,
+               ignore: Sequence[str] = ()) -> tuple[Document | None, list[Diagnostic]]:
+    """Build and validate one config without raising for anything its files hold: what
+    `rtcfg validate` reports for it.
 
     Returns (document, diagnostics); document is None when it could not be read,
-    parsed or built, and the diagnostics then say why. `limits`, if given, wins over
+    parsed or built, and the diagnostics then say why. Findings the file suppresses
+    (`# rtcfg: ignore[CODE]`) or `ignore` lists are left out. `limits`, if given, wins over
     those in `options`. `known` as for `validate`. An internal error (a bug in rtcfg) is
     the file's F003 finding, so a run over many files still checks the others. Raises
     ValueError/TypeError for a bad target or `known`, OverrideError for a bad override."""
     options = options or BuildOptions()
     if limits is not None:
         options = replace(options, limits=limits)
-    if target is not None:
-        target_module(target)  # the caller's mistakes raise, before any file is read
-    known = check_known(known)
-    try:
-        document = _build(source, options)
-        return document, _validate(document, target, strict, known=known)
-    except LoadError as exc:
-        return None, exc.diagnostics
-    except OverrideError:
-        raise  # a --set that does not apply: the caller's mistake too
-    except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001 - see the docstring
-        return None, [_internal_error(source, exc)]
-
-
-def _internal_error(source: str | os.PathLike, exc: BaseException) -> Diagnostic:
-    """F003 for one file: a bug in rtcfg must not cost the findings of every other file."""
-    name = loader.STDIN_NAME if str(source) == loader.STDIN else str(source)
-    return Diagnostic("F003", f"rtcfg failed on this file ({type(exc).__name__}: {str(exc)[:200]}); this is a "
-                      "bug in rtcfg, please report it with the file", name)
+    checked = pipeline.check(source, pipeline.Options(target, strict, tuple(ignore), known, options))
+    return checked.document, checked.findings
 
 
 def _as_document(config: Document | Mapping[str, Any]) -> Document:
@@ -108,37 +90,36 @@ def _as_document(config: Document | Mapping[str, Any]) -> Document:
 
 
 def validate(config: Document | Mapping[str, Any], *, target: str | None = None, strict: bool = False,
-             known: Mapping[str, Sequence[str]] | None = None) -> list[Diagnostic]:
+             known: Mapping[str, Sequence[str]] | None = None, ignore: Sequence[str] = ()) -> list[Diagnostic]:
     """Every problem in a config (errors and warnings), sorted by position. Never raises for bad data.
 
-    `known` adds your own names to the sets the API leaves open, by set: `{"models": [...],
-    "voices": [...], "transcription-models": [...]}` (an Azure deployment name, say), as
-    [tool.rtcfg] does for the CLI."""
-    return _validate(_as_document(config), target, strict, known=known)
+    Findings the file suppresses (`# rtcfg: ignore[CODE]` on their line) or `ignore` lists are
+    left out, as `rtcfg validate` leaves them out. `known` adds your own names to the sets the
+    API leaves open, by set: `{"models": [...], "voices": [...], "transcription-models": [...]}`
+    (an Azure deployment name, say), as [tool.rtcfg] does for the CLI."""
+    return pipeline.check_document(_as_document(config), pipeline.Options(target, strict, tuple(ignore), known)).findings
 
 
-def _checked(document: Document, target: str | None, strict: bool = False,
-             known: Mapping[str, Sequence[str]] | None = None) -> None:
-    """Raise ConfigError on errors; issue warnings as RtcfgWarning. With no target,
-    only what holds for every target is checked."""
-    found = _validate(document, target, strict, check_target=target is not None, known=known)
-    errors = [d for d in found if d.severity == "error"]
-    if errors:
-        raise ConfigError(errors)
-    for diagnostic in found:
+def _valid(document: Document, target: str | None, strict: bool = False,
+           known: Mapping[str, Sequence[str]] | None = None) -> pipeline.Checked:
+    """The document checked: ConfigError on errors; warnings issued as RtcfgWarning. With no
+    target, only what holds for every target is checked."""
+    checked = pipeline.check_document(document, pipeline.Options(target, strict, known=known),
+                                      check_target=target is not None)
+    if checked.errors:
+        raise ConfigError(checked.errors)
+    for diagnostic in checked.findings:
         warnings.warn(f"{diagnostic.file}: {diagnostic.code} {diagnostic.message}", RtcfgWarning, stacklevel=3)
+    return checked
 
 
 def normalize(config: Document | Mapping[str, Any]) -> dict:
-    """Validate, then return the canonical form (see realtime_cfg.normalization): the
+    """Validate, then return the canonical form (see realtime_cfg.targets.canonical): the
     flat session, whichever shape the config is written in. A transcription session has no
     flat form: its canonical form is its GA session.
 
     Raises ConfigError, carrying the errors, if the config has any."""
-    document = _as_document(config)
-    _checked(document, None)
-    canonical = _normalize(document.data, document.shape)
-    return render_session(canonical, "ga") if document.session_type == "transcription" else canonical
+    return pipeline.canonical(_valid(_as_document(config), None))
 
 
 def render(config: Document | Mapping[str, Any], *, target: str | None = None, envelope: bool = False,
@@ -149,14 +130,8 @@ def render(config: Document | Mapping[str, Any], *, target: str | None = None, e
     for that target (with strict, also if the target would leave a field out).
     `known` as for `validate` (fewer RtcfgWarnings for your own model names)."""
     document = _as_document(config)
-    target = target or document.shape
-    _checked(document, target, strict, known)
-    session = render_session(_normalize(document.data, document.shape), target)
-    if envelope or event_id is not None:
-        from .output.payload import envelope as _envelope
-
-        return _envelope(session, event_id)
-    return session
+    session, _ = pipeline.session(_valid(document, target or document.shape, strict, known))
+    return pipeline.event(session, event_id) if envelope or event_id is not None else session
 
 
 def load_session(source: str | os.PathLike, *, target: str | None = None, envelope: bool = False,
@@ -168,30 +143,20 @@ def load_session(source: str | os.PathLike, *, target: str | None = None, envelo
                   known=known)
 
 
-def diff_target(old: Document, new: Document) -> str:
-    """The target two configs are compared in when none is given: their shape if they
-    share it, else GA (a GA file cannot always be rendered for beta)."""
-    return old.shape if old.shape == new.shape else "ga"
-
-
 def diff(old: Document | Mapping[str, Any], new: Document | Mapping[str, Any], *,
          target: str | None = None, strict: bool = False) -> list[Change]:
     """Differences between two configs after normalization, tools matched by name.
     A flat file and a GA file that mean the same thing have none."""
     old, new = _as_document(old), _as_document(new)
-    target = target or diff_target(old, new)
-    from .output.diffing import diff as _diff
-
-    return _diff(render(old, target=target, strict=strict), render(new, target=target, strict=strict))
+    target = target or pipeline.comparison_target(old, new)
+    return pipeline.changes(_valid(old, target, strict), _valid(new, target, strict))
 
 
 def migrate(config: Document | Mapping[str, Any], *, to: str = "ga",
             strict: bool = False) -> tuple[dict, list[MigrationNote]]:
     """The config in shape `to` ("ga" or "beta") and a note for every field that moved,
-    changed spelling, was added or could not be carried over. Raises ConfigError if the
-    config is invalid or has a field `to` cannot carry (with strict, also one it would drop)."""
-    document = _as_document(config)
-    _checked(document, to, strict)
-    from .output.migration import migrate as _migrate
-
-    return _migrate(_normalize(document.data, document.shape), document.shape, to)
+    changed spelling, was added or could not be carried over. A value a ${VAR} made is
+    written as the ${VAR}, as `rtcfg migrate` writes it. Raises ConfigError if the config is
+    invalid or has a field `to` cannot carry (with strict, also one it would drop), and
+    pipeline.LeakError (a ValueError) where a reshaped value would carry an environment value."""
+    return pipeline.migrate(_valid(_as_document(config), to, strict), to)

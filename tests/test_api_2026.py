@@ -384,7 +384,7 @@ def test_the_librarys_known_names_are_checked(known, error):
 
 
 def test_the_open_sets_the_project_settings_take_are_the_schemas():
-    from realtime_cfg.check.field_values import open_set_names
+    from realtime_cfg.check.rules.open_sets import open_set_names
     from realtime_cfg.source.settings import OPEN_SETS
 
     assert set(open_set_names()) == set(OPEN_SETS)

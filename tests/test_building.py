@@ -12,7 +12,8 @@ import pytest
 import yaml
 
 import realtime_cfg
-from realtime_cfg.building.builder import BuildOptions, OverrideError, build, parse_override
+from realtime_cfg.building.builder import BuildOptions, build
+from realtime_cfg.building.overrides import OverrideError, parse_override
 
 from conftest import run_cli
 

@@ -58,7 +58,7 @@ def rtcfg(*args: str, env: dict | None = None, cwd: Path | None = None, separate
 def _in_process(args: tuple, env: dict, cwd: Path) -> subprocess.CompletedProcess:
     import io
 
-    from realtime_cfg.building import builder as building
+    from realtime_cfg.building import paths
     from realtime_cfg.cli import app as cli
     from realtime_cfg.source import settings
 
@@ -68,8 +68,8 @@ def _in_process(args: tuple, env: dict, cwd: Path) -> subprocess.CompletedProces
 
     # a test may have made or rewritten a pyproject.toml since the last run: no answer is kept
     settings._BY_FOLDER.clear()
-    building.project_root.cache_clear()
-    building._real_root.cache_clear()
+    paths.project_root.cache_clear()
+    paths.real_root.cache_clear()
     saved = (dict(os.environ), os.getcwd(), sys.argv, sys.stdout, sys.stderr)
     out, err = Kept(), Kept()
     sys.stdout, sys.stderr = io.TextIOWrapper(out, encoding="utf-8"), io.TextIOWrapper(err, encoding="utf-8")

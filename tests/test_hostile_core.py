@@ -11,9 +11,10 @@ import pytest
 
 import realtime_cfg
 from realtime_cfg.source import loader
-from realtime_cfg.building.builder import MAX_BASES, BuildOptions, OverrideError, build, parse_override
+from realtime_cfg.building.builder import MAX_BASES, BuildOptions, build
+from realtime_cfg.building.overrides import OverrideError, parse_override
 from realtime_cfg.source.document import LoadError
-from realtime_cfg.output.payload import write_atomic
+from realtime_cfg.output.files import write_atomic
 
 from conftest import SAMPLES, run_cli
 
@@ -69,16 +70,16 @@ def test_a_file_found_by_walking_that_links_out_of_the_project_is_not_read(proje
 
 
 def test_an_internal_error_in_one_file_is_its_F003_and_the_others_are_checked(tmp_path, monkeypatch):
-    from realtime_cfg import api
+    from realtime_cfg import api, pipeline
 
-    real = api._validate
+    real = pipeline.validate
 
     def fails_on_boom(document, *args, **kwargs):
         if document.name.endswith("boom.yaml"):
             raise RecursionError("maximum recursion depth exceeded")
         return real(document, *args, **kwargs)
 
-    monkeypatch.setattr(api, "_validate", fails_on_boom)
+    monkeypatch.setattr(pipeline, "validate", fails_on_boom)
     (tmp_path / "boom.yaml").write_text("voice: ash\n")
     (tmp_path / "typo.yaml").write_text("voice: ash\nmodalites: [text]\n")
     results = [api.check_file(tmp_path / name) for name in ("boom.yaml", "typo.yaml")]

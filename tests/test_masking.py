@@ -16,9 +16,11 @@ import pytest
 
 import realtime_cfg
 from conftest import run_cli
-from realtime_cfg.diagnostics import SECRET, Diagnostic, mask_secrets, redact, shorten
+from realtime_cfg.diagnostics import Diagnostic
+from realtime_cfg.report.masking import SECRET, mask_secrets, redact, shorten
 from realtime_cfg.report.machine import FORMATS as MACHINE_FORMATS
-from realtime_cfg.report.text import FileResult, Report, printable, render_text
+from realtime_cfg.report.text import FileResult, Report, render_text
+from realtime_cfg.report.masking import printable
 
 FORMATS = ("text", "json", "sarif", "github", "junit")
 KEY = "sk-proj-Zq8vN2xLr5TbW9cYh3JkPm7DfakeFAKEfake"

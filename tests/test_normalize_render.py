@@ -10,7 +10,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 
 import realtime_cfg
-from realtime_cfg.output.payload import serialize, write_atomic
+from realtime_cfg.output.files import write_atomic
+from realtime_cfg.output.payload import serialize
 from realtime_cfg.schema.views import engine
 
 from conftest import GOOD_SAMPLES, ROOT, codes, run_cli

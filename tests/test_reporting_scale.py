@@ -19,7 +19,7 @@ from realtime_cfg.diagnostics import Diagnostic, format_path
 from realtime_cfg.report.machine import to_junit
 from realtime_cfg.report.text import FileResult, Report, display_width, excerpt
 from realtime_cfg.check.suppression import split
-from realtime_cfg.check.validation import MAX_FINDINGS
+from realtime_cfg.check.rules.limits import MAX_FINDINGS
 
 FORMATS = ("text", "json", "sarif", "github", "junit")
 

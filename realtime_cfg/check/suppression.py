@@ -15,20 +15,21 @@ from dataclasses import dataclass
 from typing import Iterable, Literal
 
 from ..diagnostics import Diagnostic
+from .rules.limits import TOO_MANY_FINDINGS
 
 # The marker must be a comment: `#` at the start of the line or after white space, and
 # not inside a quoted string (removed first; in YAML a plain scalar cannot hold " #").
 _INLINE = re.compile(r"(?:^|\s)#\s*rtcfg:\s*ignore\[([A-Za-z0-9,\s]*)\]")
 _QUOTED = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^']|'')*'""")
 _QUOTES = {"\"'": re.compile("[\"']"), '"': re.compile('"'), "'": re.compile("'")}
-UNSUPPRESSIBLE = ("F", "L", "B", "X001")  # prefixes, for str.startswith
+UNSUPPRESSIBLE = ("F", "L", "B", TOO_MANY_FINDINGS.code)  # prefixes, for str.startswith
 
 
 def why_unsuppressible(code: str) -> str | None:
     """Why a code cannot be ignored (None: it can), for the message that refuses to."""
     if not code.startswith(UNSUPPRESSIBLE):
         return None
-    if code == "X001":
+    if code == TOO_MANY_FINDINGS.code:
         return "it stands for findings the report left out"
     return "it means the config was not read, parsed or built"
 

@@ -15,7 +15,8 @@ from typing import List, Optional
 
 import typer
 
-from .. import __version__
+from ..version import __version__
+from ..targets import TARGETS
 
 app = typer.Typer(
     name="rtcfg",
@@ -54,9 +55,8 @@ class PayloadFormat(str, Enum):
     yaml = "yaml"
 
 
-class Target(str, Enum):
-    beta = "beta"
-    ga = "ga"
+# --target and --shape take the names of the targets (realtime_cfg/targets)
+Target = Enum("Target", {name: name for name in TARGETS}, type=str)
 
 
 TARGET_HELP = ("Wire shape: beta (flat, OpenAI-Beta header; Azure's beta endpoint) or ga (OpenAI's endpoint). "
@@ -77,7 +77,7 @@ def _root(
 ) -> None:
     """Options that apply before any command."""
     if "RTCFG_TODAY" in os.environ:  # the day R015 compares shutdown dates with (tests, what-ifs)
-        from ..check.field_values import today
+        from ..check.rules.open_sets import today
 
         try:
             today()
@@ -158,13 +158,13 @@ def validate(
     max_bytes: int = typer.Option(1024 * 1024, "--max-bytes", help=MAX_BYTES_HELP),
 ) -> None:
     """Check configs (flat or GA-shaped, built from their parts) and report every problem at file:line:col."""
-    from ..api import check_file
-    from ..building.builder import OverrideError
-    from ..diagnostics import Diagnostic
-    from ..source.loader import STDIN, STDIN_NAME, discover
-    from ..report.text import FileResult, Printer, Report, TextReporter
+    from .. import pipeline
+    from ..building.overrides import OverrideError
+    from ..report.model import FileResult, Report
+    from ..report.text import Printer, TextReporter
+    from ..source.loader import STDIN, discover
+    from ..source.problems import bad_settings, no_configs_in
     from ..source.settings import SettingsError
-    from ..check.suppression import split
 
     ignored = [_check_code(code, "--ignore", suppressible=True)
                for option in ignore or () for code in option.split(",") if code.strip()]
@@ -174,29 +174,27 @@ def validate(
     text = TextReporter(Printer(), quiet, show_statistics) if format is ReportFormat.text or output_file else None
     found = discover(paths)
     for folder in found.empty:
-        report.results.append(FileResult(folder, [Diagnostic("F001", f"no .yaml, .yml or .json files under {folder}",
-                                                             folder)]))
+        report.results.append(FileResult(folder, [no_configs_in(folder)]))
     if found.hidden and not quiet:
         shown = ", ".join(found.hidden[:5]) + (f" and {len(found.hidden) - 5:,} more" if len(found.hidden) > 5 else "")
         _say(f"rtcfg: skipped hidden folders (name one to check it): {shown}")
     parts: set[str] = set()
     for path in found.files:
-        name = STDIN_NAME if path == STDIN else path
         try:
             settings = _project(path, target, strict, ignored, exit_on_error=False)
         except SettingsError as exc:  # this file's finding; the run goes on
-            report.results.append(FileResult(name, [Diagnostic("F002", str(exc), name)]))
+            name = pipeline.report_name(path)
+            report.results.append(FileResult(name, [bad_settings(name, str(exc))]))
             continue
-        options = _build_options(settings, limits, no_env, allow_outside_root, overrides,
-                                 confine_source=path in found.walked)
+        options = _options(settings, limits, no_env, allow_outside_root, overrides,
+                           confine_source=path in found.walked)
         try:
-            document, diagnostics = check_file(path, target=settings.target, strict=settings.strict,
-                                               options=options, known=settings.known)
+            checked = pipeline.check(path, options)
         except OverrideError as exc:
             raise typer.BadParameter(str(exc), param_hint="--set") from None
-        kept, suppressed = split(diagnostics, settings.ignore)
-        parts |= document.parts if document else set()
-        report.results.append(FileResult(name, kept, suppressed, None if path == STDIN else os.path.realpath(path)))
+        parts |= checked.document.parts if checked.document else set()
+        report.results.append(FileResult(checked.name, checked.findings, checked.suppressed,
+                                         None if path == STDIN else os.path.realpath(path)))
     report.settle(parts)
     if text:
         for result in report.results:
@@ -215,7 +213,7 @@ def validate(
 def _say(message: str) -> None:
     """One `rtcfg: ...` line on stderr; it may quote a path or a setting, so terminal controls
     in them are shown replaced, as in every report."""
-    from ..report.text import printable
+    from ..report.masking import printable
 
     typer.echo(printable(message), err=True)
 
@@ -274,48 +272,45 @@ def explain(code: str = typer.Argument(..., help="A rule code, such as S001.", s
         typer.echo(f"\nTo suppress it on one line of a YAML file: # rtcfg: ignore[{rule.code}]")
 
 
-def _build_options(settings, limits, no_env: bool, allow_outside_root: bool, overrides=None,
-                   confine_source: bool = False):
-    """How to build a config: the flags, else its [tool.rtcfg] settings. A bad --set is
-    reported when the first config is built (exit 2)."""
+def _options(settings, limits, no_env: bool, allow_outside_root: bool, overrides=None,
+             confine_source: bool = False):
+    """The pipeline's options: the flags, else the config's [tool.rtcfg] settings."""
+    from .. import pipeline
     from ..building.builder import BuildOptions
 
-    return BuildOptions(interpolate=not no_env, overrides=tuple(overrides or ()),
-                        allow_outside_root=allow_outside_root or settings.allow_outside_root,
-                        limits=limits, confine_source=confine_source)
+    build = BuildOptions(interpolate=not no_env, overrides=tuple(overrides or ()),
+                         allow_outside_root=allow_outside_root or settings.allow_outside_root,
+                         limits=limits, confine_source=confine_source)
+    return pipeline.Options(settings.target, settings.strict, settings.ignore, settings.known, build)
 
 
-def _load(path: str, options, exit_code: int = 1):
-    """Build one config from its parts; if it cannot be, print why to stderr and exit."""
-    from ..building.builder import OverrideError, build
-    from ..source.document import LoadError
+def _reported(checked, exit_code: int = 1):
+    """A checked config whose payload is wanted: its findings go to stderr (the payload goes
+    to stdout); exit if it could not be built (2 if it could not be read) or has errors."""
     from ..report.text import Printer, print_text
 
+    print_text(checked.findings, Printer(sys.stderr))
+    if checked.document is None:
+        raise typer.Exit(2 if checked.unreadable else exit_code)
+    if checked.errors:
+        raise typer.Exit(exit_code)
+    return checked
+
+
+def _check(path: str, options, exit_code: int = 1):
+    """Load, build, check and suppress one config through the pipeline, then `_reported`."""
+    from .. import pipeline
+    from ..building.overrides import OverrideError
+
     try:
-        return build(path, options)
-    except LoadError as exc:
-        print_text(exc.diagnostics, Printer(sys.stderr))
-        raise typer.Exit(2 if any(d.is_io_error for d in exc.diagnostics) else exit_code)
+        return _reported(pipeline.check(path, options, contain_bugs=False), exit_code)
     except OverrideError as exc:
         raise typer.BadParameter(str(exc), param_hint="--set") from None
 
 
-def _require_valid(document, target: Optional[str], settings, exit_code: int = 1) -> None:
-    """Validate for `target`; print findings not suppressed to stderr (the payload goes to
-    stdout); exit on errors."""
-    from ..report.text import Printer, print_text
-    from ..check.suppression import split
-    from ..check.validation import validate
-
-    found, _ = split(validate(document, target, settings.strict, known=settings.known), settings.ignore)
-    print_text(found, Printer(sys.stderr))
-    if any(d.severity == "error" for d in found):
-        raise typer.Exit(exit_code)
-
-
 def _emit(text: str, output: Optional[Path]) -> None:
     """Print text, or write it atomically to `output` (exit 2 if that fails)."""
-    from ..output.payload import write_atomic
+    from ..output.files import write_atomic
 
     if output is None:
         sys.stdout.write(text)
@@ -328,26 +323,10 @@ def _emit(text: str, output: Optional[Path]) -> None:
 
 
 def _shown(text: str, *documents, json_text: bool = False) -> str:
-    """Text that quotes config values, made safe to print: values from the environment shown
-    as their ${VAR}, anything that looks like a key masked, and characters that would act on
-    a terminal (escape sequences, bidi overrides, line separators) replaced, line by line (in
-    JSON, escaped instead, so the JSON means the same)."""
-    from ..diagnostics import mask_secrets, redact
-    from ..report.text import printable, printable_json
+    """Text that quotes config values, made safe to print (report/masking.py: shown)."""
+    from ..report.masking import shown
 
-    cleaned = mask_secrets(redact(text, {k: v for d in documents for k, v in d.redactions.items()}))
-    if json_text:
-        return printable_json(cleaned)
-    return "\n".join(printable(line) for line in cleaned.split("\n"))
-
-
-def _leaked(text: str, *documents) -> Optional[str]:
-    """The ${VAR} whose value `text` holds, if any: the last check before a file is written."""
-    for document in documents:
-        for value, name in document.redactions.items():
-            if value in text:
-                return name
-    return None
+    return shown(text, {k: v for d in documents for k, v in d.redactions.items()}, json_text)
 
 
 def _print_changes(changes: list, when_none: str, *documents) -> None:
@@ -392,35 +371,25 @@ def render(
 ) -> None:
     """Print the exact payload the application sends, in canonical form (or, with
     --explain, where each of its fields came from)."""
-    from ..output.diffing import diff
-    from ..targets.canonical import normalize
-    from ..output.payload import envelope as wrap
+    from .. import pipeline
     from ..output.payload import serialize
-    from ..targets import render_session
 
     if (show_diff or show_origins) and output is not None:
         raise typer.BadParameter("--diff and --explain print a report; they cannot be combined with --output")
     settings = _project(path, target, strict)
-    document = _load(path, _build_options(settings, _limits(max_bytes), no_env, allow_outside_root, overrides))
-    chosen = settings.target or document.shape
-    _require_valid(document, chosen, settings)
-    session = render_session(normalize(document.data, document.shape), chosen)
-    filled: set = set()
-    if defaults:
-        from ..output.defaults import with_defaults
-
-        session, filled = with_defaults(session, chosen)
+    checked = _check(path, _options(settings, _limits(max_bytes), no_env, allow_outside_root, overrides))
+    session, filled = pipeline.session(checked, with_defaults=defaults)
     if show_origins:
-        from ..output.provenance import explain, format_origins
+        from ..output.provenance import format_origins
 
-        sys.stdout.write(_shown(format_origins(explain(document, session, chosen, filled)), document))
+        sys.stdout.write(_shown(format_origins(pipeline.origins(checked, session, filled)), checked.document))
         return
     if show_diff:
-        _print_changes(diff(document.data, session), "No changes: the rendered payload keeps every value as written.",
-                       document)
+        _print_changes(pipeline.rewritten(checked, session),
+                       "No changes: the rendered payload keeps every value as written.", checked.document)
         return
     try:
-        result = wrap(session, event_id) if envelope or event_id is not None else session
+        result = pipeline.event(session, event_id) if envelope or event_id is not None else session
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--event-id") from None
     _emit(serialize(result, format.value), output)
@@ -450,20 +419,27 @@ def diff_command(
     Exit 0 when they are the same, 1 when they differ, 2 when either cannot be read or is invalid.
     """
     import json
+    from dataclasses import replace
 
-    from ..api import diff_target
-    from ..output.diffing import diff
-    from ..targets.canonical import normalize
-    from ..output.payload import payload
+    from .. import pipeline
+    from ..building.overrides import OverrideError
+    from ..source.document import LoadError
 
     settings = _project(old, target, strict)
-    documents = [_load(p, _build_options(_project(p), _limits(max_bytes), no_env, allow_outside_root), exit_code=2)
-                 for p in (old, new)]
-    chosen = settings.target or diff_target(*documents)
-    for document in documents:
-        _require_valid(document, chosen, settings, exit_code=2)
-    rendered = [payload(normalize(d.data, d.shape), chosen) for d in documents]
-    changes = diff(*rendered)
+    documents = []
+    for path in (old, new):  # each built with its own project's settings
+        try:
+            documents.append(pipeline.load(path, _options(_project(path), _limits(max_bytes), no_env,
+                                                          allow_outside_root).build))
+        except LoadError as exc:
+            _reported(pipeline.Checked(pipeline.report_name(path), None, exc.diagnostics), exit_code=2)
+        except OverrideError as exc:  # pragma: no cover - diff takes no --set
+            raise typer.BadParameter(str(exc)) from None
+    # both checked for one target, with the first file's project settings (ignore, known)
+    options = replace(_options(settings, _limits(max_bytes), no_env, allow_outside_root),
+                      target=settings.target or pipeline.comparison_target(*documents))
+    checked = [_reported(pipeline.check_document(document, options), exit_code=2) for document in documents]
+    changes = pipeline.changes(*checked)
     if format is TextOrJson.json:
         sys.stdout.write(_shown(json.dumps([c.to_dict() for c in changes], indent=2, ensure_ascii=False) + "\n",
                                 *documents, json_text=True))
@@ -513,31 +489,30 @@ def migrate(
     Comments are not carried over (YAML comments are not part of the data), except a
     yaml-language-server modeline, which is pointed at the new shape's schema. A config
     built from parts is written whole (extends and $file resolved); a ${VAR} stays as written."""
-    from ..output.migration import migrate as migrate_session
+    from dataclasses import replace
+
+    from .. import pipeline
     from ..output.migration import modeline
-    from ..targets.canonical import normalize
-    from ..output.provenance import as_written
     from ..output.payload import serialize
-    from ..targets import DISPLAY_NAMES
+    from ..targets import display_name
 
     settings = _project(path, None, strict)
-    document = _load(path, _build_options(settings, _limits(max_bytes), no_env, allow_outside_root))
-    _require_valid(document, to.value, settings)
-    session, notes = migrate_session(normalize(document.data, document.shape), document.shape, to.value)
-    session = as_written(session, document, to.value)  # ${VAR} stays ${VAR} in the new file
+    options = replace(_options(settings, _limits(max_bytes), no_env, allow_outside_root), target=to.value)
+    checked = _check(path, options)
+    document = checked.document
+    try:
+        session, notes = pipeline.migrate(checked, to.value)
+    except pipeline.LeakError as exc:  # a value moved where its ${VAR} could not be put back
+        _say(f"rtcfg: {exc}; nothing written. Migrate with --no-env, then put the environment back by hand")
+        raise typer.Exit(2)
     fmt = format.value if format else document.format
     text = serialize(session, fmt)
     if fmt == "yaml":
         text = modeline(document.text, to.value) + text
-    leaked = _leaked(text, document)
-    if leaked:  # a value migration moved where as_written could not put the ${VAR} back
-        _say(f"rtcfg: the migrated config would hold the value of {leaked}, not {leaked} itself; "
-             "nothing written. Migrate with --no-env, then put the environment back by hand")
-        raise typer.Exit(2)
     _emit(text, output)
-    shapes = f"{DISPLAY_NAMES[document.shape]} shape to the {DISPLAY_NAMES[to.value]} shape"
+    shapes = f"{display_name(document.shape)} shape to the {display_name(to.value)} shape"
     if document.shape == to.value:
-        _say(f"rtcfg: {document.name} is already in the {DISPLAY_NAMES[to.value]} shape; "
+        _say(f"rtcfg: {document.name} is already in the {display_name(to.value)} shape; "
              "written in canonical form")
     else:
         _say(f"rtcfg: migrated {document.name} from the {shapes}:")
@@ -572,7 +547,7 @@ def init(
                                 "points at beside the config, unless it is there already."),
 ) -> None:
     """Write a starter config with the yaml-language-server modeline. Never overwrites a file."""
-    from ..output.payload import write_new
+    from ..output.files import write_new
     from ..schema.views import SHAPE_SCHEMAS, SESSION_SCHEMA, schema_text
     from ..output.starter import preset_shape, starter
 

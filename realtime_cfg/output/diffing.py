@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..schema.engine import json_equal
+from ..targets.canonical import tool_identity
 
 Kind = Literal["added", "removed", "changed"]
 
@@ -32,18 +33,9 @@ class Change:
         return data
 
 
-def _identity(item: Any) -> str | None:
-    """How a list item is matched: a function tool by its name, an MCP tool by its server_label."""
-    if isinstance(item, dict):
-        for key in ("name", "server_label"):
-            if isinstance(item.get(key), str):
-                return f"{key}={item[key]}"
-    return None
-
-
 def _named(items: list) -> dict[str, Any] | None:
     """{identity: item} when every item has a distinct identity."""
-    named = {_identity(i): i for i in items}
+    named = {tool_identity(i): i for i in items}
     return named if None not in named and len(named) == len(items) else None
 
 

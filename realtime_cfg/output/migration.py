@@ -11,7 +11,8 @@ from typing import Any, Literal
 from ..diagnostics import format_path
 from ..schema.engine import json_equal
 from ..schema.views import SHAPE_SCHEMAS
-from ..targets import DISPLAY_NAMES, render_session, target_module
+from ..targets import display_name, target_module
+from ..targets.canonical import render_session
 
 Kind = Literal["added", "moved", "converted", "dropped"]
 _MISSING = object()
@@ -65,7 +66,7 @@ def migrate(canonical: dict, source_shape: str, to: str) -> tuple[dict, list[Mig
         old, new = _get(before, source), _get(after, destination)
         if new is _MISSING:
             notes.append(MigrationNote("dropped", format_path(source), None, old=old,
-                                       reason=f"the {DISPLAY_NAMES[to]} API has no {name}"))
+                                       reason=f"the {display_name(to)} API has no {name}"))
         elif not json_equal(old, new):
             notes.append(MigrationNote("converted", format_path(source), format_path(destination), old, new))
         elif source != destination:

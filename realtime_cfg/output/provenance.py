@@ -15,8 +15,8 @@ from typing import Any
 
 from ..diagnostics import format_path
 from ..source.document import Document
-from ..schema.views import session_properties
-from ..targets import ga
+from ..schema.views import aliases
+from ..targets import display_name, moved, target_module
 
 
 @dataclass(frozen=True)
@@ -55,10 +55,9 @@ def as_written(session: dict, document: Document, shape: str) -> dict:
             expanded.setdefault(value, template)
     _put_back(session, expanded)
     for path, template in document.templates.items():
-        flat = _flat_path(path, "ga") if document.shape == "ga" else path
-        if not flat:
+        target = moved(path, document.shape, shape)
+        if not target:
             continue
-        target = ga.location(flat[0]) + flat[1:] if shape == "ga" else flat
         parent, written = session, document.data
         try:
             for part in path:
@@ -119,40 +118,22 @@ def _leaves(value: Any, path: tuple):
         yield path, value
 
 
-def _flat_path(path: tuple, target: str) -> tuple | None:
-    """The canonical (flat) path a payload path was rendered from."""
-    if target != "ga":
-        return path
-    best = None
-    for name in (*ga.LOCATIONS, path[0] if path else None):
-        if name is None:
-            continue
-        location = ga.location(name)
-        if path[:len(location)] == location and (best is None or len(location) > len(best[1])):
-            best = (name, location)
-    if best is None:
-        return None
-    name, location = best
-    return (name,) + path[len(location):]
-
-
 def _source_path(flat: tuple, document: Document) -> tuple:
     """Where a flat path lives in the document as written (its shape and aliases)."""
     name, rest = flat[0], flat[1:]
-    if document.shape == "ga":
-        return ga.location(name) + rest
-    if isinstance(document.data, dict) and name not in document.data:
-        for alias, schema in session_properties().items():
-            if schema.get("x-rtcfg-alias-of") == name and alias in document.data:
+    where = target_module(document.shape).location(name) + rest
+    if where == flat and isinstance(document.data, dict) and name not in document.data:
+        for alias, field in aliases().items():  # written under another spelling
+            if field == name and alias in document.data:
                 return (alias,) + rest
-    return flat
+    return where
 
 
 def _source(document: Document, path: tuple, target: str, defaults: set[tuple]) -> tuple[str, tuple | None]:
     """(where the payload field came from, its path in the document if it has one)."""
     if any(path[:len(filled)] == filled for filled in defaults):
-        return f"default ({'GA' if target == 'ga' else 'beta'} server)", None
-    flat = _flat_path(path, target)
+        return f"default ({display_name(target)} server)", None
+    flat = target_module(target).flat_path(path)
     if flat:
         source = _source_path(flat, document)
         position, _ = document.position(source)
@@ -160,7 +141,7 @@ def _source(document: Document, path: tuple, target: str, defaults: set[tuple]) 
         # string becomes {type, rate}; a forced function name becomes {type, name})
         if position is not None and source[:1] and source[0] in document.data:
             return _describe(position, document.name), source
-    return f"added for {'GA' if target == 'ga' else 'beta'}", None
+    return f"added for {display_name(target)}", None
 
 
 def _describe(position, default_file: str) -> str:
@@ -174,7 +155,7 @@ def format_origins(origins: list[Origin], width: int = 40) -> str:
     """Aligned text: path, value (cut to `width`), source."""
     if not origins:
         return "(empty session)\n"
-    from ..diagnostics import mask_secrets
+    from ..report.masking import mask_secrets
 
     rows = []
     for origin in origins:

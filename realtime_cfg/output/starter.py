@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from importlib.resources import files
 
-from ..schema.views import GA_SCHEMA, SESSION_SCHEMA
+from ..schema.views import SHAPE_SCHEMAS
+from ..targets import CANONICAL, display_name
 
 PRESETS = ("voice-agent", "text", "telephony", "transcription")
 
@@ -18,9 +19,9 @@ def preset_text(preset: str) -> str:
 
 
 def preset_shape(preset: str) -> str:
-    """The shape a preset is written in: beta (flat) or ga."""
-    from ..source.document import shape_of
+    """The shape a preset is written in: flat (beta) or ga."""
     from ..source.loader import parse
+    from ..targets import shape_of
 
     return shape_of(parse(preset_text(preset), f"{preset}.yaml").data)
 
@@ -31,19 +32,19 @@ def starter(preset: str, shape: str | None = None, schema_dir: str = ".") -> str
     that, so a header says what it is). ValueError for a GA-only preset asked for as beta."""
     own = preset_shape(preset)
     shape = shape or own
-    schema = GA_SCHEMA if shape == "ga" else SESSION_SCHEMA
+    schema = SHAPE_SCHEMAS[shape]
     modeline = f"# yaml-language-server: $schema={schema_dir.rstrip('/')}/{schema}\n"
     text = preset_text(preset)
     if shape == own:
         return modeline + text
-    if own == "ga":
-        raise ValueError(f"the {preset} preset is a GA-only session (type: transcription) with no flat form; "
-                         "use --shape ga")
+    if own != CANONICAL:  # the one such preset is a transcription session, which has no flat form
+        raise ValueError(f"the {preset} preset is a {display_name(own)}-only session (type: transcription) with no "
+                         f"flat form; use --shape {own}")
     from ..source.loader import parse
     from .migration import migrate
     from ..targets.canonical import normalize
     from .payload import serialize
 
-    session, _ = migrate(normalize(parse(text, f"{preset}.yaml").data), "beta", "ga")
-    return (modeline + f"# rtcfg init --preset {preset}, in the GA shape (see `rtcfg init --preset {preset}` "
+    session, _ = migrate(normalize(parse(text, f"{preset}.yaml").data), own, shape)
+    return (modeline + f"# rtcfg init --preset {preset}, in the {display_name(shape)} shape (see `rtcfg init --preset {preset}` "
             "for the commented flat version).\n" + serialize(session, "yaml"))

@@ -12,10 +12,12 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
-from .. import __version__
+from ..version import __version__
 from ..check.registry import RULES
 from ..diagnostics import Diagnostic
-from .text import Report, printable, printable_json, summary, text_line
+from .masking import printable, printable_json
+from .model import Report
+from .text import summary, text_line
 
 INFORMATION_URI = "https://github.com/rtcfg/rtcfg"
 
@@ -36,10 +38,14 @@ def to_json(report: Report) -> str:
             "suppressed": len(report.suppressed),
             "exit_code": report.exit_code,
         },
-        "diagnostics": [d.to_dict() for d in report.diagnostics],
-        "suppressed": [{**s.diagnostic.to_dict(), "suppressed_by": s.kind} for s in report.suppressed],
+        "diagnostics": [_as_dict(d) for d in report.diagnostics],
+        "suppressed": [{**_as_dict(s.diagnostic), "suppressed_by": s.kind} for s in report.suppressed],
     }
     return _dumps(data)
+
+
+def _as_dict(diagnostic: Diagnostic) -> dict:
+    return {**diagnostic.to_dict(), "name": RULES[diagnostic.code].name}
 
 
 # -- GitHub Actions workflow commands ----------------------------------------------
@@ -65,7 +71,7 @@ def to_github(report: Report) -> str:
         properties = [f"file={_github_property(printable(d.file))}"]
         if d.line is not None:
             properties += [f"line={d.line}", f"col={d.column}"]
-        properties.append(f"title={_github_property(f'{d.code} {d.name}')}")
+        properties.append(f"title={_github_property(f'{d.code} {RULES[d.code].name}')}")
         message = printable(d.message + (f" (hint: {d.hint})" if d.hint else ""))
         lines.append(f"::{_GITHUB_LEVEL[d.severity or 'error']} {','.join(properties)}::{_github_data(message)}")
     lines.append(summary(report))

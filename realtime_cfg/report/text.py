@@ -24,70 +24,10 @@ from typing import Iterable, TextIO
 
 from ..check.registry import RULES
 from ..diagnostics import Diagnostic
-from ..check.suppression import Suppressed
+from .masking import printable
+from .model import SEVERITIES, FileResult, Report
 
 WIDTH = 80
-SEVERITIES = ("error", "warning", "info")
-
-
-@dataclass
-class FileResult:
-    """What checking one file (or one folder that held no configs) found."""
-
-    name: str
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    suppressed: list[Suppressed] = field(default_factory=list)
-    real_path: str | None = None
-
-
-@dataclass
-class Report:
-    results: list[FileResult] = field(default_factory=list)
-    fail_on: str = "error"  # the lowest severity that fails the run
-
-    @property
-    def diagnostics(self) -> list[Diagnostic]:
-        return [d for result in self.results for d in result.diagnostics]
-
-    def settle(self, parts: set[str]) -> None:
-        """After a run over many files: drop the files that others take in with $file (they
-        were checked as part of those, and are no configs of their own: a list of tools),
-        and report a finding in a shared file (a base two overlays extend) once."""
-        self.results = [r for r in self.results if r.real_path is None or r.real_path not in parts]
-        seen: set[tuple] = set()
-        for result in self.results:
-            fresh = []
-            for diagnostic in result.diagnostics:
-                key = (diagnostic.file, diagnostic.line, diagnostic.column, diagnostic.code, diagnostic.message)
-                if key not in seen:
-                    seen.add(key)
-                    fresh.append(diagnostic)
-            result.diagnostics = fresh
-
-    @property
-    def suppressed(self) -> list[Suppressed]:
-        return [s for result in self.results for s in result.suppressed]
-
-    def count(self, severity: str) -> int:
-        return sum(1 for d in self.diagnostics if d.severity == severity)
-
-    def failing(self, diagnostic: Diagnostic) -> bool:
-        return SEVERITIES.index(diagnostic.severity or "error") <= SEVERITIES.index(self.fail_on)
-
-    @property
-    def io_error(self) -> bool:
-        return any(d.is_io_error for d in self.diagnostics)
-
-    @property
-    def exit_code(self) -> int:
-        """2 if a file could not be read, 1 if a finding is at or above fail_on, else 0."""
-        if self.io_error:
-            return 2
-        return 1 if any(self.failing(d) for d in self.diagnostics) else 0
-
-    @property
-    def files_with_findings(self) -> int:
-        return sum(1 for result in self.results if result.diagnostics)
 
 
 def use_color(stream: TextIO) -> bool:
@@ -185,28 +125,6 @@ def token_width(line: str, start: int, in_flow: bool | None = None) -> int:
 
 
 _BRACKETS = {"{": 1, "[": 1, "}": -1, "]": -1}
-
-# Control characters (a terminal escape, a bell), line separators and bidirectional
-# overrides ("Trojan Source") in a config would act on the terminal or hide text; each
-# shows as one replacement character.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def printable(text: str) -> str:
-    return _UNPRINTABLE.sub("\ufffd", text)
-
-
-# What json.dumps leaves raw in a string that a terminal acts on: _UNPRINTABLE less the C0
-# controls, which json escapes itself (and a line break between values is JSON's own).
-_RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def printable_json(text: str) -> str:
-    """JSON text (from json.dumps) safe to print: DEL, C1 controls (a CSI), line separators
-    and bidi overrides written as `\\u009b` escapes. Unlike printable, the data is
-    unchanged: the escape reads back as the character."""
-    return _RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
-
 
 def _char_width(char: str) -> int:
     return 0 if unicodedata.combining(char) else 2 if unicodedata.east_asian_width(char) in "WF" else 1

@@ -14,11 +14,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ..targets import CANONICAL, ga, schema_names
 from .engine import SchemaEngine, json_schema_fetcher, json_type
 
-SESSION_SCHEMA = "session.schema.json"  # the authoring format: the flat beta shape plus GA-only settings
-GA_SCHEMA = "session-ga.schema.json"  # GA-shaped files; it refers to SESSION_SCHEMA's definitions
-SHAPE_SCHEMAS = {"beta": SESSION_SCHEMA, "ga": GA_SCHEMA}
+SHAPE_SCHEMAS = schema_names()  # {target: the schema of a file written in its shape}
+SESSION_SCHEMA = SHAPE_SCHEMAS[CANONICAL]  # the authoring format: the flat shape plus every target's settings
+GA_SCHEMA = ga.SCHEMA  # GA-shaped files; it refers to SESSION_SCHEMA's definitions
 _SIBLING_URI = "urn:rtcfg:schemas/"  # base URI of our schemas, so "session.schema.json#/..." resolves
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent  # realtime_cfg/
 
@@ -191,3 +192,11 @@ def branch_for(schema: Any, value: Any) -> dict | None:
             continue
         return branch
     return None
+
+
+@lru_cache(maxsize=None)
+def aliases() -> dict[str, str]:
+    """{another spelling of a top-level field: the field} (`x-rtcfg-alias-of`): the one place
+    that reads them (normalization renames, merging and --set replace, provenance traces back)."""
+    return {key: annotation(sub, "x-rtcfg-alias-of") for key, sub in session_properties().items()
+            if annotation(sub, "x-rtcfg-alias-of")}

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from ..targets import shape_of, target_module
+
 # A line ends at \n, \r\n or a lone \r, as git, editors and GitHub count lines. (YAML 1.1
 # also breaks lines at NEL, U+2028 and U+2029; PyYAML's own line numbers do, and would
 # point annotations at the wrong line.)
@@ -72,16 +74,6 @@ class LoadError(Exception):
         return self.diagnostics[0].message if self.diagnostics else "cannot load"
 
 
-# Top-level keys that only a GA-shaped session has: a file with any of them is read as GA.
-GA_MARKERS = ("type", "audio", "output_modalities")
-
-
-def shape_of(data: Any) -> str:
-    """"ga" for a GA-shaped session (`type`, `audio` or `output_modalities` at the top),
-    else "beta": rtcfg's flat authoring format."""
-    return "ga" if isinstance(data, dict) and any(key in data for key in GA_MARKERS) else "beta"
-
-
 @dataclass
 class Document:
     name: str
@@ -100,14 +92,14 @@ class Document:
 
     @cached_property
     def shape(self) -> str:
-        """beta or ga (see shape_of); read many times per file, so worked out once."""
+        """The target whose shape the file is written in (targets.shape_of); read many times
+        per file, so worked out once."""
         return shape_of(self.data)
 
     @property
     def session_type(self) -> str:
         """realtime, or transcription for a GA transcription-only session (`type: transcription`)."""
-        data = self.data
-        return "transcription" if self.shape == "ga" and data.get("type") == "transcription" else "realtime"
+        return target_module(self.shape).session_type(self.data)
 
     def texts(self) -> dict[str, str]:
         """Every file's text by name, this document's own included."""

@@ -14,6 +14,7 @@ from json.decoder import JSONDecodeError, scanstring
 
 from ..diagnostics import Diagnostic
 from .document import MAX_NUMBER_DIGITS, Document, LineIndex, Limits, LoadError, Position
+from .problems import BAD_ENCODING, DUPLICATE_KEY, NOT_A_MAPPING, SYNTAX_ERROR, TOO_DEEP
 
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?")
 _WORD = re.compile(r"[^\s,:\]}]{0,12}")
@@ -25,7 +26,7 @@ _LITERALS = {"true": True, "false": False, "null": None}
 class _Invalid(Exception):
     def __init__(self, code: str, message: str, offset: int) -> None:
         super().__init__(message)
-        self.code, self.message, self.offset = code, message, offset
+        self.rule, self.message, self.offset = code, message, offset
 
 
 def build(text: str, name: str, limits: Limits) -> Document:
@@ -35,7 +36,7 @@ def build(text: str, name: str, limits: Limits) -> Document:
         data = _parse(text, positions, where, limits)
     except _Invalid as exc:
         line, column = where(exc.offset)
-        raise LoadError([Diagnostic(exc.code, exc.message, name, line, column)]) from None
+        raise LoadError([exc.rule.diagnostic(exc.message, name, line, column)]) from None
     return Document(name, data, positions, text, "json")
 
 
@@ -44,10 +45,10 @@ def _string(text: str, start: int) -> tuple[str, int]:
     try:
         value, end = scanstring(text, start + 1, True)
     except JSONDecodeError as exc:
-        raise _Invalid("L001", f"invalid JSON: {exc.msg}", exc.pos) from None
+        raise _Invalid(SYNTAX_ERROR, f"invalid JSON: {exc.msg}", exc.pos) from None
     if _LONE_SURROGATE.search(value):
         # json accepts "\ud800" alone, but no UTF-8 output can carry it
-        raise _Invalid("L008", "invalid JSON string: an unpaired UTF-16 surrogate escape (\\ud800-\\udfff)", start)
+        raise _Invalid(BAD_ENCODING, "invalid JSON string: an unpaired UTF-16 surrogate escape (\\ud800-\\udfff)", start)
     return value, end
 
 
@@ -67,7 +68,7 @@ def _parse(text: str, positions: dict, where, limits: Limits):
     have_root = False
     i = _skip(text, 0)
     if i >= n:
-        raise _Invalid("L003", "the file is empty; a session config is a JSON object", 0)
+        raise _Invalid(NOT_A_MAPPING, "the file is empty; a session config is a JSON object", 0)
 
     def record(path, offset, key_offset=None):
         line, column = where(offset)
@@ -84,7 +85,7 @@ def _parse(text: str, positions: dict, where, limits: Limits):
             container, path, _key, _key_offset, state = frame
             is_object = isinstance(container, dict)
             if i >= n:
-                raise _Invalid("L001", "invalid JSON: unexpected end of file (an unclosed '{' or '[')", n)
+                raise _Invalid(SYNTAX_ERROR, "invalid JSON: unexpected end of file (an unclosed '{' or '[')", n)
             ch = text[i]
             closer = "}" if is_object else "]"
             if state in ("first", "sep") and ch == closer and frame[2] is None:
@@ -95,32 +96,32 @@ def _parse(text: str, positions: dict, where, limits: Limits):
                 continue
             if state == "sep":
                 if ch != ",":
-                    raise _Invalid("L001", f"invalid JSON: expected ',' or '{closer}'", i)
+                    raise _Invalid(SYNTAX_ERROR, f"invalid JSON: expected ',' or '{closer}'", i)
                 frame[4] = "next"
                 i += 1
                 continue
             if is_object and frame[2] is None:
                 if ch != '"':
-                    raise _Invalid("L001", "invalid JSON: expected a key in double quotes"
+                    raise _Invalid(SYNTAX_ERROR, "invalid JSON: expected a key in double quotes"
                                    + (" (trailing comma?)" if ch == "}" else ""), i)
                 key_offset = i
                 key, i = _string(text, i)
                 if key in container:
                     first = positions.get(path + (key,))
                     where_first = f" (first given at line {first.key_line})" if first else ""
-                    raise _Invalid("L002", f"duplicate key {key!r}{where_first}", key_offset)
+                    raise _Invalid(DUPLICATE_KEY, f"duplicate key {key!r}{where_first}", key_offset)
                 i = _skip(text, i)
                 if i >= n or text[i] != ":":
-                    raise _Invalid("L001", "invalid JSON: expected ':' after the key", i)
+                    raise _Invalid(SYNTAX_ERROR, "invalid JSON: expected ':' after the key", i)
                 i += 1
                 frame[2], frame[3] = key, key_offset
                 continue
             if not is_object and ch == "]" and state == "next":
-                raise _Invalid("L001", "invalid JSON: trailing comma before ']'", i)
+                raise _Invalid(SYNTAX_ERROR, "invalid JSON: trailing comma before ']'", i)
         elif have_root:
             break
         if i >= n:
-            raise _Invalid("L001", "invalid JSON: expected a value", i)
+            raise _Invalid(SYNTAX_ERROR, "invalid JSON: expected a value", i)
 
         # -- a value starts at i ------------------------------------------------------
         ch = text[i]
@@ -134,7 +135,7 @@ def _parse(text: str, positions: dict, where, limits: Limits):
 
         if ch == "{" or ch == "[":
             if len(stack) >= limits.max_depth:
-                raise _Invalid("L005", f"nesting is deeper than {limits.max_depth} levels", i)
+                raise _Invalid(TOO_DEEP, f"nesting is deeper than {limits.max_depth} levels", i)
             value = {} if ch == "{" else []
             i += 1
             nested = [value, path, None, None, "first"]
@@ -150,13 +151,13 @@ def _parse(text: str, positions: dict, where, limits: Limits):
                 elif match:
                     literal = match.group()
                     if len(literal) > MAX_NUMBER_DIGITS:  # as in YAML: a float too (`0.111...` of 100,000 digits)
-                        raise _Invalid("L001", f"the number {literal[:20]}... is {len(literal):,} characters long; "
+                        raise _Invalid(SYNTAX_ERROR, f"the number {literal[:20]}... is {len(literal):,} characters long; "
                                        f"rtcfg reads numbers of at most {MAX_NUMBER_DIGITS:,}", i)
                     value = float(literal) if match.group(1) or match.group(2) else int(literal)
                     i = match.end()
                 else:
                     bad = _WORD.match(text, i).group() or text[i]
-                    raise _Invalid("L001", f"invalid JSON: unexpected {bad!r}"
+                    raise _Invalid(SYNTAX_ERROR, f"invalid JSON: unexpected {bad!r}"
                                    + (" (NaN and Infinity are not JSON)" if bad[:1] in "NI-" else ""), i)
 
         record(path, start, key_offset)
@@ -176,5 +177,5 @@ def _parse(text: str, positions: dict, where, limits: Limits):
 
     i = _skip(text, i)
     if i < n:
-        raise _Invalid("L001", "invalid JSON: extra data after the top-level value", i)
+        raise _Invalid(SYNTAX_ERROR, "invalid JSON: extra data after the top-level value", i)
     return root

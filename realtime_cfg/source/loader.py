@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Callable
 
-from ..diagnostics import Diagnostic, prepare_for_display
+from ..diagnostics import Diagnostic
+from ..report.masking import prepare_for_display
 from .document import Document, Limits, LoadError
+from .problems import BAD_ENCODING, FILE_TOO_LARGE, NOT_A_MAPPING, unreadable
 
 CONFIG_SUFFIXES = (".yaml", ".yml", ".json")
 STDIN = "-"
@@ -30,14 +32,10 @@ _BOMS = (
 )
 
 
-def _unreadable(name: str, reason: str) -> LoadError:
-    return LoadError([Diagnostic("F001", f"cannot read {name}: {reason}", name)])
-
-
 def _read_limited(stream: BinaryIO, name: str, limit: int) -> bytes:
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise LoadError([Diagnostic("L009", f"file is larger than the {limit:,}-byte limit", name, 1, 1,
+        raise LoadError([FILE_TOO_LARGE.diagnostic(f"file is larger than the {limit:,}-byte limit", name, 1, 1,
                                     hint="raise the limit with --max-bytes if the file is meant to be this big")])
     return data
 
@@ -54,37 +52,37 @@ def read_bytes(source: str | os.PathLike, limits: Limits,
         name = STDIN_NAME
         stream = getattr(sys.stdin, "buffer", None)
         if stream is None or sys.stdin.closed:
-            raise _unreadable(name, "standard input is closed")
+            raise unreadable(name, "standard input is closed")
         try:
             return name, _read_limited(stream, name, limits.max_bytes)
         except (OSError, ValueError) as exc:
-            raise _unreadable(name, str(exc)) from None
+            raise unreadable(name, str(exc)) from None
     name = str(source)
     try:
         fd = os.open(source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
-        raise _unreadable(name, "no such file") from None
+        raise unreadable(name, "no such file") from None
     except IsADirectoryError:
-        raise _unreadable(name, "it is a directory") from None
+        raise unreadable(name, "it is a directory") from None
     except PermissionError:
-        raise _unreadable(name, "permission denied") from None
+        raise unreadable(name, "permission denied") from None
     except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
-        raise _unreadable(name, getattr(exc, "strerror", None) or str(exc)) from None
+        raise unreadable(name, getattr(exc, "strerror", None) or str(exc)) from None
     try:
         status = os.fstat(fd)
         if not stat.S_ISREG(status.st_mode):
-            raise _unreadable(name, f"it is {_kind(status.st_mode)}, not a regular file")
+            raise unreadable(name, f"it is {_kind(status.st_mode)}, not a regular file")
         if check is not None:
             check(fd)
         with os.fdopen(fd, "rb") as stream:
             fd = -1  # the stream owns it now
             if status.st_size > limits.max_bytes:
-                raise LoadError([Diagnostic("L009", f"file is {status.st_size:,} bytes, over the "
+                raise LoadError([FILE_TOO_LARGE.diagnostic(f"file is {status.st_size:,} bytes, over the "
                                             f"{limits.max_bytes:,}-byte limit", name, 1, 1,
                                             hint="raise the limit with --max-bytes if the file is meant to be this big")])
             return name, _read_limited(stream, name, limits.max_bytes)
     except OSError as exc:
-        raise _unreadable(name, exc.strerror or str(exc)) from None
+        raise unreadable(name, exc.strerror or str(exc)) from None
     finally:
         if fd >= 0:
             os.close(fd)
@@ -114,14 +112,14 @@ def decode(raw: bytes, name: str) -> str:
         before = raw[: exc.start].decode(encoding, errors="replace")
         line = before.count("\n") + 1
         column = len(before) - (before.rfind("\n") + 1) + 1
-        raise LoadError([Diagnostic("L008", f"not valid {encoding.upper().replace('-SIG', '')} text "
+        raise LoadError([BAD_ENCODING.diagnostic(f"not valid {encoding.upper().replace('-SIG', '')} text "
                                     f"(byte 0x{raw[exc.start]:02x} at offset {exc.start}); is this a binary file?",
                                     name, line, column, hint="save the file as UTF-8")]) from None
     nul = text.find("\0")
     if nul >= 0:
         line = text.count("\n", 0, nul) + 1
         column = nul - (text.rfind("\n", 0, nul) + 1) + 1
-        raise LoadError([Diagnostic("L008", "the file contains a NUL character; is this a binary file?",
+        raise LoadError([BAD_ENCODING.diagnostic("the file contains a NUL character; is this a binary file?",
                                     name, line, column)])
     return text
 
@@ -151,7 +149,7 @@ def parse(text: str, name: str, fmt: str = "yaml", limits: Limits | None = None,
             kind = "empty" if document.data is None else type(document.data).__name__
             what = {"list": "a list", "str": "a string", "empty": "empty"}.get(kind, f"a {kind}")
             line, column, _ = document.locate(())
-            raise LoadError([Diagnostic("L003", f"the top level is {what}; a session config is a mapping of "
+            raise LoadError([NOT_A_MAPPING.diagnostic(f"the top level is {what}; a session config is a mapping of "
                                         "session fields", name, line or 1, column or 1,
                                         hint="start the file with a key such as `model:`")])
     except LoadError as exc:

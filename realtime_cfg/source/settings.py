@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import quoted
+from ..report.masking import quoted
 from ..targets import TARGETS
 
 PYPROJECT = "pyproject.toml"
@@ -47,7 +47,7 @@ class Settings:
 
 
 # the open value sets a project can add names to (the schema's `x-rtcfg-open-set` names;
-# realtime_cfg.field_values.open_set_names() reads them, and a test keeps the two equal)
+# realtime_cfg.check.rules.open_sets.open_set_names() reads them, and a test keeps the two equal)
 OPEN_SETS = ("models", "voices", "transcription-models")
 _KNOWN = {"target": "beta or ga", "strict": "true or false", "ignore": "a list of rule codes",
           "allow-outside-root": "true or false", **{name: "a list of names" for name in OPEN_SETS}}

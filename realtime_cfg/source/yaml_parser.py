@@ -22,6 +22,8 @@ from yaml.resolver import Resolver
 
 from ..diagnostics import Diagnostic
 from .document import MAX_NUMBER_DIGITS, Document, LineIndex, Limits, LoadError, Position
+from .problems import (ALIAS_EXPANSION, BAD_ENCODING, DUPLICATE_KEY, FORBIDDEN_TAG, MULTIPLE_DOCUMENTS,
+                       SYNTAX_ERROR, TOO_DEEP)
 
 # Only the loader's event parser is used (get_event), never its constructor.
 # libyaml's is much faster; the pure-Python one is the fallback.
@@ -64,10 +66,10 @@ def _scalar(event, as_key: bool) -> object:
             # `=` (YAML 1.1's "value" type) and a `<<` that is not a merge key are just text
             tag = _TAG + "str"
     if tag not in _SCALAR_TAGS or (tag == _TAG + "merge" and not as_key):
-        raise _Refused("L004", f"YAML tag {event.tag!r} is not allowed: rtcfg only reads plain JSON-like values",
+        raise _Refused(FORBIDDEN_TAG, f"YAML tag {event.tag!r} is not allowed: rtcfg only reads plain JSON-like values",
                        event.start_mark, "remove the tag; write the value as a plain string, number or mapping")
     if tag == _TAG + "timestamp" and not SafeConstructor.timestamp_regexp.match(event.value):
-        raise _Refused("L001", f"cannot read {event.value[:40]!r} as a timestamp", event.start_mark,
+        raise _Refused(SYNTAX_ERROR, f"cannot read {event.value[:40]!r} as a timestamp", event.start_mark,
                        "write a date such as 2026-12-01, or remove the !!timestamp tag")
     if tag == _TAG + "str" or tag == _TAG + "timestamp":
         # A payload is JSON, so a date can only travel as the text that was written.
@@ -79,7 +81,7 @@ def _scalar(event, as_key: bool) -> object:
     node = ScalarNode(tag, event.value)
     kind = tag[len(_TAG):]
     if kind in ("int", "float") and len(event.value) > MAX_NUMBER_DIGITS:
-        raise _Refused("L001", f"the number {event.value[:20]!r}... is {len(event.value):,} characters long; rtcfg "
+        raise _Refused(SYNTAX_ERROR, f"the number {event.value[:20]!r}... is {len(event.value):,} characters long; rtcfg "
                        f"reads numbers of at most {MAX_NUMBER_DIGITS:,}", event.start_mark,
                        "quote it if it is meant to be text")
     try:
@@ -92,7 +94,7 @@ def _scalar(event, as_key: bool) -> object:
             return value
         return _CONSTRUCTOR.construct_yaml_float(node)
     except (ValueError, KeyError, IndexError, ArithmeticError) as exc:  # `!!int abc`, `!!float ""`, 5000 digits
-        raise _Refused("L001", f"cannot read {event.value[:40]!r} as {kind}: {exc}", event.start_mark) from None
+        raise _Refused(SYNTAX_ERROR, f"cannot read {event.value[:40]!r} as {kind}: {exc}", event.start_mark) from None
 
 
 @lru_cache(maxsize=None)
@@ -106,7 +108,7 @@ _MERGE = object()
 class _Refused(Exception):
     def __init__(self, code, message, mark, hint=None):
         super().__init__(message)
-        self.code, self.message, self.mark, self.hint = code, message, mark, hint
+        self.rule, self.message, self.mark, self.hint = code, message, mark, hint
 
 
 def build(text: str, name: str, limits: Limits) -> Document:
@@ -117,7 +119,7 @@ def build(text: str, name: str, limits: Limits) -> Document:
         data = _build(text, positions, limits, marks)
     except _Refused as refusal:
         line, column = marks(refusal.mark)
-        raise LoadError([Diagnostic(refusal.code, refusal.message, name, line, column, hint=refusal.hint)]) from None
+        raise LoadError([refusal.rule.diagnostic(refusal.message, name, line, column, hint=refusal.hint)]) from None
     except yaml.MarkedYAMLError as exc:
         line, column = marks(exc.problem_mark or exc.context_mark)
         problem = exc.problem or exc.context or "invalid YAML"
@@ -125,16 +127,16 @@ def build(text: str, name: str, limits: Limits) -> Document:
             context_line, context_column = marks(exc.context_mark)
             problem += f" ({exc.context} that starts at line {context_line}, column {context_column})"
         if "maximum nesting depth" in problem:  # PyYAML >= 6.0.4 has a scanner depth limit of its own
-            raise LoadError([Diagnostic("L005", f"nesting is deeper than the YAML parser allows ({problem})",
+            raise LoadError([TOO_DEEP.diagnostic(f"nesting is deeper than the YAML parser allows ({problem})",
                                         name, line, column)]) from None
-        raise LoadError([Diagnostic("L001", f"invalid YAML: {problem}", name, line, column)]) from None
+        raise LoadError([SYNTAX_ERROR.diagnostic(f"invalid YAML: {problem}", name, line, column)]) from None
     except yaml.reader.ReaderError as exc:
         line, column = marks.reader_error(exc)
         character = chr(exc.character) if isinstance(exc.character, int) else exc.character
-        raise LoadError([Diagnostic("L008", f"character {character!r} is not allowed in YAML", name, line, column,
+        raise LoadError([BAD_ENCODING.diagnostic(f"character {character!r} is not allowed in YAML", name, line, column,
                                     hint="remove control characters; escape them in a double-quoted string")]) from None
     except yaml.YAMLError as exc:  # any other parser complaint
-        raise LoadError([Diagnostic("L001", f"invalid YAML: {exc}", name, 1, 1)]) from None
+        raise LoadError([SYNTAX_ERROR.diagnostic(f"invalid YAML: {exc}", name, 1, 1)]) from None
     return Document(name, data, positions, text, "yaml")
 
 
@@ -184,7 +186,7 @@ def _build(text: str, positions: dict, limits: Limits, marks: _Marks):
         if key is _MERGE:
             sources = value if isinstance(value, list) else [value]
             if not all(isinstance(s, dict) for s in sources):
-                raise _Refused("L001", "a merge key '<<' needs a mapping or a list of mappings", mark)
+                raise _Refused(SYNTAX_ERROR, "a merge key '<<' needs a mapping or a list of mappings", mark)
             frame.merges.append((sources, frame.key_mark))
             return
         key_line, key_column = marks(frame.key_mark)
@@ -196,7 +198,7 @@ def _build(text: str, positions: dict, limits: Limits, marks: _Marks):
         if value is not _MERGE and value in frame.container:
             first = positions.get(frame.path + (value,))
             where = f" (first given at line {first.key_line})" if first and first.key_line else ""
-            raise _Refused("L002", f"duplicate key {value!r}{where}", mark, "keep one of the two entries")
+            raise _Refused(DUPLICATE_KEY, f"duplicate key {value!r}{where}", mark, "keep one of the two entries")
         frame.key = value
         frame.key_mark = mark
 
@@ -210,18 +212,18 @@ def _build(text: str, positions: dict, limits: Limits, marks: _Marks):
             if kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
-                    raise _Refused("L007", "more than one YAML document in the file; a session config is one document",
+                    raise _Refused(MULTIPLE_DOCUMENTS, "more than one YAML document in the file; a session config is one document",
                                    event.start_mark, "remove the '---' separator and keep one document per file")
             elif kind is yaml.ScalarEvent or kind is yaml.AliasEvent:
                 as_key = bool(stack) and isinstance(stack[-1].container, dict) and stack[-1].key is _NO_KEY
                 if kind is yaml.AliasEvent:
                     if event.anchor not in anchors:
-                        raise _Refused("L001", f"alias *{event.anchor} refers to no anchor defined before it",
+                        raise _Refused(SYNTAX_ERROR, f"alias *{event.anchor} refers to no anchor defined before it",
                                        event.start_mark)
                     value, size = anchors[event.anchor]
                     expanded += size
                     if expanded > limits.max_nodes:
-                        raise _Refused("L006", f"aliases expand to more than {limits.max_nodes} values "
+                        raise _Refused(ALIAS_EXPANSION, f"aliases expand to more than {limits.max_nodes} values "
                                        "(a 'billion laughs' document?)", event.start_mark)
                     raw = None
                 else:
@@ -233,7 +235,7 @@ def _build(text: str, positions: dict, limits: Limits, marks: _Marks):
                 if as_key:
                     if value is not _MERGE and not isinstance(value, str):
                         if kind is yaml.AliasEvent:
-                            raise _Refused("L001", "a mapping key must be a plain string", event.start_mark)
+                            raise _Refused(SYNTAX_ERROR, "a mapping key must be a plain string", event.start_mark)
                         # JSON keys are strings: keep the key as written (`on:` stays "on", not true)
                         value = event.value
                     take_key(value, event.start_mark)
@@ -241,13 +243,13 @@ def _build(text: str, positions: dict, limits: Limits, marks: _Marks):
                     attach(value, event.start_mark, size, raw)
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 if event.tag not in _COLLECTION_TAGS[kind]:
-                    raise _Refused("L004", f"YAML tag {event.tag!r} is not allowed: rtcfg only reads plain "
+                    raise _Refused(FORBIDDEN_TAG, f"YAML tag {event.tag!r} is not allowed: rtcfg only reads plain "
                                    "JSON-like values", event.start_mark, "remove the tag")
                 if stack and isinstance(stack[-1].container, dict) and stack[-1].key is _NO_KEY:
-                    raise _Refused("L001", "a mapping key must be a plain value, not a mapping or list",
+                    raise _Refused(SYNTAX_ERROR, "a mapping key must be a plain value, not a mapping or list",
                                    event.start_mark)
                 if len(stack) >= limits.max_depth:
-                    raise _Refused("L005", f"nesting is deeper than {limits.max_depth} levels", event.start_mark)
+                    raise _Refused(TOO_DEEP, f"nesting is deeper than {limits.max_depth} levels", event.start_mark)
                 container = {} if kind is yaml.MappingStartEvent else []
                 # the path it will be attached under, for its children's positions
                 if stack and isinstance(stack[-1].container, dict) and stack[-1].key is _MERGE:

@@ -8,7 +8,27 @@ from __future__ import annotations
 
 import copy
 
+from typing import Any
+
 from .ga import LOCATIONS
+
+NAME = "beta"
+DISPLAY = "beta"
+SCHEMA = "session.schema.json"  # the authoring format: the flat beta shape plus GA-only settings
+NAMES_FUNCTION_BY_STRING = True  # `tool_choice: lookup` forces the function lookup
+MODEL_SCOPED_TRANSCRIPTION = False
+
+
+def recognizes(data: Any) -> bool:
+    return False  # the canonical shape: whatever no other target recognizes
+
+
+def session_type(data: Any) -> str:
+    return "realtime"  # a transcription session has no flat form
+
+
+def flat_path(path: tuple) -> tuple:
+    return tuple(path)
 
 
 def location(name: str) -> tuple[str, ...]:
@@ -30,3 +50,7 @@ def render(canonical: dict) -> dict:
 
 def read(session: dict) -> dict:
     return session
+
+
+def format_spelling(name: str) -> str | None:
+    return None  # formats are written by name, as in the canonical form

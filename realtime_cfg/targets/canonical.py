@@ -24,9 +24,10 @@ import math
 import re
 from typing import Any
 
-from ..schema.views import (SESSION_SCHEMA, SHAPE_SCHEMAS, annotation, branch_for, declared_types, items_schema, load_schema,
-                     object_properties, session_properties)
-from . import read_session
+from ..schema.views import (SESSION_SCHEMA, SHAPE_SCHEMAS, aliases, annotation, branch_for, declared_types, items_schema,
+                            load_schema, object_properties, session_properties)
+from . import CANONICAL, read_session, target_module
+from .carrying import without_dropped
 
 _INTEGER_TEXT = re.compile(r"[+-]?[0-9]+")  # ASCII digits only: int() would also read "١٢"
 
@@ -69,17 +70,16 @@ def coerce(data: dict, schema_name: str = SESSION_SCHEMA) -> dict:
     return result
 
 
-def normalize(data: dict, shape: str = "beta") -> dict:
+def normalize(data: dict, shape: str = CANONICAL) -> dict:
     """The canonical (flat) form of valid config data written in `shape` (see the
     module docstring). Returns new objects."""
-    if shape != "beta":
+    if shape != CANONICAL:
         data = read_session(coerce(data, SHAPE_SCHEMAS[shape]), shape)
     schema = load_schema()
-    properties = session_properties()
+    spellings = aliases()
     renamed: dict[str, Any] = {}
     for key, value in coerce(data).items():
-        alias_of = annotation(properties[key], "x-rtcfg-alias-of") if key in properties else None
-        renamed[alias_of or key] = value
+        renamed[spellings.get(key, key)] = value
     return order_like(renamed, schema)
 
 
@@ -101,3 +101,20 @@ def order_like(value: Any, schema: Any) -> Any:
             and "integer" in declared_types(schema) and "number" not in declared_types(schema)):
         return int(value)
     return value
+
+
+def render_session(canonical: dict, target: str) -> dict:
+    """The target's session payload, keys in the order of that shape's schema.
+    Fields the target cannot carry and drops (temperature for GA) are left out."""
+    session = target_module(target).render(without_dropped(canonical, target))
+    return order_like(session, load_schema(SHAPE_SCHEMAS[target]))
+
+
+def tool_identity(tool: Any) -> str | None:
+    """What names a tool among the others: a function's `name`, an MCP tool's `server_label`
+    (tools merge by it when building, match by it in a diff, and must not repeat: R003)."""
+    if isinstance(tool, dict):
+        for key in ("name", "server_label"):
+            if isinstance(tool.get(key), str):
+                return f"{key}={tool[key]}"
+    return None

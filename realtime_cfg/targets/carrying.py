@@ -1,4 +1,5 @@
-"""Which target can carry which field: read from the schema's annotations.
+"""Which target can carry which field: read from the schema's annotations (the findings
+they give are check/rules/targets.py's T001-T003).
 
 - `x-rtcfg-targets: [ga]` on a field or union branch: only those targets know it.
   Sending it to another is an error (T001), unless the field is also marked
@@ -14,8 +15,6 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from ..diagnostics import Diagnostic, format_path, quoted
-from ..source.document import Document
 from ..schema.views import alternatives, branch_for, object_properties, session_properties
 
 
@@ -61,47 +60,6 @@ def findings(data: Any, schema: Any, target: str, path: tuple = ()) -> Iterator[
     elif isinstance(data, list) and "items" in branch:
         for index, value in enumerate(data):
             yield from findings(value, branch["items"], target, path + (index,))
-
-
-def check(document: Document, data: Any, schema: dict, target: str, strict: bool = False) -> list[Diagnostic]:
-    """Diagnostics for what `target` cannot carry in `data` (a session of the document's shape)."""
-    from . import DISPLAY_NAMES
-
-    name = DISPLAY_NAMES[target]
-    found = []
-    for path, branch, value in findings(data, schema, target):
-        where = format_path(path)
-        field = where or "the session"
-        line, column, _ = document.locate(path)
-        if "x-rtcfg-unconfirmed" in branch:
-            found.append(Diagnostic(
-                "T003", f"{field} {quoted(value)} is not confirmed for the {name} API: {branch['x-rtcfg-unconfirmed']}",
-                document.file_of(path), line, column, where,
-                "check that your server takes it, then " + ("add `# rtcfg: ignore[T003]` to the line"
-                                                            if document.format == "yaml" else
-                                                            "add T003 to `ignore` in [tool.rtcfg]")
-                + "; or choose a value every target has"))
-            continue
-        supported = branch["x-rtcfg-targets"]
-        others = " or ".join(DISPLAY_NAMES[t] for t in supported)
-        flag = " ".join(f"--target {t}" for t in supported[:1])
-        if branch.get("x-rtcfg-unsupported") == "drop":
-            found.append(Diagnostic(
-                "T002", f"{field} has no {name} equivalent: it is left out of the {name} payload",
-                document.file_of(path), line, column, where,
-                f"remove {field}, or render with {flag}; --strict makes this an error",
-                severity="error" if strict else None))
-            continue
-        what = f"{field} {quoted(value)}" if value is not None else field
-        kind = f" ({branch['x-rtcfg-kind']})" if "x-rtcfg-kind" in branch else ""
-        if not path and "x-rtcfg-kind" in branch:  # a kind of session: say which
-            what, kind = branch["x-rtcfg-kind"], ""
-        found.append(Diagnostic(
-            "T001", f"{what}{kind} exists only in the {others} API; a {name} server rejects it",
-            document.file_of(path), line, column, where,
-            f"it has no {name} form: keep it for {others} ({flag})" if not path
-            else f"render with {flag}, or remove it"))
-    return found
 
 
 def without_dropped(canonical: dict, target: str) -> dict:

@@ -39,6 +39,40 @@ _FORMAT_NAME = {value["type"]: name for name, value in FORMATS.items()}
 _TOOL_CHOICE_KEYWORDS = ("auto", "none", "required")
 SESSION_TYPES = ("realtime", "transcription")
 
+NAME = "ga"
+DISPLAY = "GA"
+SCHEMA = "session-ga.schema.json"  # GA-shaped files; it refers to the flat schema's definitions
+NAMES_FUNCTION_BY_STRING = False  # a function is forced with {type: function, name}
+# openai-openapi: delay "only supported with gpt-realtime-whisper in GA Realtime sessions";
+# prompt "not supported with gpt-realtime-whisper in GA Realtime sessions" (R017, R018)
+MODEL_SCOPED_TRANSCRIPTION = True
+# Top-level keys that only a GA-shaped session has: a file with any of them is read as GA.
+MARKERS = ("type", "audio", "output_modalities")
+
+
+def recognizes(data: Any) -> bool:
+    return isinstance(data, dict) and any(key in data for key in MARKERS)
+
+
+def session_type(data: Any) -> str:
+    return "transcription" if isinstance(data, dict) and data.get("type") == "transcription" else "realtime"
+
+
+def flat_path(path: tuple) -> tuple | None:
+    """The flat path a GA path holds: audio.output.voice is voice, audio.input.format.rate is
+    input_audio_format.rate; None for the empty path."""
+    best = None
+    for name in (*LOCATIONS, path[0] if path else None):
+        if name is None:
+            continue
+        where = location(name)
+        if tuple(path[:len(where)]) == where and (best is None or len(where) > len(best[1])):
+            best = (name, where)
+    if best is None:
+        return None
+    name, where = best
+    return (name,) + tuple(path[len(where):])
+
 
 def location(name: str) -> tuple[str, ...]:
     return LOCATIONS.get(name, (name,))
@@ -102,3 +136,9 @@ def read(session: dict) -> dict:
         name = _FLAT_NAME.get((key,), key)
         flat[name] = _from_ga(name, value)
     return flat
+
+
+def format_spelling(name: str) -> dict | None:
+    """How this shape writes the flat audio format `name` (pcm16 is {type: audio/pcm, rate: 24000})."""
+    spelled = FORMATS.get(name)
+    return dict(spelled) if spelled else None

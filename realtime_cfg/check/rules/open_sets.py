@@ -22,10 +22,54 @@ import re
 from functools import lru_cache
 from typing import Any, Mapping
 
-from ..diagnostics import Diagnostic, diagnostic_at, quoted, suggest
-from ..source.document import Document
-from ..schema.views import items_schema, load_schema, object_properties, resolve_local
-from ..targets import target_module
+from ...diagnostics import Diagnostic, Rule, suggest
+from ...report.masking import quoted
+from ...schema.views import items_schema, load_schema, object_properties, resolve_local
+from ...source.document import Document
+from ...targets import CANONICAL, target_module
+from ..subject import Subject
+
+UNKNOWN_MODEL = Rule(
+    "R005", "unknown-model", "warning", "A model name that is not one of the Realtime models rtcfg knows.",
+    "A typo in the model name fails only when the socket opens. The API takes any name and new models appear "
+    "often, so this is a warning with the nearest known name. On Azure `model` is a deployment name: list "
+    "yours in `models = [...]` under [tool.rtcfg].",
+    "model: gpt-realtime-2-mini\n", "model: gpt-realtime-2.1-mini\n")
+TTS_ONLY_VOICE = Rule(
+    "R006", "tts-only-voice", "error",
+    "A text-to-speech voice of the audio.speech API (fable, onyx, nova), which Realtime does not have.",
+    "Older SDK versions listed these voices, so they look valid in an editor, but no Realtime server "
+    "accepts them.",
+    "voice: nova\n", "voice: coral\n")
+UNKNOWN_VOICE = Rule(
+    "R013", "unknown-voice", "warning", "A voice name that is not one of the built-in Realtime voices.",
+    "The API takes any voice name, so this is a warning; a misspelt voice fails only when the session starts. "
+    "A custom voice is written `{id: voice_...}`; a server's own voice names go in `voices = [...]` under "
+    "[tool.rtcfg].",
+    "voice: shimer\n", "voice: shimmer\n")
+UNKNOWN_TRANSCRIPTION_MODEL = Rule(
+    "R014", "unknown-transcription-model", "warning",
+    "A transcription model that is not one of those rtcfg knows.",
+    "The API takes any transcription model name, so this is a warning with the nearest known name; a typo "
+    "would otherwise only show as transcripts that never arrive. Your own names go in "
+    "`transcription-models = [...]` under [tool.rtcfg].",
+    "input_audio_transcription:\n  model: gpt-4o-transcriber\n",
+    "input_audio_transcription:\n  model: gpt-transcribe\n")
+MODEL_SHUTDOWN = Rule(
+    "R015", "model-shutdown", "warning",
+    "A model or transcription model with a shutdown date announced by OpenAI; after that date, an error.",
+    "The session stops working on the day the model is shut down. The warning names the date early enough "
+    "to move; from the date on the finding is an error, since the server no longer serves the model. "
+    "Today is the machine's date; RTCFG_TODAY=YYYY-MM-DD checks a config against another day.",
+    "model: gpt-realtime-mini\n", "model: gpt-realtime-2.1-mini\n")
+DEPRECATED_FIELD = Rule(
+    "R016", "deprecated-field", "warning", "A field OpenAI has deprecated (an MCP tool's connector_id).",
+    "A deprecated field stops working for newer models; the message says what to use instead.",
+    "type: realtime\ntools:\n  - type: mcp\n    server_label: mail\n    connector_id: connector_gmail\n",
+    "type: realtime\ntools:\n  - type: mcp\n    server_label: mail\n    server_url: https://mcp.example.com/mcp\n")
+
+RULES = (UNKNOWN_MODEL, TTS_ONLY_VOICE, UNKNOWN_VOICE, UNKNOWN_TRANSCRIPTION_MODEL, MODEL_SHUTDOWN, DEPRECATED_FIELD)
+_BY_CODE = {rule.code: rule for rule in RULES}  # the codes the schema names
 
 EACH = "[]"  # a pattern part that stands for every item of a list
 DATED = re.compile(r"-\d{4}-\d{2}-\d{2}$")  # a dated snapshot: gpt-realtime-2025-08-28
@@ -104,7 +148,7 @@ def today() -> datetime.date:
 
 def open_set_names() -> tuple[str, ...]:
     """The names of the open value sets a project can add to: models, voices, transcription-models."""
-    return tuple(field["x-rtcfg-open-set"]["name"] for _, field, _ in _fields("beta") if "x-rtcfg-open-set" in field)
+    return tuple(field["x-rtcfg-open-set"]["name"] for _, field, _ in _fields(CANONICAL) if "x-rtcfg-open-set" in field)
 
 
 def check_known(known: Any) -> dict[str, tuple[str, ...]]:
@@ -131,12 +175,13 @@ def is_known(name: str, known: tuple[str, ...]) -> bool:
     return name in known or DATED.sub("", name) in known
 
 
-def check(data: dict, document: Document, extra_known: Mapping[str, Any] | None = None) -> list[Diagnostic]:
+def check(subject: Subject) -> list[Diagnostic]:
+    data, document, extra_known = subject.data, subject.document, subject.known
     found: list[Diagnostic] = []
     for pattern, field, listed in _fields(document.shape):
         for path, value in values_at(data, pattern):
             if "x-rtcfg-deprecated" in field:
-                found.append(diagnostic_at(document, "R016", field["x-rtcfg-deprecated"], path, at_key=True,
+                found.append(DEPRECATED_FIELD.at(document, field["x-rtcfg-deprecated"], path, at_key=True,
                                            hint=f"see {DEPRECATIONS_PAGE}"))
             if not isinstance(value, str) or not value:
                 continue
@@ -155,7 +200,7 @@ def _open_value(field: dict, listed: tuple[str, ...], own: tuple[str, ...], path
                 document: Document) -> list[Diagnostic]:
     mistake = field.get("x-rtcfg-value-mistakes", {}).get(value)
     if mistake:  # a value known to be wrong, with its own code (a text-to-speech voice)
-        return [diagnostic_at(document, mistake["code"], mistake["message"], path, hint=f"known: {', '.join(listed)}")]
+        return [_BY_CODE[mistake["code"]].at(document, mistake["message"], path, hint=f"known: {', '.join(listed)}")]
     if is_known(value, listed + own):
         return []
     open_set = field["x-rtcfg-open-set"]
@@ -169,7 +214,7 @@ def _open_value(field: dict, listed: tuple[str, ...], own: tuple[str, ...], path
         shown = ", ".join(known[:10]) + (f" (and {len(known) - 10} more)" if len(known) > 10 else "")
         hint = f"known: {shown}. For a name newer than rtcfg, or one your server adds, list it in " \
                f"`{open_set['name']} = [...]` under [tool.rtcfg]"
-    return [diagnostic_at(document, open_set["code"], f"unknown {open_set['what']} {quoted(value)}", path, hint=hint)]
+    return [_BY_CODE[open_set["code"]].at(document, f"unknown {open_set['what']} {quoted(value)}", path, hint=hint)]
 
 
 def _shutdown(field: dict, listed: tuple[str, ...], path: tuple, value: str, document: Document) -> Diagnostic | None:
@@ -190,6 +235,6 @@ def _shutdown(field: dict, listed: tuple[str, ...], path: tuple, value: str, doc
     if days > 0:
         when = "in 1 day" if days == 1 else f"in {days} days"
         message = f"{what} is deprecated: OpenAI announced its shutdown for {plan['shutdown']} ({when})"
-        return diagnostic_at(document, "R015", message, path, hint=hint)
+        return MODEL_SHUTDOWN.at(document, message, path, hint=hint)
     message = f"{what} was shut down on {plan['shutdown']}: the server no longer serves it"
-    return diagnostic_at(document, "R015", message, path, hint=hint, severity="error")
+    return MODEL_SHUTDOWN.at(document, message, path, hint=hint, severity="error")

@@ -1,0 +1,230 @@
+"""The one way from a file to findings and payloads, shared by every command and the library:
+
+    load ─▶ build ─▶ check ─▶ suppress ─▶ render │ explain │ diff │ migrate
+    source/  building/  check/   check/         output/
+
+`check` takes a file through the first four steps and returns a Checked: the document (if
+it could be built), the findings a report shows, the ones its suppressions hid, and the
+target it was checked for. The outputs take a Checked without errors. The CLI only turns
+flags and [tool.rtcfg] into Options, calls these, and picks a reporter; realtime_cfg.api
+does the same for applications, raising where the CLI prints.
+
+Suppressions are the file's own statement: a `# rtcfg: ignore[CODE]` comment holds for the
+library as for the CLI (so `render` and `load_session` agree on a file); the project's list
+(`ignore`) comes with the options.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
+
+from .building.builder import BuildOptions, OverrideError, build
+from .check.rules.open_sets import check_known
+from .check.suppression import Suppressed, split
+from .check.validation import validate
+from .diagnostics import Diagnostic
+from .source.document import Document, LoadError
+from .source.loader import STDIN, STDIN_NAME
+from .source.problems import internal_error
+from .targets import COMMON, target_module
+from .targets.canonical import normalize, render_session
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .output.diffing import Change
+    from .output.migration import MigrationNote
+    from .output.provenance import Origin
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to check a config: what the command-line flags and [tool.rtcfg] say."""
+
+    target: str | None = None  # None: the config's own shape
+    strict: bool = False  # a field the target would drop (T002) is an error
+    ignore: tuple[str, ...] = ()  # codes the project suppresses
+    known: Mapping[str, Sequence[str]] | None = None  # a project's own names for the open sets
+    build: BuildOptions = field(default_factory=BuildOptions)
+
+    def checked(self) -> Options:
+        """The options with the caller's mistakes raised (ValueError/TypeError), before any file is read."""
+        if self.target is not None:
+            target_module(self.target)
+        return replace(self, known=check_known(self.known))
+
+
+@dataclass
+class Checked:
+    """One config after load, build, check and suppress."""
+
+    name: str  # as reports name it (<stdin> for "-")
+    document: Document | None  # None: it could not be read, parsed or built (findings say why)
+    findings: list[Diagnostic]  # what a report shows: every finding its suppressions leave
+    suppressed: list[Suppressed] = field(default_factory=list)
+    target: str | None = None  # the target it was checked for
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.findings if d.severity == "error"]
+
+    @property
+    def unreadable(self) -> bool:
+        """It could not be read at all (F codes: exit code 2, not 1)."""
+        return any(d.is_io_error for d in self.findings)
+
+    @property
+    def ok(self) -> bool:
+        """Built, and no error left: its payload can be rendered."""
+        return self.document is not None and not self.errors
+
+
+def load(source: str | os.PathLike, options: BuildOptions | None = None) -> Document:
+    """Read and build one config ("-" for stdin). Raises LoadError, or OverrideError for a --set
+    that does not apply (the caller's mistake, not the file's)."""
+    return build(source, options or BuildOptions())
+
+
+def check(source: str | os.PathLike, options: Options | None = None, contain_bugs: bool = True) -> Checked:
+    """Load, build, check and suppress one config; never raises for what its files hold.
+
+    With contain_bugs, an internal error (a bug in rtcfg) is the file's F003 finding, so a run
+    over many files still checks the others."""
+    options = (options or Options()).checked()
+    name = report_name(source)
+    try:
+        document = load(source, options.build)
+    except LoadError as exc:
+        return Checked(name, None, exc.diagnostics)
+    except OverrideError:
+        raise
+    except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001 - see the docstring
+        if not contain_bugs:
+            raise
+        return Checked(name, None, [internal_error(name, exc)])
+    try:
+        return check_document(document, options)
+    except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001
+        if not contain_bugs:
+            raise
+        return Checked(name, None, [internal_error(name, exc)])
+
+
+def check_document(document: Document, options: Options | None = None, check_target: bool = True) -> Checked:
+    """Check and suppress a loaded config. Without check_target, only what holds for every
+    target is checked (the canonical form of a config, which has no target yet)."""
+    options = (options or Options()).checked()
+    found = validate(document, options.target, options.strict, check_target, options.known)
+    kept, suppressed = split(found, options.ignore)
+    return Checked(document.name, document, kept, suppressed, options.target or document.shape)
+
+
+def report_name(source: str | os.PathLike) -> str:
+    """How reports name a source: its path, or <stdin> for "-"."""
+    return STDIN_NAME if str(source) == STDIN else str(source)
+
+
+def comparison_target(old: Document, new: Document) -> str:
+    """The target two configs are compared in when none is given: their shape if they
+    share it, else the one every config can be rendered for."""
+    return old.shape if old.shape == new.shape else COMMON
+
+
+# -- outputs: each takes a Checked that is ok ------------------------------------------------
+
+def _valid(checked: Checked) -> Document:
+    if not checked.ok:
+        raise ValueError(f"{checked.name} has errors; it has no payload")
+    return checked.document
+
+
+def canonical(checked: Checked) -> dict:
+    """The canonical form (targets/canonical.py): the flat session, whichever shape the config
+    is written in; a transcription session has no flat form, so its own session."""
+    document = _valid(checked)
+    flat = normalize(document.data, document.shape)
+    return flat if document.session_type == "realtime" else render_session(flat, document.shape)
+
+
+def session(checked: Checked, with_defaults: bool = False) -> tuple[dict, set[tuple]]:
+    """(the payload for the target it was checked for, the paths filled in with server defaults)."""
+    document = _valid(checked)
+    payload = render_session(normalize(document.data, document.shape), checked.target)
+    if not with_defaults:
+        return payload, set()
+    from .output.defaults import with_defaults as fill
+
+    return fill(payload, checked.target)
+
+
+def event(payload: dict, event_id: str | None = None) -> dict:
+    """The `session.update` client event around a payload (ValueError for a bad event_id)."""
+    from .output.payload import envelope
+
+    return envelope(payload, event_id)
+
+
+def origins(checked: Checked, payload: dict, filled: set[tuple] = frozenset()) -> list[Origin]:
+    """Where each field of the payload came from (`render --explain`)."""
+    from .output.provenance import explain
+
+    return explain(_valid(checked), payload, checked.target, filled)
+
+
+def changes(old: Checked, new: Checked) -> list[Change]:
+    """Differences between two configs' payloads, tools matched by name (both checked for one target)."""
+    from .output.diffing import diff
+
+    if old.target != new.target:
+        raise ValueError("configs checked for different targets cannot be compared")
+    return diff(session(old)[0], session(new)[0])
+
+
+def rewritten(checked: Checked, payload: dict) -> list[Change]:
+    """What rendering changed against the config as written (`render --diff`)."""
+    from .output.diffing import diff
+
+    return diff(_valid(checked).data, payload)
+
+
+class LeakError(ValueError):
+    """A migrated config would hold the value of an environment variable, not its ${VAR}."""
+
+    def __init__(self, variable: str) -> None:
+        super().__init__(f"the migrated config would hold the value of {variable}, not {variable} itself")
+        self.variable = variable
+
+
+def migrate(checked: Checked, to: str) -> tuple[dict, list[MigrationNote]]:
+    """The config in shape `to`, with every ${VAR} as written (never its value), and a note for
+    each field that moved, changed spelling, was added or could not be carried over. Raises
+    LeakError where a value was reshaped so that its ${VAR} cannot be put back."""
+    from .output.migration import migrate as reshape
+    from .output.provenance import as_written
+
+    document = _valid(checked)
+    migrated, notes = reshape(normalize(document.data, document.shape), document.shape, to)
+    migrated = as_written(migrated, document, to)
+    leaked = leaked_variable(migrated, document)
+    if leaked:
+        raise LeakError(leaked)
+    return migrated, notes
+
+
+def leaked_variable(value: Any, document: Document) -> str | None:
+    """The ${VAR} whose value a key or string of `value` holds, if any."""
+    if not document.redactions:
+        return None
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            for secret, variable in document.redactions.items():
+                if secret in item:
+                    return variable
+    return None

@@ -1,0 +1,72 @@
+"""The result of a run over many files: what each file's check found and what was
+suppressed, and what that means for the exit code. Reporters (text.py, machine.py) only
+format it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..check.suppression import Suppressed
+from ..diagnostics import Diagnostic
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass
+class FileResult:
+    """What checking one file (or one folder that held no configs) found."""
+
+    name: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    suppressed: list[Suppressed] = field(default_factory=list)
+    real_path: str | None = None
+
+
+@dataclass
+class Report:
+    results: list[FileResult] = field(default_factory=list)
+    fail_on: str = "error"  # the lowest severity that fails the run
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return [d for result in self.results for d in result.diagnostics]
+
+    def settle(self, parts: set[str]) -> None:
+        """After a run over many files: drop the files that others take in with $file (they
+        were checked as part of those, and are no configs of their own: a list of tools),
+        and report a finding in a shared file (a base two overlays extend) once."""
+        self.results = [r for r in self.results if r.real_path is None or r.real_path not in parts]
+        seen: set[tuple] = set()
+        for result in self.results:
+            fresh = []
+            for diagnostic in result.diagnostics:
+                key = (diagnostic.file, diagnostic.line, diagnostic.column, diagnostic.code, diagnostic.message)
+                if key not in seen:
+                    seen.add(key)
+                    fresh.append(diagnostic)
+            result.diagnostics = fresh
+
+    @property
+    def suppressed(self) -> list[Suppressed]:
+        return [s for result in self.results for s in result.suppressed]
+
+    def count(self, severity: str) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == severity)
+
+    def failing(self, diagnostic: Diagnostic) -> bool:
+        return SEVERITIES.index(diagnostic.severity or "error") <= SEVERITIES.index(self.fail_on)
+
+    @property
+    def io_error(self) -> bool:
+        return any(d.is_io_error for d in self.diagnostics)
+
+    @property
+    def exit_code(self) -> int:
+        """2 if a file could not be read, 1 if a finding is at or above fail_on, else 0."""
+        if self.io_error:
+            return 2
+        return 1 if any(self.failing(d) for d in self.diagnostics) else 0
+
+    @property
+    def files_with_findings(self) -> int:
+        return sum(1 for result in self.results if result.diagnostics)

@@ -1,0 +1,156 @@
+"""The structure docs/architecture.md promises, kept true: no import cycle, each rule code
+declared and emitted in one module, target names compared only inside targets/, and every
+command going through the one pipeline."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from realtime_cfg.check.registry import RULES
+
+PACKAGE = Path(__file__).resolve().parent.parent / "realtime_cfg"
+CODE = re.compile(r"[FLBSRTX]\d{3}")
+
+
+def _modules() -> dict[str, Path]:
+    modules = {}
+    for path in PACKAGE.rglob("*.py"):
+        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+        modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return modules
+
+
+MODULES = _modules()
+
+
+def _is_type_checking(node: ast.If) -> bool:
+    return isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"
+
+
+def _imports(module: str, path: Path) -> set[str]:
+    """Every module of the package `module` imports, at the top or inside a function (a cycle
+    hidden in a function is still a cycle); imports for type checkers only are not run."""
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and _is_type_checking(node):
+            return
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[:len(package.split(".")) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            for alias in node.names:
+                candidate = f"{target}.{alias.name}"
+                found.add(candidate if candidate in MODULES else target)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")))
+    return {name for name in found if name in MODULES and name != module}
+
+
+def test_the_package_has_no_import_cycle():
+    graph = {module: _imports(module, path) for module, path in MODULES.items()}
+    # a package's __init__ importing its own modules is how a package is made, not a cycle
+    for module in graph:
+        graph[module] = {d for d in graph[module] if not (module.startswith(d + ".") and MODULES[d].name == "__init__.py"
+                                                           and not _imports(d, MODULES[d]))}
+    state: dict[str, int] = {}
+    cycles = []
+
+    def walk(module: str, trail: list[str]) -> None:
+        state[module] = 1
+        for dependency in sorted(graph[module]):
+            if state.get(dependency) == 1:
+                cycles.append(trail[trail.index(dependency):] + [dependency] if dependency in trail
+                              else [module, dependency])
+            elif dependency not in state:
+                walk(dependency, trail + [dependency])
+        state[module] = 2
+
+    for module in sorted(graph):
+        if module not in state:
+            walk(module, [module])
+    assert cycles == []
+
+
+def _code_literals(path: Path) -> set[str]:
+    """The rule codes written as string literals in a module (docstrings aside)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef)) and node.body
+                  and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+    return {node.value for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and CODE.fullmatch(node.value)
+            and id(node) not in docstrings}
+
+
+def test_each_code_is_written_in_exactly_one_module_the_one_that_declares_it():
+    where: dict[str, list[str]] = {}
+    for module, path in MODULES.items():
+        for code in _code_literals(path):
+            where.setdefault(code, []).append(module)
+    assert {code: modules for code, modules in where.items() if len(modules) != 1} == {}
+    assert set(where) == set(RULES)
+    for code, (module,) in where.items():
+        declared = [node for node in ast.walk(ast.parse(MODULES[module].read_text(encoding="utf-8")))
+                    if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Rule"
+                    and node.args and getattr(node.args[0], "value", None) == code]
+        assert declared, f"{code} is written in {module} but not declared there"
+
+
+def test_the_codes_the_schema_names_are_declared_by_the_module_that_reads_them():
+    from realtime_cfg.check.rules import open_sets, schema
+
+    text = "".join(path.read_text(encoding="utf-8") for path in (PACKAGE.parent / "schemas").glob("*.json"))
+    named = set(re.findall(r'"x-rtcfg-code": "(\w+)"', text))
+    assert named and named <= set(schema._BY_CODE)
+    open_set_codes = set(re.findall(r'"code": "(\w+)"', text))
+    assert open_set_codes and open_set_codes <= set(open_sets._BY_CODE)
+
+
+def _target_name_comparisons(path: Path) -> list[str]:
+    """`x == "ga"`, `"beta" in ...` and the like: a target's name compared outside targets/."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Compare):
+            operands = [node.left, *node.comparators]
+            if any(isinstance(o, ast.Constant) and o.value in ("ga", "beta") for o in operands):
+                found.append(f"{path.name}:{node.lineno}")
+    return found
+
+
+def test_no_module_outside_targets_compares_a_target_name():
+    outside = [path for module, path in MODULES.items() if not module.startswith("realtime_cfg.targets")]
+    assert [hit for path in outside for hit in _target_name_comparisons(path)] == []
+
+
+def test_the_guard_sees_a_comparison(tmp_path):
+    probe = tmp_path / "probe.py"
+    probe.write_text('def f(shape):\n    return shape == "ga"\n')
+    assert _target_name_comparisons(probe) == ["probe.py:2"]
+
+
+@pytest.mark.parametrize("front", ["realtime_cfg.cli.app", "realtime_cfg.api"])
+def test_the_commands_and_the_library_reach_the_steps_only_through_the_pipeline(front):
+    steps = {"realtime_cfg.check.validation", "realtime_cfg.targets.canonical", "realtime_cfg.output.defaults",
+             "realtime_cfg.building.merge", "realtime_cfg.building.interpolation"}
+    imported = _imports(front, MODULES[front])
+    assert "realtime_cfg.pipeline" in imported
+    assert imported & steps == set()
+
+
+def test_the_version_is_the_one_pyproject_declares():
+    import realtime_cfg
+
+    text = (PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8")
+    assert f'version = "{realtime_cfg.__version__}"' in text
