@@ -25,7 +25,7 @@ from . import pipeline
 from .building.builder import BuildOptions
 from .diagnostics import ConfigError, Diagnostic
 from .source import loader
-from .source.document import Document, Limits, LoadError
+from .source.document import Document, Limits
 
 # diffing, migration and rendering are imported where used: `rtcfg validate`, which a
 # pre-commit hook starts on every commit, needs none of them (about 15 ms of start-up)

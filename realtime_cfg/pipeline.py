@@ -20,7 +20,8 @@ import os
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
-from .building.builder import BuildOptions, OverrideError, build
+from .building.builder import BuildOptions, build
+from .building.overrides import OverrideError
 from .check.rules.open_sets import check_known
 from .check.suppression import Suppressed, split
 from .check.validation import validate

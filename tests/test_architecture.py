@@ -154,3 +154,10 @@ def test_the_version_is_the_one_pyproject_declares():
 
     text = (PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8")
     assert f'version = "{realtime_cfg.__version__}"' in text
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_every_module_imports(module):
+    import importlib
+
+    importlib.import_module(module)

@@ -3,13 +3,12 @@ bases, apply overrides; the rules are in building/__init__.py."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from dataclasses import dataclass, field, replace
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Mapping, Sequence
 
 from ..diagnostics import Diagnostic
 from ..report.masking import prepare_for_display, shorten
@@ -19,7 +18,7 @@ from ..source.problems import NOT_A_MAPPING, TOO_DEEP
 from .interpolation import Interpolator, normalized_forms
 from .merge import merge
 from .nodes import Node, flatten, tree
-from .overrides import OverrideError, apply_override
+from .overrides import apply_override
 from .paths import project_root, real_root, within
 from .problems import BAD_REFERENCE, BUILD_TOO_LARGE, EXTENDS_CYCLE, MISSING_FILE, OUTSIDE_ROOT, at_site, error_at
 

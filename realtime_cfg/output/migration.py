@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..diagnostics import format_path
+from ..source.document import MISSING, value_at
 from ..schema.engine import json_equal
 from ..schema.views import SHAPE_SCHEMAS
 from ..targets import display_name, target_module
 from ..targets.canonical import render_session
 
 Kind = Literal["added", "moved", "converted", "dropped"]
-_MISSING = object()
 
 
 @dataclass(frozen=True)
@@ -42,15 +42,6 @@ class MigrationNote:
         return text + (f": {show(self.old)} -> {show(self.new)}" if self.kind == "converted" else "")
 
 
-def _get(session: dict, path: tuple) -> Any:
-    node: Any = session
-    for part in path:
-        if not isinstance(node, dict) or part not in node:
-            return _MISSING
-        node = node[part]
-    return node
-
-
 def migrate(canonical: dict, source_shape: str, to: str) -> tuple[dict, list[MigrationNote]]:
     """The session in shape `to`, and what happened to each field of the `source_shape` file."""
     before = render_session(canonical, source_shape)
@@ -63,8 +54,8 @@ def migrate(canonical: dict, source_shape: str, to: str) -> tuple[dict, list[Mig
     for name in canonical:
         source = target_module(source_shape).location(name)
         destination = target_module(to).location(name)
-        old, new = _get(before, source), _get(after, destination)
-        if new is _MISSING:
+        old, new = value_at(before, source), value_at(after, destination)
+        if new is MISSING:
             notes.append(MigrationNote("dropped", format_path(source), None, old=old,
                                        reason=f"the {display_name(to)} API has no {name}"))
         elif not json_equal(old, new):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..diagnostics import format_path
-from ..source.document import Document
+from ..source.document import Document, value_at
 from ..schema.views import aliases
 from ..targets import display_name, moved, target_module
 
@@ -45,12 +45,7 @@ def as_written(session: dict, document: Document, shape: str) -> dict:
     GA's {type, name}). The caller still checks the text for the environment's values."""
     expanded = {}
     for path, template in document.templates.items():
-        value = document.data
-        try:
-            for part in path:
-                value = value[part]
-        except (KeyError, IndexError, TypeError):
-            continue
+        value = value_at(document.data, path)
         if isinstance(value, str):
             expanded.setdefault(value, template)
     _put_back(session, expanded)
@@ -58,16 +53,10 @@ def as_written(session: dict, document: Document, shape: str) -> dict:
         target = moved(path, document.shape, shape)
         if not target:
             continue
-        parent, written = session, document.data
-        try:
-            for part in path:
-                written = written[part]
-            for part in target[:-1]:
-                parent = parent[part]
-            if parent[target[-1]] == written:
-                parent[target[-1]] = template
-        except (KeyError, IndexError, TypeError):
-            continue  # reshaped on the way (a forced function name): left expanded
+        parent = value_at(session, target[:-1])
+        # else reshaped on the way (a forced function name): left expanded
+        if isinstance(parent, (dict, list)) and value_at(parent, target[-1:]) == value_at(document.data, path):
+            parent[target[-1]] = template
     return session
 
 
@@ -95,15 +84,8 @@ def _as_written(document: Document, source_path: tuple | None, value: Any) -> An
     while probe:
         if probe in document.templates:
             own = probe == source_path
-            return document.templates[probe] if own or _expanded_at(document, probe) == value else value
+            return document.templates[probe] if own or value_at(document.data, probe) == value else value
         probe = probe[:-1]
-    return value
-
-
-def _expanded_at(document: Document, path: tuple) -> Any:
-    value = document.data
-    for part in path:
-        value = value[part]
     return value
 
 

@@ -40,11 +40,11 @@ def starter(preset: str, shape: str | None = None, schema_dir: str = ".") -> str
     if own != CANONICAL:  # the one such preset is a transcription session, which has no flat form
         raise ValueError(f"the {preset} preset is a {display_name(own)}-only session (type: transcription) with no "
                          f"flat form; use --shape {own}")
+    from .. import pipeline
     from ..source.loader import parse
-    from .migration import migrate
-    from ..targets.canonical import normalize
     from .payload import serialize
 
-    session, _ = migrate(normalize(parse(text, f"{preset}.yaml").data), own, shape)
+    checked = pipeline.check_document(parse(text, f"{preset}.yaml"), pipeline.Options(target=shape))
+    session, _ = pipeline.migrate(checked, shape)  # a preset is valid for every shape (tested)
     return (modeline + f"# rtcfg init --preset {preset}, in the {display_name(shape)} shape (see `rtcfg init --preset {preset}` "
             "for the commented flat version).\n" + serialize(session, "yaml"))

@@ -19,7 +19,6 @@ import re
 import sys
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import Iterable, TextIO
 
 from ..check.registry import RULES

@@ -189,12 +189,7 @@ class SchemaEngine:
             scope = scope + (resource,)
         else:
             resource = current
-        node = resource.root
-        if fragment:
-            for part in fragment.lstrip("/").split("/"):
-                part = part.replace("~1", "/").replace("~0", "~")
-                node = node[int(part)] if isinstance(node, list) else node[part]
-        return node, scope
+        return pointer_target(resource.root, fragment), scope
 
     # -- internals --------------------------------------------------------------
 
@@ -383,3 +378,19 @@ def json_schema_fetcher(directory: Path) -> Callable[[str], Any]:
             return None
 
     return fetch
+
+
+def pointer_target(document: Any, pointer: str) -> Any:
+    """The value a JSON Pointer (`/$defs/city`, with `~1` for `/` and `~0` for `~`) names in
+    `document`: the one reader of `$ref` fragments (the engine's, the schema views', and the
+    check for tool parameters whose `$ref` points at nothing). KeyError if it names nothing."""
+    node = document
+    for part in filter(None, pointer.split("/")):
+        part = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            raise KeyError(pointer)
+    return node

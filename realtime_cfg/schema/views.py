@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..targets import CANONICAL, ga, schema_names
-from .engine import SchemaEngine, json_schema_fetcher, json_type
+from .engine import SchemaEngine, json_schema_fetcher, json_type, pointer_target
 
 SHAPE_SCHEMAS = schema_names()  # {target: the schema of a file written in its shape}
 SESSION_SCHEMA = SHAPE_SCHEMAS[CANONICAL]  # the authoring format: the flat shape plus every target's settings
@@ -78,11 +78,9 @@ def resolve_local(schema: Any, root: dict | None = None) -> Any:
         reference = schema["$ref"].removeprefix(SESSION_SCHEMA)
         if not reference.startswith("#/"):
             return schema  # a meta-schema: not ours to describe
-        node: Any = root
         try:
-            for part in reference[2:].split("/"):
-                node = node[part]
-        except (KeyError, TypeError):
+            node = pointer_target(root, reference[1:])
+        except KeyError:
             return schema
         merged = {k: v for k, v in schema.items() if k != "$ref"}
         schema = {**node, **merged}

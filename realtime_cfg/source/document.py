@@ -74,6 +74,23 @@ class LoadError(Exception):
         return self.diagnostics[0].message if self.diagnostics else "cannot load"
 
 
+MISSING = object()  # what value_at returns for a path that names nothing
+
+
+def value_at(data: Any, path: tuple, default: Any = MISSING) -> Any:
+    """The value at `path` (keys and list indexes) in `data`, or `default` if nothing is there
+    (a null that is written counts as there)."""
+    node = data
+    for part in path:
+        if isinstance(node, dict) and not isinstance(part, int) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and -len(node) <= part < len(node):
+            node = node[part]
+        else:
+            return default
+    return node
+
+
 @dataclass
 class Document:
     name: str

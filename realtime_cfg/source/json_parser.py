@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from json.decoder import JSONDecodeError, scanstring
 
-from ..diagnostics import Diagnostic
 from .document import MAX_NUMBER_DIGITS, Document, LineIndex, Limits, LoadError, Position
 from .problems import BAD_ENCODING, DUPLICATE_KEY, NOT_A_MAPPING, SYNTAX_ERROR, TOO_DEEP
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Callable
 
-from ..diagnostics import Diagnostic
 from ..report.masking import prepare_for_display
 from .document import Document, Limits, LoadError
 from .problems import BAD_ENCODING, FILE_TOO_LARGE, NOT_A_MAPPING, unreadable

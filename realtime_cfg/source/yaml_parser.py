@@ -20,7 +20,6 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-from ..diagnostics import Diagnostic
 from .document import MAX_NUMBER_DIGITS, Document, LineIndex, Limits, LoadError, Position
 from .problems import (ALIAS_EXPANSION, BAD_ENCODING, DUPLICATE_KEY, FORBIDDEN_TAG, MULTIPLE_DOCUMENTS,
                        SYNTAX_ERROR, TOO_DEEP)

@@ -16,7 +16,7 @@ from typing import Any
 
 from ...diagnostics import Diagnostic, Rule, format_path, suggest
 from ...report.masking import quoted, shorten
-from ...schema.engine import SchemaError, json_type
+from ...schema.engine import SchemaError, json_type, pointer_target
 from ...schema.views import SHAPE_SCHEMAS, alternatives, declared_types, engine, load_schema, object_properties
 from ...source.document import Document
 from ...targets import CANONICAL, display_name, target_module
@@ -384,16 +384,10 @@ def _dangling_references(parameters: dict, root: tuple, document: Document) -> l
         reference = value.get("$ref") if isinstance(value, dict) else None
         if not isinstance(reference, str) or not reference.startswith("#"):
             continue
-        node: Any = parameters
-        for part in filter(None, reference[1:].split("/")):
-            part = part.replace("~1", "/").replace("~0", "~")
-            if isinstance(node, dict) and part in node:
-                node = node[part]
-            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-                node = node[int(part)]
-            else:
-                found.append(INVALID_TOOL_PARAMETERS.at(document, f"{format_path(root)} is not a valid JSON Schema: "
-                                           f"$ref {quoted(reference)} points at nothing", path + ("$ref",),
-                                           "define the target under $defs, or fix the reference"))
-                break
+        try:
+            pointer_target(parameters, reference[1:])
+        except KeyError:
+            found.append(INVALID_TOOL_PARAMETERS.at(document, f"{format_path(root)} is not a valid JSON Schema: "
+                                                    f"$ref {quoted(reference)} points at nothing", path + ("$ref",),
+                                                    "define the target under $defs, or fix the reference"))
     return found

@@ -20,12 +20,10 @@ supports cannot be known.
 
 from __future__ import annotations
 
-from typing import Any
-
 from ...diagnostics import Diagnostic, Rule
 from ...report.masking import quoted
 from ...schema.views import load_schema
-from ...source.document import Document
+from ...source.document import MISSING, value_at
 from ...targets import setting, target_module
 from ..subject import Subject
 from .open_sets import DATED
@@ -105,7 +103,7 @@ def check(subject: Subject) -> list[Diagnostic]:
                                        at_key=True))
     if document.session_type == "transcription" and model == WHISPER:
         vad_path, vad = setting(data, document.shape, "turn_detection")
-        present = _has(data, vad_path)
+        present = value_at(data, vad_path) is not MISSING
         if not present or vad is not None:
             found.append(REALTIME_WHISPER_NEEDS_NO_VAD.at(document, f"a {WHISPER} transcription session needs turn_detection "
                                        "set to null: VAD is not supported with it",
@@ -113,12 +111,3 @@ def check(subject: Subject) -> list[Diagnostic]:
                                        "set audio.input.turn_detection: null", at_key=present))
     return found
 
-
-def _has(data: Any, path: tuple) -> bool:
-    """Whether `path` is written in `data` (a null counts)."""
-    node = data
-    for part in path:
-        if not isinstance(node, dict) or part not in node:
-            return False
-        node = node[part]
-    return True
