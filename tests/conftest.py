@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import os
+import pkgutil
 import subprocess
 import sys
 import textwrap
@@ -15,6 +17,44 @@ import realtime_cfg
 # R015 turns a warning into an error on a model's shutdown date: the suite runs on a fixed day,
 # whatever the machine's calendar says (tests of R015 set their own; CLI runs inherit this)
 os.environ.setdefault("RTCFG_TODAY", "2026-12-01")
+
+
+# -- the same examples from Hypothesis, whichever tests run first ---------------------------
+# Hypothesis (6.131 and later) draws some values from the constants in the source of the local
+# modules loaded when a test runs. Which are loaded depends on the tests before it (one imports
+# realtime_cfg.output.diffing, test_scaling.py imports benchmarks/scaling.py as it is collected,
+# test_spec_drift.py loads scripts/spec_drift.py), so a `derandomize=True` test such as those
+# of test_openai_ga.py generated other examples alone than after other tests. So: every module
+# of the package is loaded now, and the constants Hypothesis draws from are fixed to theirs
+# before any test module is collected.
+
+
+def _load_every_module_of_the_package() -> None:
+    """Import every module of realtime_cfg, found by walking the package (modules come and go
+    as it is reorganised, so no list is kept here)."""
+    for module in pkgutil.walk_packages(realtime_cfg.__path__, realtime_cfg.__name__ + "."):
+        if module.name.rpartition(".")[2] != "__main__":  # that one would run the command line
+            importlib.import_module(module.name)
+
+
+_load_every_module_of_the_package()
+
+
+@pytest.hookimpl(trylast=True)  # after Hypothesis's own: touching its storage before is warned about
+def pytest_sessionstart(session):
+    """Fix Hypothesis's local constants to those of the modules loaded now (before collection).
+    Hypothesis has no setting for this: they come from one private function,
+    hypothesis.internal.conjecture.providers._get_local_constants (called for each example),
+    which is replaced by one that returns what it returns now. A Hypothesis without it (before
+    6.131, which has no local constants, or a later layout) is left as it is."""
+    try:
+        from hypothesis.internal.conjecture import providers
+    except ImportError:  # pragma: no cover - another Hypothesis layout
+        return
+    collect = getattr(providers, "_get_local_constants", None)
+    if callable(collect):
+        constants = collect()
+        providers._get_local_constants = lambda: constants
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_configs"

@@ -77,7 +77,8 @@ def test_directory_without_configs_is_exit_2(tmp_path):
 
 @pytest.mark.parametrize("content", [
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
-    b"a: !!python/object/apply:os.system ['touch /tmp/rtcfg-pwned']\n",
+    # if the tag were run, it would create PWNED (the test's own folder: see below)
+    b"a: !!python/object/apply:os.system ['touch PWNED']\n",
     b"x: " + b"[" * 10_000 + b"]" * 10_000,
     b"a: &a [1,1,1,1,1,1,1,1,1,1]\n" + b"".join(
         b"%c: &%c [" % (c, c) + b",".join([b"*%c" % p] * 10) + b"]\n" for p, c in zip(b"abcdefg", b"bcdefgh")),
@@ -86,13 +87,14 @@ def test_directory_without_configs_is_exit_2(tmp_path):
     "instructions: \u0007bell\n".encode(),
 ])
 def test_hostile_files_get_a_message_not_a_traceback(tmp_path, content):
+    pwned = tmp_path / "pwned"
     path = tmp_path / "hostile.yaml"
-    path.write_bytes(content)
+    path.write_bytes(content.replace(b"PWNED", str(pwned).encode()))
     result = run_cli("validate", str(path), "sample_configs/voice-agent.yaml")
     assert result.returncode in (1, 2)
     assert LOCATED.search(result.stdout) or "F001" in result.stdout
     assert "of 2 files." in result.stdout  # the good file was still checked
-    assert not (tmp_path / "pwned").exists()
+    assert not pwned.exists()
 
 
 def test_usage_errors_are_exit_2():

@@ -59,7 +59,9 @@ def build(source: str | os.PathLike, options: BuildOptions | None = None) -> Doc
     if not BUILT_FROM_PARTS.search(document.text) and EXTENDS not in document.data and not options.overrides:
         return document  # a config in one piece, the common case: nothing to build
     try:
-        node = builder.config(document, chain=(() if stdin else ((os.path.realpath(start), document.name),)))
+        # stdin counts in the chain like a file (no real path: it can be in no cycle)
+        here = (loader.STDIN_NAME if stdin else os.path.realpath(start), document.name)
+        node = builder.config(document, chain=(here,))
     except LoadError as exc:  # point into whichever file is at fault, env values hidden
         prepare_for_display(exc.diagnostics, builder.sources, builder.redactions)
         raise

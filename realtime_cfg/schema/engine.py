@@ -23,6 +23,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -351,10 +352,21 @@ class SchemaEngine:
             fail("exclusiveMinimum")
         if "exclusiveMaximum" in schema and instance >= schema["exclusiveMaximum"]:
             fail("exclusiveMaximum")
-        if "multipleOf" in schema and math.isfinite(instance):
-            quotient = instance / schema["multipleOf"]
-            if not math.isfinite(quotient) or quotient != int(quotient):
-                fail("multipleOf")
+        if "multipleOf" in schema and math.isfinite(instance) and not _multiple_of(instance, schema["multipleOf"]):
+            fail("multipleOf")
+
+
+def _multiple_of(instance: int | float, divisor: int | float) -> bool:
+    """Whether `instance` is a multiple of `divisor`, decided as jsonschema decides it: exactly
+    for integers (float division loses digits past 2**53), by float division for a float
+    divisor, exactly again where that quotient overflows."""
+    if not isinstance(divisor, float):
+        return instance % divisor == 0
+    quotient = instance / divisor
+    try:
+        return int(quotient) == quotient
+    except OverflowError:  # a huge instance over a small divisor: infinity in floats
+        return (Fraction(instance) / Fraction(divisor)).denominator == 1
 
 
 def json_schema_fetcher(directory: Path) -> Callable[[str], Any]:
@@ -384,8 +396,10 @@ def pointer_target(document: Any, pointer: str) -> Any:
     """The value a JSON Pointer (`/$defs/city`, with `~1` for `/` and `~0` for `~`) names in
     `document`: the one reader of `$ref` fragments (the engine's, the schema views', and the
     check for tool parameters whose `$ref` points at nothing). KeyError if it names nothing."""
+    if pointer and not pointer.startswith("/"):
+        raise KeyError(pointer)  # a plain-name fragment (an $anchor), not a pointer
     node = document
-    for part in filter(None, pointer.split("/")):
+    for part in pointer.split("/")[1:]:  # "" is the whole document; "/" its key ""
         part = part.replace("~1", "/").replace("~0", "~")
         if isinstance(node, dict) and part in node:
             node = node[part]
