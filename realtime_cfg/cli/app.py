@@ -422,19 +422,16 @@ def diff_command(
     from dataclasses import replace
 
     from .. import pipeline
-    from ..building.overrides import OverrideError
     from ..source.document import LoadError
 
     settings = _project(old, target, strict)
     documents = []
-    for path in (old, new):  # each built with its own project's settings
+    for path in (old, new):  # each built with its own project's settings (diff takes no --set)
         try:
             documents.append(pipeline.load(path, _options(_project(path), _limits(max_bytes), no_env,
                                                           allow_outside_root).build))
         except LoadError as exc:
             _reported(pipeline.Checked(pipeline.report_name(path), None, exc.diagnostics), exit_code=2)
-        except OverrideError as exc:  # pragma: no cover - diff takes no --set
-            raise typer.BadParameter(str(exc)) from None
     # both checked for one target, with the first file's project settings (ignore, known)
     options = replace(_options(settings, _limits(max_bytes), no_env, allow_outside_root),
                       target=settings.target or pipeline.comparison_target(*documents))
