@@ -17,7 +17,7 @@ library as for the CLI (so `render` and `load_session` agree on a file); the pro
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from .building.builder import BuildOptions, build
@@ -46,13 +46,13 @@ class Options:
     strict: bool = False  # a field the target would drop (T002) is an error
     ignore: tuple[str, ...] = ()  # codes the project suppresses
     known: Mapping[str, Sequence[str]] | None = None  # a project's own names for the open sets
-    build: BuildOptions = field(default_factory=BuildOptions)
+    build: BuildOptions | None = None  # how to build a file (None: the defaults)
 
-    def checked(self) -> Options:
-        """The options with the caller's mistakes raised (ValueError/TypeError), before any file is read."""
+    def check(self) -> None:
+        """Raise the caller's mistakes (ValueError/TypeError) before any file is read."""
         if self.target is not None:
             target_module(self.target)
-        return replace(self, known=check_known(self.known))
+        check_known(self.known)
 
 
 @dataclass
@@ -91,7 +91,8 @@ def check(source: str | os.PathLike, options: Options | None = None, contain_bug
 
     With contain_bugs, an internal error (a bug in rtcfg) is the file's F003 finding, so a run
     over many files still checks the others."""
-    options = (options or Options()).checked()
+    options = options or Options()
+    options.check()
     name = report_name(source)
     try:
         document = load(source, options.build)
@@ -114,7 +115,7 @@ def check(source: str | os.PathLike, options: Options | None = None, contain_bug
 def check_document(document: Document, options: Options | None = None, check_target: bool = True) -> Checked:
     """Check and suppress a loaded config. Without check_target, only what holds for every
     target is checked (the canonical form of a config, which has no target yet)."""
-    options = (options or Options()).checked()
+    options = options or Options()  # validate raises the caller's mistakes itself
     found = validate(document, options.target, options.strict, check_target, options.known)
     kept, suppressed = split(found, options.ignore)
     return Checked(document.name, document, kept, suppressed, options.target or document.shape)

@@ -8,7 +8,7 @@ from typing import Any, Iterator, Mapping
 from ..source.document import Document
 
 
-@dataclass(frozen=True)
+@dataclass
 class Subject:
     document: Document
     data: dict  # the document's data with the lenient spellings the schema allows applied (canonical.coerce)

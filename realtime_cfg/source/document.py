@@ -113,7 +113,7 @@ class Document:
         per file, so worked out once."""
         return shape_of(self.data)
 
-    @property
+    @cached_property
     def session_type(self) -> str:
         """realtime, or transcription for a GA transcription-only session (`type: transcription`)."""
         return target_module(self.shape).session_type(self.data)
