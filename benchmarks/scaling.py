@@ -8,7 +8,7 @@ faster than the input (quadratic or worse): seconds per size, and the growth rat
 Shapes (each built at size N in a temporary folder):
 
   long-line       one line: a flow mapping of N unknown keys (N findings on one line), `rtcfg validate`
-  junit           the JUnit report of one file with N findings (machine_reports.to_junit)
+  junit           the JUnit report of one file with N findings (report/machine.to_junit)
   env-masking     N environment values, each used by one of N unknown keys, `rtcfg validate`
   extends-list    `extends:` a list of N base files, each adding a tool, `rtcfg validate`
                   (over a documented limit, 32, refused with B006: linear or refused)
@@ -16,7 +16,7 @@ Shapes (each built at size N in a temporary folder):
                   `rtcfg validate` (a limit may refuse it: that is a finding, not a crash)
   many-findings   one file with N unknown keys (a line each), `rtcfg validate` in every format
   huge-report     a report of N findings, 1,000 a file (as capped), in every format (the
-                  report API: report.render_text and machine_reports.FORMATS)
+                  report API: report.text.render_text and report.machine.FORMATS)
 
 Everything runs in this process: `rtcfg` commands through the command line's own entry
 point (realtime_cfg.cli.app.main, output captured), so what is timed is what a user waits for,

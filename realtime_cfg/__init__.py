@@ -25,7 +25,7 @@ _EXPORTS = {
     "load": "api", "loads": "api", "build": "api", "validate": "api", "normalize": "api", "render": "api",
     "load_session": "api", "diff": "api", "check_file": "api", "migrate": "api", "RtcfgWarning": "api",
     "Document": "source.document", "Limits": "source.document", "LoadError": "source.document",
-    "Diagnostic": "diagnostics", "ConfigError": "diagnostics", "Change": "output.diffing",
+    "Diagnostic": "check.registry", "ConfigError": "diagnostics", "Change": "output.diffing",
 }
 __all__ = sorted(_EXPORTS) + ["__version__"]
 

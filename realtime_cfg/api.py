@@ -27,9 +27,7 @@ from .diagnostics import ConfigError, Diagnostic
 from .source import loader
 from .source.document import Document, Limits
 
-# diffing, migration and rendering are imported where used: `rtcfg validate`, which a
-# pre-commit hook starts on every commit, needs none of them (about 15 ms of start-up)
-if TYPE_CHECKING:  # pragma: no cover
+if TYPE_CHECKING:  # pipeline imports diffing and migration where used: `rtcfg validate` needs neither  # pragma: no cover
     from .output.diffing import Change
     from .output.migration import MigrationNote
 
@@ -101,10 +99,10 @@ def validate(config: Document | Mapping[str, Any], *, target: str | None = None,
 
 
 def _valid(document: Document, target: str | None, strict: bool = False,
-           known: Mapping[str, Sequence[str]] | None = None) -> pipeline.Checked:
+           known: Mapping[str, Sequence[str]] | None = None, ignore: Sequence[str] = ()) -> pipeline.Checked:
     """The document checked: ConfigError on errors; warnings issued as RtcfgWarning. With no
     target, only what holds for every target is checked."""
-    checked = pipeline.check_document(document, pipeline.Options(target, strict, known=known),
+    checked = pipeline.check_document(document, pipeline.Options(target, strict, tuple(ignore), known),
                                       check_target=target is not None)
     if checked.errors:
         raise ConfigError(checked.errors)
@@ -124,39 +122,41 @@ def normalize(config: Document | Mapping[str, Any]) -> dict:
 
 def render(config: Document | Mapping[str, Any], *, target: str | None = None, envelope: bool = False,
            event_id: str | None = None, strict: bool = False,
-           known: Mapping[str, Sequence[str]] | None = None) -> dict:
+           known: Mapping[str, Sequence[str]] | None = None, ignore: Sequence[str] = ()) -> dict:
     """The payload for `target`; with envelope (or an event_id), the whole
     `session.update` client event. Raises ConfigError if the config is invalid
     for that target (with strict, also if the target would leave a field out).
-    `known` as for `validate` (fewer RtcfgWarnings for your own model names)."""
+    `known` and `ignore` as for `validate` (fewer RtcfgWarnings for your own model names)."""
     document = _as_document(config)
-    session, _ = pipeline.session(_valid(document, target or document.shape, strict, known))
+    session, _ = pipeline.session(_valid(document, target or document.shape, strict, known, ignore))
     return pipeline.event(session, event_id) if envelope or event_id is not None else session
 
 
 def load_session(source: str | os.PathLike, *, target: str | None = None, envelope: bool = False,
                  event_id: str | None = None, strict: bool = False, limits: Limits | None = None,
-                 known: Mapping[str, Sequence[str]] | None = None) -> dict:
+                 known: Mapping[str, Sequence[str]] | None = None, ignore: Sequence[str] = ()) -> dict:
     """build + validate + normalize + render in one call: what an application sends
     (overlays and includes resolved, ${VAR} from the environment)."""
     return render(build(source, limits=limits), target=target, envelope=envelope, event_id=event_id, strict=strict,
-                  known=known)
+                  known=known, ignore=ignore)
 
 
 def diff(old: Document | Mapping[str, Any], new: Document | Mapping[str, Any], *,
-         target: str | None = None, strict: bool = False) -> list[Change]:
+         target: str | None = None, strict: bool = False, known: Mapping[str, Sequence[str]] | None = None,
+         ignore: Sequence[str] = ()) -> list[Change]:
     """Differences between two configs after normalization, tools matched by name.
     A flat file and a GA file that mean the same thing have none."""
     old, new = _as_document(old), _as_document(new)
     target = target or pipeline.comparison_target(old, new)
-    return pipeline.changes(_valid(old, target, strict), _valid(new, target, strict))
+    return pipeline.changes(_valid(old, target, strict, known, ignore), _valid(new, target, strict, known, ignore))
 
 
-def migrate(config: Document | Mapping[str, Any], *, to: str = "ga",
-            strict: bool = False) -> tuple[dict, list[MigrationNote]]:
+def migrate(config: Document | Mapping[str, Any], *, to: str = "ga", strict: bool = False,
+            known: Mapping[str, Sequence[str]] | None = None,
+            ignore: Sequence[str] = ()) -> tuple[dict, list[MigrationNote]]:
     """The config in shape `to` ("ga" or "beta") and a note for every field that moved,
     changed spelling, was added or could not be carried over. A value a ${VAR} made is
     written as the ${VAR}, as `rtcfg migrate` writes it. Raises ConfigError if the config is
     invalid or has a field `to` cannot carry (with strict, also one it would drop), and
     pipeline.LeakError (a ValueError) where a reshaped value would carry an environment value."""
-    return pipeline.migrate(_valid(_as_document(config), to, strict), to)
+    return pipeline.migrate(_valid(_as_document(config), to, strict, known, ignore), to)

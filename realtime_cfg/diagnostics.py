@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .source.document import Document
 
 Severity = Literal["error", "warning", "info"]
+_DECLARED: dict[str, Rule] = {}  # every Rule declared so far, by code (check/registry.py loads them all)
 
 
 @dataclass(frozen=True)
@@ -32,9 +33,13 @@ class Rule:
     good: str  # the same config, fixed
     example_target: str | None = None  # the --target the examples need, if not the file's own shape
 
+    def __post_init__(self) -> None:
+        _DECLARED[self.code] = self  # for a Diagnostic made by hand: its name and default severity
+
     def diagnostic(self, message: str, file: str, line: int | None = None, column: int | None = None,
                    path: str = "", hint: str | None = None, severity: Severity | None = None) -> Diagnostic:
-        return Diagnostic(self.code, message, file, line, column, path, hint, severity or self.severity)
+        return Diagnostic(self.code, message, file, line, column, path, hint, severity or self.severity,
+                          name=self.name)
 
     def at(self, document: Document, message: str, path: tuple, hint: str | None = None, at_key: bool = False,
            severity: Severity | None = None) -> Diagnostic:
@@ -55,10 +60,18 @@ class Diagnostic:
     column: int | None = None
     path: str = ""
     hint: str | None = None
-    severity: Severity = "error"  # made by a Rule, it is the rule's (or what the rule says for this case)
+    severity: Severity | None = None  # None: the rule's
     # the text of the offending line, for the report's excerpt (a secret in it already
     # masked); not part of the machine formats, not compared
     source: str | None = field(default=None, repr=False, compare=False)
+    name: str = field(default="", compare=False)  # the rule's name: unknown-key
+
+    def __post_init__(self) -> None:
+        rule = _DECLARED.get(self.code)  # made by its Rule, or by hand once the rules are loaded
+        if rule is not None:
+            self.severity = self.severity or rule.severity
+            self.name = self.name or rule.name
+        self.severity = self.severity or "error"
 
     @property
     def is_io_error(self) -> bool:

@@ -81,3 +81,44 @@ def test_check_file_never_raises_for_file_content(tmp_path):
     assert document is not None and {d.code for d in found} == {"S002", "S006", "S007", "S004"}
     document, found = realtime_cfg.check_file(tmp_path / "missing.yaml")
     assert document is None and found[0].is_io_error
+
+
+# -- what the library says of a finding, and where it agrees with the command line ----------
+
+def test_a_finding_carries_its_rule_name_and_severity():
+    finding = realtime_cfg.validate({"voice": "nova"})[0]
+    assert (finding.code, finding.name, finding.severity) == ("R006", "tts-only-voice", "error")
+    assert list(finding.to_dict()) == ["code", "message", "file", "line", "column", "path", "hint", "severity", "name"]
+    made_by_hand = realtime_cfg.Diagnostic("R005", "a note", "a.yaml")
+    assert (made_by_hand.name, made_by_hand.severity) == ("unknown-model", "warning")
+
+
+def test_the_project_list_of_ignored_codes_is_honoured_by_render_too():
+    document = realtime_cfg.loads("model: gpt-realtime-2\nvoice: nova\n")
+    with pytest.raises(realtime_cfg.ConfigError, match="R006"):
+        realtime_cfg.render(document)
+    assert realtime_cfg.render(document, ignore=["R006"]) == {"model": "gpt-realtime-2", "voice": "nova"}
+
+
+def test_migrate_refuses_to_write_an_environment_value_it_cannot_put_back(tmp_path):
+    """instructions come from ${GREETING}; a tool description holds the same text as written, so
+    the migrated file would hold the value where no ${GREETING} can be put back: refused, by the
+    command line (exit 2, nothing written) and by the library (LeakError), alike."""
+    from conftest import run_cli
+
+    (tmp_path / "pyproject.toml").write_text("")
+    config = tmp_path / "agent.yaml"
+    config.write_text("model: gpt-realtime-2\ninstructions: ${GREETING}\ntools:\n  - type: function\n"
+                      "    name: greet\n    description: 'Greets with say hi my friend'\n")
+    out = tmp_path / "agent.ga.yaml"
+    env = {"GREETING": "say hi my friend"}
+    result = run_cli("migrate", str(config), "-o", str(out), env=env)
+    assert result.returncode == 2
+    assert "would hold the value of ${GREETING}, not ${GREETING} itself; nothing written" in result.stderr
+    assert "say hi my friend" not in result.stdout + result.stderr and not out.exists()
+    from realtime_cfg.pipeline import LeakError
+
+    with pytest.raises(LeakError, match=r"\$\{GREETING\}"):
+        realtime_cfg.migrate(realtime_cfg.build(config, env=env))
+    env["GREETING"] = "hello there, caller"  # no other string holds it: ${GREETING} is put back
+    assert realtime_cfg.migrate(realtime_cfg.build(config, env=env))[0]["instructions"] == "${GREETING}"

@@ -88,7 +88,8 @@ class _Builder:
         self.parts: set[str] = set()
         # each file is read and parsed once however often it is included (an include bomb
         # costs its files, not its expansion); the limits still count every use
-        self._parsed: dict[tuple[str, str, bool], tuple[int, Document]] = {}
+        self._parsed: dict[tuple[str, str | None, bool, bool], tuple[int, Document]] = {}
+        self._texts: dict[tuple[str, str], tuple[str, int]] = {}
 
     @property
     def redactions(self) -> dict[str, str]:
@@ -120,6 +121,17 @@ class _Builder:
         self._spend(len(raw), 0, site)
         self.sources[name] = text
         return name, text, len(raw)
+
+    def text(self, source: str, display: str, site: tuple[str, Position]) -> str:
+        """A text file's content (a prompt), read once however often it is included."""
+        key = (os.path.realpath(source), display)
+        if key in self._texts:
+            text, size = self._texts[key]
+            self._spend(size, 0, site)
+            return text
+        _, text, size = self.read(source, display, site)
+        self._texts[key] = (text, size)
+        return text
 
     def _confinement(self, source: str | os.PathLike, display: str, site: tuple[str, Position] | None):
         """A check of an open file: the file opened is the one its name resolves to now, and that
@@ -285,8 +297,8 @@ class _Builder:
         where = f"included at {file}:{reference.position.line}:{reference.position.column}"
         suffix = Path(real).suffix.lower()
         if suffix in TEXT_SUFFIXES:  # a prompt: its text as written, never interpolated
-            _, text, _ = self.read(real, display, (file, reference.position))
-            return Node(text, Position(1, 1, file=display, origin=where))
+            return Node(self.text(real, display, (file, reference.position)), Position(1, 1, file=display,
+                                                                                    origin=where))
         if suffix not in DATA_SUFFIXES:
             raise error_at(BAD_REFERENCE, f"cannot include {display}: a prompt must be .md or .txt, data .yaml, "
                               ".yml or .json", (file, reference.position))

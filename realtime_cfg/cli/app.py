@@ -1,4 +1,5 @@
-"""The rtcfg command line: a thin layer over the library API.
+"""The rtcfg command line: flags and [tool.rtcfg] turned into pipeline options, the pipeline
+(realtime_cfg/pipeline.py) run, and a reporter picked.
 
 Exit codes: 0 success (valid / no differences), 1 invalid config (or, for
 `diff`, different), 2 usage or I/O error (or, for `diff`, an input that could not
@@ -586,7 +587,7 @@ def init(
 
 
 def main() -> None:
-    """Entry point: run the app (see realtime_cfg.process for signals, streams and exit codes)."""
+    """Entry point: run the app (see realtime_cfg.cli.process for signals, streams and exit codes)."""
     from .process import run
 
     run(lambda: app(prog_name="rtcfg"))

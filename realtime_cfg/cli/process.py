@@ -2,7 +2,7 @@
 what is no config's fault.
 
 - Ctrl-C (SIGINT) and SIGTERM: `rtcfg: interrupted`, exit 130 or 143 (128 + the signal), a
-  file being written left as it was (rendering.write_atomic removes its temporary file).
+  file being written left as it was (output/files.write_atomic removes its temporary file).
 - Standard output that cannot be written: a closed pipe (`rtcfg render ... | head -1`) exits
   2 without a word (the reader left on purpose); a full disk or a closed stdout (`>&-`) exits 2
   with one line saying so. Whatever was written before stays written.

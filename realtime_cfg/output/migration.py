@@ -76,6 +76,7 @@ def modeline(text: str, to: str) -> str:
         if stripped and not stripped.startswith("#"):
             break
         if _MODELINE.match(stripped):
-            schema = re.sub(r"session(-ga)?\.schema\.json", SHAPE_SCHEMAS[to], stripped)
+            names = "|".join(re.escape(name) for name in sorted(SHAPE_SCHEMAS.values(), key=len, reverse=True))
+            schema = re.sub(names, SHAPE_SCHEMAS[to], stripped)
             return schema + "\n"
     return ""

@@ -7,7 +7,6 @@ import json
 from functools import lru_cache
 from typing import Any
 
-FORMATS = ("json", "yaml")
 MAX_EVENT_ID = 512  # GA caps event_id at 512 characters; beta states no cap, so the same bound is applied
 
 

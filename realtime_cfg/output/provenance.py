@@ -1,6 +1,6 @@
 """Where each field of a rendered payload came from (`render --explain`).
 
-Every value of a built config keeps the position it was written at (building.py). A
+Every value of a built config keeps the position it was written at (building/). A
 payload field is traced back through the target's layout (GA keeps `voice` at
 `audio.output.voice`) and the authoring format's aliases (`max_output_tokens` is written
 as `max_response_output_tokens` for beta) to the value it was rendered from; a field no

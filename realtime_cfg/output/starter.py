@@ -7,7 +7,7 @@ from __future__ import annotations
 from importlib.resources import files
 
 from ..schema.views import SHAPE_SCHEMAS
-from ..targets import CANONICAL, display_name
+from ..targets import display_name
 
 PRESETS = ("voice-agent", "text", "telephony", "transcription")
 
@@ -28,23 +28,25 @@ def preset_shape(preset: str) -> str:
 
 def starter(preset: str, shape: str | None = None, schema_dir: str = ".") -> str:
     """The text of a new config in `shape` (default: the preset's own): the yaml-language-server
-    modeline, then the preset (migrated to GA for a flat preset; YAML comments do not survive
-    that, so a header says what it is). ValueError for a GA-only preset asked for as beta."""
-    own = preset_shape(preset)
-    shape = shape or own
-    schema = SHAPE_SCHEMAS[shape]
-    modeline = f"# yaml-language-server: $schema={schema_dir.rstrip('/')}/{schema}\n"
-    text = preset_text(preset)
-    if shape == own:
-        return modeline + text
-    if own != CANONICAL:  # the one such preset is a transcription session, which has no flat form
-        raise ValueError(f"the {preset} preset is a {display_name(own)}-only session (type: transcription) with no "
-                         f"flat form; use --shape {own}")
+    modeline, then the preset (migrated for another shape; YAML comments do not survive that,
+    so a header says what it is). ValueError for a transcription preset asked for as flat."""
     from .. import pipeline
     from ..source.loader import parse
     from .payload import serialize
 
-    checked = pipeline.check_document(parse(text, f"{preset}.yaml"), pipeline.Options(target=shape))
-    session, _ = pipeline.migrate(checked, shape)  # a preset is valid for every shape (tested)
-    return (modeline + f"# rtcfg init --preset {preset}, in the {display_name(shape)} shape (see `rtcfg init --preset {preset}` "
-            "for the commented flat version).\n" + serialize(session, "yaml"))
+    text = preset_text(preset)
+    document = parse(text, f"{preset}.yaml")
+    shape = shape or document.shape
+    modeline = f"# yaml-language-server: $schema={schema_dir.rstrip('/')}/{SHAPE_SCHEMAS[shape]}\n"
+    if shape == document.shape:
+        return modeline + text
+    if document.session_type == "transcription":
+        raise ValueError(f"the {preset} preset is a transcription session, which has no flat form; "
+                         f"use --shape {document.shape}")
+    checked = pipeline.check_document(document, pipeline.Options(target=shape))
+    if not checked.ok:  # presets are tested valid for every shape: this is a bug, not a usage error
+        raise RuntimeError(f"the {preset} preset has errors for {shape}: {checked.errors[0].message}")
+    session, _ = pipeline.migrate(checked, shape)
+    header = (f"# rtcfg init --preset {preset}, in the {display_name(shape)} shape (see `rtcfg init --preset "
+              f"{preset}` for the commented flat version).\n")
+    return modeline + header + serialize(session, "yaml")

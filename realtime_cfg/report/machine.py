@@ -45,7 +45,7 @@ def to_json(report: Report) -> str:
 
 
 def _as_dict(diagnostic: Diagnostic) -> dict:
-    return {**diagnostic.to_dict(), "name": RULES[diagnostic.code].name}
+    return {**diagnostic.to_dict(), "name": diagnostic.name or RULES[diagnostic.code].name}
 
 
 # -- GitHub Actions workflow commands ----------------------------------------------
@@ -71,7 +71,7 @@ def to_github(report: Report) -> str:
         properties = [f"file={_github_property(printable(d.file))}"]
         if d.line is not None:
             properties += [f"line={d.line}", f"col={d.column}"]
-        properties.append(f"title={_github_property(f'{d.code} {RULES[d.code].name}')}")
+        properties.append(f"title={_github_property(f'{d.code} {d.name or RULES[d.code].name}')}")
         message = printable(d.message + (f" (hint: {d.hint})" if d.hint else ""))
         lines.append(f"::{_GITHUB_LEVEL[d.severity or 'error']} {','.join(properties)}::{_github_data(message)}")
     lines.append(summary(report))

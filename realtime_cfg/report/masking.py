@@ -190,7 +190,7 @@ def _masked(line: str, spans: list[tuple[int, int, int]]) -> str:
 
 # -- values from the environment ------------------------------------------------------------
 
-# building.REDACT_FROM: no shorter value is redacted (nor a cut shorter than that shown)
+# building/interpolation.REDACT_FROM: no shorter value is redacted (nor a cut shorter than that shown)
 _KEY = 6
 _ELLIPSIS = re.compile(r"(?=\.\.\.)|…")
 

@@ -7,7 +7,8 @@ columns (a long source line is shown as a window around the column).
 
 Colour only when writing to a terminal and NO_COLOR is unset (https://no-color.org);
 rich is imported only then, so a pipe or a pre-commit run never pays for it.
-Machine formats (json, github, sarif, junit) are in machine_reports.py.
+Machine formats (json, github, sarif, junit) are in report/machine.py; the run's model in
+report/model.py.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Why not the jsonschema package at run time: importing it costs 60-85 ms on the
 reference machine (it pulls in referencing, attrs, rpds and every format
 checker), which is most of a pre-commit hook's budget, and its errors carry no
 source positions anyway. This evaluator returns raw, structured errors that
-`validate.py` turns into diagnostics. The tests check that it agrees with the
+check/rules/schema.py turns into diagnostics. The tests check that it agrees with the
 jsonschema package on valid/invalid verdicts (tests/test_schema_engine.py).
 
 Supported: boolean schemas, $ref / $dynamicRef (to a resource's top-level

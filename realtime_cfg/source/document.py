@@ -40,7 +40,7 @@ class Position:
     key_line: int | None = None
     key_column: int | None = None
     raw: str | None = None
-    # a built config (building.py) mixes files: the file this value was written in (None:
+    # a built config (building/) mixes files: the file this value was written in (None:
     # the document's own), and how it got here when not plainly ("${VOICE}", "--set", ...)
     file: str | None = None
     origin: str | None = None

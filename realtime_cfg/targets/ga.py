@@ -5,7 +5,7 @@ under `audio.input` / `audio.output`, formats as objects, `output_modalities`,
 `render` turns the canonical (flat) session into a GA session and `read` turns a
 GA session back into the flat form, following shared/reference section 4. Fields
 GA cannot carry (temperature) are removed before `render` is called, with a
-warning (see targets.support), so nothing is dropped here.
+warning (see targets/carrying.py and check/rules/targets.py), so nothing is dropped here.
 
 A GA session is `type: realtime` (speech to speech) or `type: transcription`
 (transcription only). The flat form has no `type`: a realtime session is implied, and a
@@ -37,7 +37,6 @@ FORMATS: dict[str, dict] = {
 }
 _FORMAT_NAME = {value["type"]: name for name, value in FORMATS.items()}
 _TOOL_CHOICE_KEYWORDS = ("auto", "none", "required")
-SESSION_TYPES = ("realtime", "transcription")
 
 NAME = "ga"
 DISPLAY = "GA"
@@ -106,7 +105,7 @@ def _from_ga(name: str, value: Any) -> Any:
 
 
 def render(canonical: dict) -> dict:
-    """The GA session for a canonical flat session (key order: see normalization)."""
+    """The GA session for a canonical flat session (key order: see targets/canonical.py)."""
     session: dict[str, Any] = {"type": canonical.get("type", "realtime")}
     for name, value in canonical.items():
         if name == "type":

@@ -19,7 +19,7 @@ from ...report.masking import quoted, shorten
 from ...schema.engine import SchemaError, json_type, pointer_target
 from ...schema.views import SHAPE_SCHEMAS, alternatives, declared_types, engine, load_schema, object_properties
 from ...source.document import Document
-from ...targets import CANONICAL, display_name, target_module
+from ...targets import display_name, target_module
 from ..subject import Subject, walk
 
 UNKNOWN_KEY = Rule(
@@ -205,7 +205,7 @@ def _explain_keyword(error: SchemaError, document: Document, siblings: list[dict
                                       f"allowed when {discriminator} is {quoted(current)}", key_path,
                                       f"remove {shorten(error.key)}, or set {discriminator} to {owner!r}",
                                       at_key=True)]
-        if not path and document.shape != CANONICAL and error.key in load_schema()["properties"]:
+        if not path and error.key in load_schema()["properties"]:  # a flat field, unknown at the top of this shape
             return [_beta_name_in_ga(error.key, document)]
         # a known rename (the other shape's name for a field that lives here, or a name from
         # another OpenAI API) before any guess by spelling
