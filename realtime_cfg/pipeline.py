@@ -17,7 +17,6 @@ library as for the CLI (so `render` and `load_session` agree on a file); the pro
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from .building.builder import BuildOptions, build
@@ -38,15 +37,24 @@ if TYPE_CHECKING:  # pragma: no cover
     from .output.provenance import Origin
 
 
-@dataclass(frozen=True)
 class Options:
-    """How to check a config: what the command-line flags and [tool.rtcfg] say."""
+    """How to check a config: what the command-line flags and [tool.rtcfg] say. (Plain classes
+    here, not dataclasses: a dataclass costs about half a millisecond of every start-up.)"""
 
-    target: str | None = None  # None: the config's own shape
-    strict: bool = False  # a field the target would drop (T002) is an error
-    ignore: tuple[str, ...] = ()  # codes the project suppresses
-    known: Mapping[str, Sequence[str]] | None = None  # a project's own names for the open sets
-    build: BuildOptions | None = None  # how to build a file (None: the defaults)
+    __slots__ = ("target", "strict", "ignore", "known", "build")
+
+    def __init__(self, target: str | None = None, strict: bool = False, ignore: Sequence[str] = (),
+                 known: Mapping[str, Sequence[str]] | None = None, build: BuildOptions | None = None) -> None:
+        self.target = target  # None: the config's own shape
+        self.strict = strict  # a field the target would drop (T002) is an error
+        self.ignore = tuple(ignore)  # codes the project suppresses
+        self.known = known  # a project's own names for the open sets
+        self.build = build  # how to build a file (None: the defaults)
+
+    def but(self, **changes: Any) -> Options:
+        """A copy with some options changed."""
+        values = {name: getattr(self, name) for name in self.__slots__}
+        return Options(**{**values, **changes})
 
     def check(self) -> None:
         """Raise the caller's mistakes (ValueError/TypeError) before any file is read."""
@@ -54,16 +62,22 @@ class Options:
             target_module(self.target)
         check_known(self.known)
 
+    def __repr__(self) -> str:
+        return "Options(" + ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__) + ")"
 
-@dataclass
+
 class Checked:
     """One config after load, build, check and suppress."""
 
-    name: str  # as reports name it (<stdin> for "-")
-    document: Document | None  # None: it could not be read, parsed or built (findings say why)
-    findings: list[Diagnostic]  # what a report shows: every finding its suppressions leave
-    suppressed: list[Suppressed] = field(default_factory=list)
-    target: str | None = None  # the target it was checked for
+    __slots__ = ("name", "document", "findings", "suppressed", "target")
+
+    def __init__(self, name: str, document: Document | None, findings: list[Diagnostic],
+                 suppressed: list[Suppressed] | None = None, target: str | None = None) -> None:
+        self.name = name  # as reports name it (<stdin> for "-")
+        self.document = document  # None: it could not be read, parsed or built (findings say why)
+        self.findings = findings  # what a report shows: every finding its suppressions leave
+        self.suppressed = suppressed or []
+        self.target = target  # the target it was checked for
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -78,6 +92,9 @@ class Checked:
     def ok(self) -> bool:
         """Built, and no error left: its payload can be rendered."""
         return self.document is not None and not self.errors
+
+    def __repr__(self) -> str:
+        return f"Checked({self.name!r}, {len(self.findings)} findings, target={self.target!r})"
 
 
 def load(source: str | os.PathLike, options: BuildOptions | None = None) -> Document:

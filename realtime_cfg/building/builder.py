@@ -8,18 +8,19 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from ..diagnostics import Diagnostic
 from ..report.masking import prepare_for_display, shorten
 from ..source import loader
 from ..source.document import Document, Limits, LoadError, Position
 from ..source.problems import NOT_A_MAPPING, TOO_DEEP
-from .interpolation import Interpolator, normalized_forms
-from .merge import merge
-from .nodes import Node, flatten, tree
-from .overrides import apply_override
 from .paths import project_root, real_root, within
+
+# A config in one piece (the common case, and every file of a pre-commit run) needs none of
+# the modules that build from parts: they are imported when a config names another part.
+if TYPE_CHECKING:  # pragma: no cover
+    from .nodes import Node
 from .problems import BAD_REFERENCE, BUILD_TOO_LARGE, EXTENDS_CYCLE, MISSING_FILE, OUTSIDE_ROOT, at_site, error_at
 
 EXTENDS = "extends"
@@ -58,6 +59,10 @@ def build(source: str | os.PathLike, options: BuildOptions | None = None) -> Doc
                             confine=options.confine_source and not stdin)
     if not BUILT_FROM_PARTS.search(document.text) and EXTENDS not in document.data and not options.overrides:
         return document  # a config in one piece, the common case: nothing to build
+    from .interpolation import normalized_forms
+    from .nodes import flatten
+    from .overrides import apply_override
+
     try:
         # stdin counts in the chain like a file (no real path: it can be in no cycle)
         here = (loader.STDIN_NAME if stdin else os.path.realpath(start), document.name)
@@ -80,8 +85,6 @@ class _Builder:
     def __init__(self, options: BuildOptions, start: Path) -> None:
         self.options = options
         self.start = start
-        self.interpolate = Interpolator(os.environ if options.env is None else options.env,
-                                        BUILD_BYTES * options.limits.max_bytes)
         self.sources: dict[str, str] = {}
         self.bytes_read = 0
         self.values = 0
@@ -90,6 +93,14 @@ class _Builder:
         # costs its files, not its expansion); the limits still count every use
         self._parsed: dict[tuple[str, str | None, bool, bool], tuple[int, Document]] = {}
         self._texts: dict[tuple[str, str], tuple[str, int]] = {}
+
+    @cached_property
+    def interpolate(self):
+        """Expands ${VAR} (building/interpolation.py), counting what it adds across the build."""
+        from .interpolation import Interpolator
+
+        return Interpolator(os.environ if self.options.env is None else self.options.env,
+                            BUILD_BYTES * self.options.limits.max_bytes)
 
     @property
     def redactions(self) -> dict[str, str]:
@@ -193,6 +204,8 @@ class _Builder:
         if len(references) > MAX_BASES:
             raise error_at(BUILD_TOO_LARGE, f"extends names {len(references):,} files; at most {MAX_BASES} are merged",
                               (document.name, reference.position), "merge some of the bases into one")
+        from .merge import merge
+
         merged: Node | None = None
         for item in references:
             written_in = item.position.file or document.name  # extends may come from an included file
@@ -207,6 +220,8 @@ class _Builder:
     def prepared(self, document: Document, chain: tuple[tuple[str, str], ...], depth: int = 0) -> Node:
         """A file's tree, interpolated, its includes replaced; `depth` is how deep in the
         config it is included (the nesting of all its files counts against Limits.max_depth)."""
+        from .nodes import tree
+
         node = tree(document.data, (), document, None)
         if self.options.interpolate:
             errors: list[Diagnostic] = []
@@ -297,6 +312,8 @@ class _Builder:
         where = f"included at {file}:{reference.position.line}:{reference.position.column}"
         suffix = Path(real).suffix.lower()
         if suffix in TEXT_SUFFIXES:  # a prompt: its text as written, never interpolated
+            from .nodes import Node
+
             return Node(self.text(real, display, (file, reference.position)), Position(1, 1, file=display,
                                                                                     origin=where))
         if suffix not in DATA_SUFFIXES:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import format_path
 from ..report.masking import shorten
 from ..source import loader
 from ..source.document import LoadError, Position
-from .merge import twins
-from .nodes import Node
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .nodes import Node
 
 
 MAX_OVERRIDE_PARTS = 100  # a --set path's fields and indexes; no config nests deeper (Limits.max_depth)
@@ -58,6 +59,9 @@ def parse_override(text: str) -> tuple[tuple, Any]:
 
 
 def apply_override(root: Node, text: str) -> None:
+    from .merge import twins  # only a config that is overridden needs these (see builder.py)
+    from .nodes import Node
+
     path, value = parse_override(text)
     position = Position(None, None, file="--set", origin=f"--set {text}")
     text = shorten(text, 80)  # as the messages below quote it
@@ -90,6 +94,8 @@ def apply_override(root: Node, text: str) -> None:
 
 
 def _override_tree(value: Any, position: Position) -> Node:
+    from .nodes import Node
+
     if isinstance(value, dict):
         return Node({k: _override_tree(v, position) for k, v in value.items()}, position)
     if isinstance(value, list):

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping
 
 from ..source.document import Document
 
 
-@dataclass
 class Subject:
-    document: Document
-    data: dict  # the document's data with the lenient spellings the schema allows applied (canonical.coerce)
-    target: str  # the API it is checked for (the document's own shape unless one was chosen)
-    known: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # a project's own names, by open set
+    """(A plain class, not a dataclass: made once per file, and a dataclass costs start-up.)"""
+
+    __slots__ = ("document", "data", "target", "known")
+
+    def __init__(self, document: Document, data: dict, target: str,
+                 known: Mapping[str, tuple[str, ...]] | None = None) -> None:
+        self.document = document
+        self.data = data  # the document's data with the lenient spellings the schema allows applied
+        self.target = target  # the API it is checked for (the document's own shape unless one was chosen)
+        self.known = known or {}  # a project's own names, by open set
 
 
 def walk(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, Any]]:

@@ -420,7 +420,6 @@ def diff_command(
     Exit 0 when they are the same, 1 when they differ, 2 when either cannot be read or is invalid.
     """
     import json
-    from dataclasses import replace
 
     from .. import pipeline
     from ..source.document import LoadError
@@ -434,8 +433,8 @@ def diff_command(
         except LoadError as exc:
             _reported(pipeline.Checked(pipeline.report_name(path), None, exc.diagnostics), exit_code=2)
     # both checked for one target, with the first file's project settings (ignore, known)
-    options = replace(_options(settings, _limits(max_bytes), no_env, allow_outside_root),
-                      target=settings.target or pipeline.comparison_target(*documents))
+    options = _options(settings, _limits(max_bytes), no_env, allow_outside_root).but(
+        target=settings.target or pipeline.comparison_target(*documents))
     checked = [_reported(pipeline.check_document(document, options), exit_code=2) for document in documents]
     changes = pipeline.changes(*checked)
     if format is TextOrJson.json:
@@ -487,7 +486,6 @@ def migrate(
     Comments are not carried over (YAML comments are not part of the data), except a
     yaml-language-server modeline, which is pointed at the new shape's schema. A config
     built from parts is written whole (extends and $file resolved); a ${VAR} stays as written."""
-    from dataclasses import replace
 
     from .. import pipeline
     from ..output.migration import modeline
@@ -495,7 +493,7 @@ def migrate(
     from ..targets import display_name
 
     settings = _project(path, None, strict)
-    options = replace(_options(settings, _limits(max_bytes), no_env, allow_outside_root), target=to.value)
+    options = _options(settings, _limits(max_bytes), no_env, allow_outside_root).but(target=to.value)
     checked = _check(path, options)
     document = checked.document
     try:
