@@ -28,6 +28,7 @@ from .source import loader
 from .source.document import Document, Limits
 
 if TYPE_CHECKING:  # pipeline imports diffing and migration where used: `rtcfg validate` needs neither  # pragma: no cover
+    from .fixing.applying import FixResult
     from .output.diffing import Change
     from .output.migration import MigrationNote
 
@@ -79,6 +80,36 @@ def check_file(source: str | os.PathLike, *, limits: Limits | None = None, targe
         options = replace(options, limits=limits)
     checked = pipeline.check(source, pipeline.Options(target, strict, tuple(ignore), known, options))
     return checked.document, checked.findings
+
+
+def fix(source: str | os.PathLike, *, unsafe: bool = False, write: bool = False, target: str | None = None,
+        strict: bool = False, known: Mapping[str, Sequence[str]] | None = None, ignore: Sequence[str] = (),
+        options: BuildOptions | None = None) -> FixResult:
+    """Apply the fixes of a config's findings (`rtcfg validate --fix`; with unsafe, also
+    `--unsafe-fixes`), editing the text where each value is written: comments, order, quoting
+    and blank lines stay as they are. Each fix is checked to remove its finding and add none.
+
+    `source` is a path (an os.PathLike always; a str that names a file and holds no line break)
+    or else config text (YAML, or JSON if it starts with `{`). Returns a FixResult: `.text` (the
+    new text), `.changed` (file -> new text, files reached through extends and $file included),
+    `.applied` and `.skipped` (finding, why) fixes, `.remaining` findings. Nothing is written
+    unless write=True (each changed file atomically; ValueError for text, and OSError if a file
+    cannot be written or changed on disk since it was read). Other arguments as for check_file."""
+    from .fixing.applying import write as write_files
+
+    texts = None
+    if not isinstance(source, os.PathLike) and ("\n" in source or "\r" in source or not os.path.isfile(source)):
+        texts, source = {"<text>": source}, "<text>"
+        if write:
+            raise ValueError("fix(write=True) needs a path: text has no file to write")
+    build = options or BuildOptions()
+    result = pipeline.fix(source, pipeline.Options(target, strict, tuple(ignore), known, build), unsafe, texts)
+    if write:
+        failed = write_files(result)
+        if failed:
+            file, why = failed[0]
+            raise OSError(f"{file} was not written: {why}")
+    return result
 
 
 def _as_document(config: Document | Mapping[str, Any]) -> Document:

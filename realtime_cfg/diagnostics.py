@@ -1,13 +1,15 @@
-"""Findings: the Rule a code stands for, and one Diagnostic at file:line:column.
+"""Findings: the Rule a code stands for, and one Diagnostic at file:line:column, with the
+Fix that would resolve it where one can be known.
 
 Each rule is declared once, as a Rule, in the module that finds it (the families are listed
 in check/registry.py); a diagnostic is made from its rule (`rule.at(document, path, ...)`),
-so its code and severity come from the one declaration.
+so its code and severity come from the one declaration. The rule's module also decides the
+fix (fixing/edits.py turns "write this value there" into text edits).
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from .report.masking import shorten
@@ -16,6 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .source.document import Document
 
 Severity = Literal["error", "warning", "info"]
+Applicability = Literal["safe", "unsafe"]
 _DECLARED: dict[str, Rule] = {}  # every Rule declared so far, by code (check/registry.py loads them all)
 
 
@@ -32,6 +35,8 @@ class Rule:
     bad: str  # a config (YAML) that gets this code, or a description where no file shows it
     good: str  # the same config, fixed
     example_target: str | None = None  # the --target the examples need, if not the file's own shape
+    # the kinds of fix its findings can carry ("safe", "unsafe"; `rtcfg rules` lists them)
+    fixes: tuple[Applicability, ...] = ()
 
     def __post_init__(self) -> None:
         _DECLARED[self.code] = self  # for a Diagnostic made by hand: its name and default severity
@@ -42,11 +47,68 @@ class Rule:
                           name=self.name)
 
     def at(self, document: Document, message: str, path: tuple, hint: str | None = None, at_key: bool = False,
-           severity: Severity | None = None) -> Diagnostic:
-        """A diagnostic at the value at `path` (with at_key, at its key), in the file that holds it."""
+           severity: Severity | None = None, fix: Fix | None = None) -> Diagnostic:
+        """A diagnostic at the value at `path` (with at_key, at its key), in the file that holds it,
+        spanning that key or value."""
         line, column, _ = document.locate(path, at_key=at_key)
-        return self.diagnostic(message, document.file_of(path, at_key), line, column, format_path(path), hint,
-                               severity)
+        end_line, end_column = document.end_of(path, at_key)
+        return Diagnostic(self.code, message, document.file_of(path, at_key), line, column, format_path(path), hint,
+                          severity or self.severity, name=self.name, end_line=end_line, end_column=end_column,
+                          fix=fix)
+
+
+class Edit:
+    """Replace the text from `start` to `end` (character offsets, end exclusive) of `file` with
+    `text`; line/column of both ends for reports and editors. (Plain classes here and in Fix:
+    a dataclass costs start-up.)"""
+
+    __slots__ = ("file", "start", "end", "text", "line", "column", "end_line", "end_column")
+
+    def __init__(self, file: str, start: int, end: int, text: str, line: int, column: int, end_line: int,
+                 end_column: int) -> None:
+        self.file, self.start, self.end, self.text = file, start, end, text
+        self.line, self.column, self.end_line, self.end_column = line, column, end_line, end_column
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "column": self.column, "end_line": self.end_line,
+                "end_column": self.end_column, "text": self.text}
+
+    def __repr__(self) -> str:
+        return f"Edit({self.file!r}, {self.start}, {self.end}, {self.text!r})"
+
+
+class Fix:
+    """What would resolve a finding: text edits, and whether applying them is safe (the value
+    can only have been meant one way) or unsafe (a guess a person should confirm). A fix that
+    cannot be made where the value is written (it comes from ${VAR}, --set or a YAML alias)
+    has no edits and says why in `unavailable`."""
+
+    __slots__ = ("applicability", "title", "edits", "unavailable")
+
+    def __init__(self, applicability: Applicability, title: str, edits: tuple[Edit, ...] = (),
+                 unavailable: str | None = None) -> None:
+        self.applicability = applicability
+        self.title = title  # what it does: `write "g711_ulaw"`
+        self.edits = edits
+        self.unavailable = unavailable
+
+    @property
+    def available(self) -> bool:
+        return self.unavailable is None
+
+    def applies(self, unsafe: bool) -> bool:
+        """Whether --fix (with --unsafe-fixes: `unsafe`) applies it."""
+        return self.available and (self.applicability == "safe" or unsafe)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"applicability": self.applicability, "message": self.title,
+                                "edits": [edit.to_dict() for edit in self.edits]}
+        if self.unavailable:
+            data["unavailable"] = self.unavailable
+        return data
+
+    def __repr__(self) -> str:
+        return f"Fix({self.applicability!r}, {self.title!r}, {self.edits!r}, unavailable={self.unavailable!r})"
 
 
 @dataclass
@@ -65,6 +127,10 @@ class Diagnostic:
     # masked); not part of the machine formats, not compared
     source: str | None = field(default=None, repr=False, compare=False)
     name: str = field(default="", compare=False)  # the rule's name: unknown-key
+    # where the key or value ends (just after it); the start's when not known
+    end_line: int | None = field(default=None, compare=False)
+    end_column: int | None = field(default=None, compare=False)
+    fix: Fix | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         rule = _DECLARED.get(self.code)  # made by its Rule, or by hand once the rules are loaded
@@ -72,6 +138,8 @@ class Diagnostic:
             self.severity = self.severity or rule.severity
             self.name = self.name or rule.name
         self.severity = self.severity or "error"
+        if self.end_line is None:
+            self.end_line, self.end_column = self.line, self.column
 
     @property
     def is_io_error(self) -> bool:
@@ -79,9 +147,10 @@ class Diagnostic:
         return self.code.startswith("F")
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        del data["source"]
-        return data
+        return {"code": self.code, "message": self.message, "file": self.file, "line": self.line,
+                "column": self.column, "path": self.path, "hint": self.hint, "severity": self.severity,
+                "name": self.name, "end_line": self.end_line, "end_column": self.end_column,
+                "fix": self.fix.to_dict() if self.fix is not None else None}
 
 
 def format_path(path: tuple) -> str:
@@ -125,6 +194,12 @@ def suggest(word: Any, candidates: list[str]) -> str | None:
         if len(shorter) >= 4 and longer.startswith(shorter) and len(shorter) * 2 >= len(longer):
             return candidate
     return None
+
+
+def same_spelling(word: Any, candidate: str) -> bool:
+    """Equal but for case, `-`, `_` and spaces: a value that can only have meant `candidate`
+    (a fix to it is safe; one to a nearer guess by edits is not)."""
+    return isinstance(word, str) and _folded(word) == _folded(candidate)
 
 
 def _folded(text: str) -> str:

@@ -2,6 +2,7 @@
 
     load ─▶ build ─▶ check ─▶ suppress ─▶ render │ explain │ diff │ migrate
     source/  building/  check/   check/         output/
+                                    └──▶ fix (fixing/: edits checked again, then written)
 
 `check` takes a file through the first four steps and returns a Checked: the document (if
 it could be built), the findings a report shows, the ones its suppressions hid, and the
@@ -17,6 +18,7 @@ library as for the CLI (so `render` and `load_session` agree on a file); the pro
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from .building.builder import BuildOptions, build
@@ -32,6 +34,7 @@ from .targets import COMMON, target_module
 from .targets.canonical import normalize, render_session
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .fixing.applying import FixResult
     from .output.diffing import Change
     from .output.migration import MigrationNote
     from .output.provenance import Origin
@@ -127,6 +130,28 @@ def check(source: str | os.PathLike, options: Options | None = None, contain_bug
         if not contain_bugs:
             raise
         return Checked(name, None, [internal_error(name, exc)])
+
+
+def fix(source: str | os.PathLike, options: Options | None = None, unsafe: bool = False,
+        texts: Mapping[str, str] | None = None) -> FixResult:
+    """Check one config and apply the fixes its findings carry (safe ones; with unsafe, unsafe
+    ones too), in memory: fixing/applying.py, whose `write` puts the result on disk. `texts`
+    stands in for files (by name), as BuildOptions.texts. Never raises for what its files hold."""
+    from .fixing.applying import FixResult, fix as apply_fixes
+
+    options = options or Options()
+    options.check()
+
+    def checked_with(edited: dict[str, str] | None) -> Checked:
+        return check(source, options.but(build=replace(options.build or BuildOptions(), texts=edited)))
+
+    try:
+        return apply_fixes(checked_with, unsafe, dict(texts) if texts is not None else None)
+    except OverrideError:
+        raise
+    except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001 - a bug in rtcfg, as in check()
+        name = report_name(source)
+        return FixResult(name, {}, {}, [], [], Checked(name, None, [internal_error(name, exc)]))
 
 
 def check_document(document: Document, options: Options | None = None, check_target: bool = True) -> Checked:

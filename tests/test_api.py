@@ -35,7 +35,8 @@ def test_unreadable_file_raises_load_error():
 
 def test_steps_compose_on_plain_data():
     data = {"voice": "ash", "max_output_tokens": "INF"}
-    assert realtime_cfg.validate(data) == []
+    # accepted, and sent as "inf": R021 (info) says so, with a safe fix
+    assert [(d.code, d.severity) for d in realtime_cfg.validate(data)] == [("R021", "info")]
     assert realtime_cfg.normalize(data) == {"voice": "ash", "max_response_output_tokens": "inf"}
     assert realtime_cfg.render(data, envelope=True)["session"]["max_response_output_tokens"] == "inf"
 
@@ -88,7 +89,8 @@ def test_check_file_never_raises_for_file_content(tmp_path):
 def test_a_finding_carries_its_rule_name_and_severity():
     finding = realtime_cfg.validate({"voice": "nova"})[0]
     assert (finding.code, finding.name, finding.severity) == ("R006", "tts-only-voice", "error")
-    assert list(finding.to_dict()) == ["code", "message", "file", "line", "column", "path", "hint", "severity", "name"]
+    assert list(finding.to_dict()) == ["code", "message", "file", "line", "column", "path", "hint", "severity", "name",
+                                       "end_line", "end_column", "fix"]
     made_by_hand = realtime_cfg.Diagnostic("R005", "a note", "a.yaml")
     assert (made_by_hand.name, made_by_hand.severity) == ("unknown-model", "warning")
 

@@ -43,7 +43,7 @@ def test_json_report_carries_every_field():
     assert result.returncode == 1
     report = json.loads(result.stdout)
     assert report["summary"] == {"files": 2, "files_with_findings": 1, "errors": 4, "warnings": 0, "infos": 0,
-                                 "suppressed": 0, "exit_code": 1}
+                                 "suppressed": 0, "fixable": 0, "exit_code": 1}
     assert {d["code"] for d in report["diagnostics"]} == {"S002", "S007", "S006", "S004"}
     vad = next(d for d in report["diagnostics"] if d["code"] == "S007")
     assert vad == {
@@ -53,6 +53,7 @@ def test_json_report_carries_every_field():
         "message": "'silence_duration_ms' is a server_vad setting; it is not allowed when "
                    "turn_detection.type is 'semantic_vad'",
         "hint": "remove silence_duration_ms, or set turn_detection.type to 'server_vad'",
+        "end_line": 6, "end_column": 22, "fix": None,
     }
 
 

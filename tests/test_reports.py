@@ -215,7 +215,7 @@ def test_github_annotations_escape_their_separators(write):
     path = write("a,b:c.yaml", "modalites: [text]\n")
     result = run_cli("validate", "--format", "github", str(path))
     first = result.stdout.splitlines()[0]
-    assert first.startswith("::error file=") and "a%2Cb%3Ac.yaml,line=1,col=1,title=S001 unknown-key::" in first
+    assert first.startswith("::error file=") and "a%2Cb%3Ac.yaml,line=1,col=1,endLine=1,endColumn=10,title=S001 unknown-key::" in first
 
 
 def test_junit_is_well_formed_with_a_case_per_file():
@@ -276,7 +276,7 @@ def test_readme_lists_the_rules_as_rtcfg_rules_prints_them():
 
 
 def test_info_findings_map_to_each_formats_lowest_level_and_never_fail():
-    """No built-in rule is info today; the level is part of the report model all the same."""
+    """Info (R021) maps to each format's lowest level and never fails a run."""
     from realtime_cfg.report.machine import to_github, to_sarif
     from realtime_cfg.report.text import FileResult, Report, summary
 

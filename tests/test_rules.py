@@ -27,7 +27,7 @@ WHERE: dict[str, tuple[int | None, int | None, str]] = {
     "R013": (1, 8, "voice"), "R014": (2, 10, "input_audio_transcription.model"), "R015": (1, 8, "model"),
     "R016": (5, 5, "tools[0].connector_id"), "R017": (6, 7, "audio.input.transcription.delay"),
     "R018": (6, 7, "audio.input.transcription.prompt"), "R019": (6, 7, "audio.input.transcription.languages"),
-    "R020": (6, 5, "audio.input.turn_detection"),
+    "R020": (6, 5, "audio.input.turn_detection"), "R021": (1, 29, "max_response_output_tokens"),
     "T001": (2, 13, "truncation"), "T002": (2, 14, "temperature"), "T003": (1, 8, "voice"),
 }
 

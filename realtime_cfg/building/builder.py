@@ -45,6 +45,9 @@ class BuildOptions:
     # the config itself must be inside its project root too: a file found by walking a folder
     # (a symlink there could point at ../../secrets.yaml), not one named on the command line
     confine_source: bool = False
+    # file name (as diagnostics name it) -> text to use instead of reading it: a fix's trial
+    # edits are checked in memory before anything is written (fixing/applying.py)
+    texts: Mapping[str, str] | None = None
 
 
 def build(source: str | os.PathLike, options: BuildOptions | None = None) -> Document:
@@ -117,6 +120,15 @@ class _Builder:
              confine: bool = True) -> tuple[str, str, int]:
         """(name, text, size in bytes) of one file. One that cannot be read is B002 at the place that named it;
         one that is not inside the project root, B003 (checked on the file that was opened)."""
+        given = self.options.texts
+        if given is not None:
+            name = display or (loader.STDIN_NAME if str(source) == loader.STDIN else str(source))
+            if name in given:  # read before, from disk, with every check; now edited in memory
+                text = given[name]
+                size = len(text.encode("utf-8", "surrogatepass"))
+                self._spend(size, 0, site)
+                self.sources[name] = text
+                return name, text, size
         check = None
         if confine and not self.options.allow_outside_root:
             check = self._confinement(source, display or str(source), site)
@@ -289,7 +301,9 @@ class _Builder:
                 if included is not child:  # the key stays where it was written, in this file
                     included.position = replace(included.position, key_line=child.position.key_line,
                                                 key_column=child.position.key_column,
-                                                key_file=child.position.file or file)
+                                                key_file=child.position.file or file,
+                                                key_start=child.position.key_start,
+                                                key_end=child.position.key_end)
                 value[key] = included
         elif isinstance(value, list):
             items: list[Node] = []

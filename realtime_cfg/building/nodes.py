@@ -24,8 +24,9 @@ def tree(value: Any, path: tuple, document: Document, parent: Position | None) -
     written = document.positions.get(path)
     if written is not None:
         position = replace(written, file=written.file or document.name)
-    else:
-        position = parent or Position(1, 1, file=document.name)
+    else:  # inside an alias's expansion: shown at the alias, never edited there
+        position = (replace(parent, start=None, end=None, key_start=None, key_end=None) if parent
+                    else Position(1, 1, file=document.name))
     if isinstance(value, dict):
         value = {key: tree(child, path + (key,), document, position) for key, child in value.items()}
     elif isinstance(value, list):

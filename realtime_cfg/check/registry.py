@@ -18,16 +18,16 @@ from __future__ import annotations
 from ..building import problems as building_problems
 from ..diagnostics import Diagnostic, Rule
 from ..source import problems as source_problems
-from .rules import limits, open_sets, schema, speech, tools, transcription, values
+from .rules import limits, open_sets, schema, speech, spelling, tools, transcription, values
 from .rules import targets as target_rules
 
 # realtime_cfg.Diagnostic is taken from here, so every rule is declared before one is made by hand
 __all__ = ["RULES", "SESSION_FAMILIES", "Diagnostic"]
 
 # Families that look at a loaded session, in the order they run (check/validation.py runs
-# the schema and the target's checks itself: they depend on what these found).
+# the schema, spelling and the target's checks itself: they depend on what these found).
 SESSION_FAMILIES = (values, tools, speech, open_sets, transcription)
-_ALL = (source_problems, building_problems, schema, *SESSION_FAMILIES, target_rules, limits)
+_ALL = (source_problems, building_problems, schema, *SESSION_FAMILIES, spelling, target_rules, limits)
 _ORDER = "FLBSRTX"
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in sorted(

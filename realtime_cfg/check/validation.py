@@ -19,7 +19,7 @@ from ..source.problems import TOO_DEEP
 from ..targets import target_module
 from ..targets.canonical import coerce
 from .registry import SESSION_FAMILIES
-from .rules import limits, schema, values
+from .rules import limits, schema, spelling, values
 from .rules import targets as target_rules
 from .rules.open_sets import check_known
 from .subject import Subject
@@ -42,8 +42,9 @@ def validate(document: Document, target: str | None = None, strict: bool = False
         found.extend(family.check(subject))
     try:
         found.extend(schema.check(subject, skip=values.non_finite_paths(found)))
-        if check_target:
-            errors = {d.path for d in found if d.severity == "error"}  # a warning never hides T001
+        errors = {d.path for d in found if d.severity == "error"}
+        found.extend(spelling.check(subject, skip=errors))  # "0" is out of range, not just spelled loosely
+        if check_target:  # a warning never hides T001
             found.extend(target_rules.check(subject, strict, skip=errors))
     except RecursionError:  # only reachable when a caller raised Limits.max_depth far above the default
         found.append(TOO_DEEP.diagnostic("the config is nested too deeply to check", document.name, 1, 1))

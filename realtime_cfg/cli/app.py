@@ -157,6 +157,13 @@ def validate(
     no_env: bool = typer.Option(False, "--no-env", help=NO_ENV_HELP),
     allow_outside_root: bool = typer.Option(False, "--allow-outside-root", help=OUTSIDE_HELP),
     max_bytes: int = typer.Option(1024 * 1024, "--max-bytes", help=MAX_BYTES_HELP),
+    fix: bool = typer.Option(False, "--fix", help="Apply the safe fixes ([*]) in place, keeping comments, order and "
+                             "quoting; each file is written atomically. The report shows what is left."),
+    unsafe_fixes: bool = typer.Option(False, "--unsafe-fixes", help="Also apply the unsafe fixes (a guess to "
+                                      "confirm: a key or value by its nearest known name, a dropped field "
+                                      "removed) with --fix or --diff; alone, mark them [*]."),
+    show_diff: bool = typer.Option(False, "--diff", help="Print a unified diff of what --fix would change, write "
+                                   "nothing; exit 1 if there is something to fix."),
 ) -> None:
     """Check configs (flat or GA-shaped, built from their parts) and report every problem at file:line:col."""
     from .. import pipeline
@@ -170,9 +177,18 @@ def validate(
     ignored = [_check_code(code, "--ignore", suppressible=True)
                for option in ignore or () for code in option.split(",") if code.strip()]
     limits = _limits(max_bytes)
-    report = Report(fail_on=fail_on.value)
-    # text goes to stdout unless a machine format does (and then nothing else may)
-    text = TextReporter(Printer(), quiet, show_statistics) if format is ReportFormat.text or output_file else None
+    fixing = "diff" if show_diff else "fix" if fix else None
+    if fixing == "fix" and STDIN in paths:
+        raise typer.BadParameter("standard input cannot be fixed in place; --diff shows the fixes", param_hint="--fix")
+    if fixing == "diff" and format is not ReportFormat.text and not output_file:
+        raise typer.BadParameter("--diff prints the diff on standard output; give the report an --output-file",
+                                 param_hint="--format")
+    report = Report(fail_on=fail_on.value, unsafe_fixes=unsafe_fixes, fixing=fixing)
+    # text goes to stdout unless a machine format does (and then nothing else may); with
+    # --diff, the diff goes to stdout and the text report to stderr
+    printer = Printer(sys.stderr) if fixing == "diff" else Printer()
+    text = (TextReporter(printer, quiet, show_statistics, unsafe_fixes)
+            if format is ReportFormat.text or output_file else None)
     found = discover(paths)
     for folder in found.empty:
         report.results.append(FileResult(folder, [no_configs_in(folder)]))
@@ -180,6 +196,9 @@ def validate(
         shown = ", ".join(found.hidden[:5]) + (f" and {len(found.hidden) - 5:,} more" if len(found.hidden) > 5 else "")
         _say(f"rtcfg: skipped hidden folders (name one to check it): {shown}")
     parts: set[str] = set()
+    before: dict[str, str] = {}  # --diff: each changed file as it was read, and as fixed so far
+    after: dict[str, str] = {}
+    unwritten: list[tuple[str, str]] = []
     for path in found.files:
         try:
             settings = _project(path, target, strict, ignored, exit_on_error=False)
@@ -190,13 +209,34 @@ def validate(
         options = _options(settings, limits, no_env, allow_outside_root, overrides,
                            confine_source=path in found.walked)
         try:
-            checked = pipeline.check(path, options)
+            if fixing:
+                # with --diff, later configs see the edits made for earlier ones (a shared base)
+                result = pipeline.fix(path, options, unsafe_fixes, after if fixing == "diff" else None)
+                checked = result.checked
+                report.fixed += len(result.applied)
+                if fixing == "diff":
+                    for file, fixed_text in result.changed.items():
+                        before.setdefault(file, result.original[file])
+                        after[file] = fixed_text
+                else:
+                    from ..fixing.applying import write
+
+                    unwritten += write(result)
+            else:
+                checked = pipeline.check(path, options)
         except OverrideError as exc:
             raise typer.BadParameter(str(exc), param_hint="--set") from None
         parts |= checked.document.parts if checked.document else set()
         report.results.append(FileResult(checked.name, checked.findings, checked.suppressed,
                                          None if path == STDIN else os.path.realpath(path)))
     report.settle(parts)
+    if fixing == "diff":
+        from ..fixing.applying import unified_diff
+
+        sys.stdout.write("".join(unified_diff(file, before[file], after[file]) for file in after
+                                 if after[file] != before[file]))
+    for file, why in unwritten:
+        _say(f"rtcfg: {file} was not fixed: {why}")
     if text:
         for result in report.results:
             text.file(result)
@@ -208,6 +248,10 @@ def validate(
         rendered = (FORMATS[format.value](report) if format is not ReportFormat.text
                     else render_text(report, quiet, show_statistics))
         _emit(rendered, output_file)
+    if unwritten:
+        raise typer.Exit(2)
+    if fixing == "diff" and any(after[file] != before[file] for file in after):
+        raise typer.Exit(max(1, report.exit_code))
     raise typer.Exit(report.exit_code)
 
 
@@ -237,17 +281,19 @@ def _check_code(code: str, option: str, suppressible: bool = False) -> str:
 def rules_command(
     format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="Output format."),
 ) -> None:
-    """List every rule code with its name, severity and what it checks."""
+    """List every rule code with its severity, the fixes its findings can carry (safe: applied by
+    `validate --fix`; unsafe: also needs --unsafe-fixes), its name and what it checks."""
     import json
 
     from ..check.registry import RULES
 
     if format is TextOrJson.json:
-        sys.stdout.write(json.dumps([{"code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary}
-                                     for r in RULES.values()], indent=2) + "\n")
+        sys.stdout.write(json.dumps([{"code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary,
+                                      "fixes": list(r.fixes)} for r in RULES.values()], indent=2) + "\n")
         return
-    for rule in RULES.values():
-        typer.echo(f"{rule.code}  {rule.severity:<7}  {rule.name:<24}  {rule.summary}")
+    for rule in RULES.values():  # the fix column: which kinds of fix its findings can carry
+        fixes = "+".join(rule.fixes) or "-"
+        typer.echo(f"{rule.code}  {rule.severity:<7}  {fixes:<11}  {rule.name:<24}  {rule.summary}")
 
 
 @app.command(epilog="""Example:

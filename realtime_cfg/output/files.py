@@ -40,9 +40,10 @@ def _temporary(target: Path):
     return fd, temp, held
 
 
-def write_atomic(path: str | os.PathLike, text: str) -> None:
+def write_atomic(path: str | os.PathLike, text: str, encoding: str = "utf-8") -> None:
     """Write text so that `path` holds either its old content or all of the new,
-    never a part: a temporary file in the same folder, flushed, then renamed.
+    never a part: a temporary file in the same folder, flushed, then renamed. Line breaks
+    are written as they are in `text` (a fixed CRLF file keeps its CRLF).
 
     A symlink is written through (the file it points at is replaced, the link stays). A
     path that is no regular file (/dev/stdout, a named pipe, a terminal) is written to as
@@ -64,7 +65,7 @@ def write_atomic(path: str | os.PathLike, text: str) -> None:
         _release_interrupts(held)  # a Ctrl-C now lands inside the try, which removes the temporary
         # backslashreplace: only a report can hold text that is not UTF-8 (a file name
         # with undecodable bytes); a loaded config never does
-        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as stream:
+        with os.fdopen(fd, "w", encoding=encoding, errors="backslashreplace", newline="\n") as stream:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())

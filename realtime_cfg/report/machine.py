@@ -36,6 +36,9 @@ def to_json(report: Report) -> str:
             "files_with_findings": report.files_with_findings,
             **{f"{severity}s": report.count(severity) for severity in ("error", "warning", "info")},
             "suppressed": len(report.suppressed),
+            "fixable": report.fixable()[0],
+            **({"fixed": report.fixed} if report.fixing == "fix" else
+               {"to_fix": report.fixed} if report.fixing == "diff" else {}),
             "exit_code": report.exit_code,
         },
         "diagnostics": [_as_dict(d) for d in report.diagnostics],
@@ -71,6 +74,8 @@ def to_github(report: Report) -> str:
         properties = [f"file={_github_property(printable(d.file))}"]
         if d.line is not None:
             properties += [f"line={d.line}", f"col={d.column}"]
+            if d.end_line is not None and (d.end_line, d.end_column) != (d.line, d.column):
+                properties += [f"endLine={d.end_line}", f"endColumn={d.end_column}"]
         properties.append(f"title={_github_property(f'{d.code} {d.name or RULES[d.code].name}')}")
         message = printable(d.message + (f" (hint: {d.hint})" if d.hint else ""))
         lines.append(f"::{_GITHUB_LEVEL[d.severity or 'error']} {','.join(properties)}::{_github_data(message)}")
@@ -97,6 +102,8 @@ def _sarif_result(d: Diagnostic, suppressed_by: str | None = None) -> dict:
     location: dict = {"artifactLocation": {"uri": _artifact_uri(d.file)}}
     if d.line is not None:
         location["region"] = {"startLine": d.line, "startColumn": d.column}
+        if d.end_line is not None:
+            location["region"].update(endLine=d.end_line, endColumn=d.end_column)
     result: dict = {
         "ruleId": d.code,
         "ruleIndex": _RULE_INDEX[d.code],
@@ -106,6 +113,18 @@ def _sarif_result(d: Diagnostic, suppressed_by: str | None = None) -> dict:
     }
     if d.path:
         result["properties"] = {"fieldPath": d.path}
+    if d.fix is not None and d.fix.available:
+        result.setdefault("properties", {})["fixApplicability"] = d.fix.applicability
+        changes: dict[str, list] = {}
+        for edit in d.fix.edits:
+            changes.setdefault(edit.file, []).append({
+                "deletedRegion": {"startLine": edit.line, "startColumn": edit.column,
+                                  "endLine": edit.end_line, "endColumn": edit.end_column},
+                "insertedContent": {"text": edit.text}})
+        result["fixes"] = [{"description": {"text": d.fix.title},
+                            "artifactChanges": [{"artifactLocation": {"uri": _artifact_uri(file)},
+                                                 "replacements": replacements}
+                                                for file, replacements in changes.items()]}]
     if suppressed_by:
         result["suppressions"] = [{"kind": suppressed_by}]
     return result

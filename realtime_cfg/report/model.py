@@ -26,6 +26,21 @@ class FileResult:
 class Report:
     results: list[FileResult] = field(default_factory=list)
     fail_on: str = "error"  # the lowest severity that fails the run
+    unsafe_fixes: bool = False  # --unsafe-fixes: an unsafe fix counts as applicable
+    fixing: str | None = None  # "fix" (--fix) or "diff" (--diff); None: only checked
+    fixed: int = 0  # findings fixed (or, with --diff, that would be)
+
+    def fixable(self) -> tuple[int, int]:
+        """(findings --fix would fix, those that need --unsafe-fixes as well) among those listed."""
+        safe = unsafe = 0
+        for diagnostic in self.diagnostics:
+            fix = diagnostic.fix
+            if fix is not None and fix.available:
+                if fix.applies(self.unsafe_fixes):
+                    safe += 1
+                else:
+                    unsafe += 1
+        return safe, unsafe
 
     @property
     def diagnostics(self) -> list[Diagnostic]:

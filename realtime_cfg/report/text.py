@@ -73,13 +73,28 @@ class Printer:
 _STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold cyan"}
 
 
-def text_line(diagnostic: Diagnostic) -> str:
-    """`file:line:col: CODE message` (severity shown when it is not an error)."""
+def text_line(diagnostic: Diagnostic, unsafe_fixes: bool = False) -> str:
+    """`file:line:col: CODE message` (severity shown when it is not an error; `[*]` when --fix,
+    with unsafe_fixes --fix --unsafe-fixes, would fix it, as ruff marks it)."""
     where = diagnostic.file
     if diagnostic.line is not None:
         where += f":{diagnostic.line}:{diagnostic.column}"
+    marker = "[*] " if diagnostic.fix is not None and diagnostic.fix.applies(unsafe_fixes) else ""
     severity = "" if diagnostic.severity == "error" else f"[{diagnostic.severity}] "
-    return printable(f"{where}: {diagnostic.code} {severity}{diagnostic.message}")
+    return printable(f"{where}: {diagnostic.code} {marker}{severity}{diagnostic.message}")
+
+
+def fix_note(diagnostic: Diagnostic) -> str | None:
+    """`fix (--fix): write "g711_ulaw"`: which flags apply the finding's fix and what it does,
+    or why it cannot be applied where the value is written."""
+    fix = diagnostic.fix
+    if fix is None:
+        return None
+    if not fix.available:
+        return printable(f"no fix here: {fix.unavailable}")
+    if fix.applicability == "safe":
+        return printable(f"fix (--fix): {fix.title}")
+    return printable(f"unsafe fix (--fix --unsafe-fixes): {fix.title}")
 
 
 def token_width(line: str, start: int, in_flow: bool | None = None) -> int:
@@ -211,15 +226,16 @@ def excerpt(diagnostic: Diagnostic, width: int = WIDTH) -> list[str]:
 class TextReporter:
     """Prints each file's findings as it is checked, then the run's summary."""
 
-    def __init__(self, printer: Printer, quiet: bool = False, statistics: bool = False):
+    def __init__(self, printer: Printer, quiet: bool = False, statistics: bool = False, unsafe_fixes: bool = False):
         self.printer, self.quiet, self.statistics = printer, quiet, statistics
+        self.unsafe_fixes = unsafe_fixes
 
     def file(self, result: FileResult) -> None:
         for diagnostic in result.diagnostics:
             self.diagnostic(diagnostic)
 
     def diagnostic(self, diagnostic: Diagnostic) -> None:
-        plain = text_line(diagnostic)
+        plain = text_line(diagnostic, self.unsafe_fixes)
         rich = None
         if self.printer.color:
             from rich.markup import escape
@@ -238,12 +254,18 @@ class TextReporter:
             indent = " " * lines[1].index("|")  # `= hint` under the gutter's bar, as rustc does
         if diagnostic.hint:
             self.printer.line(printable(f"{indent}= hint: {diagnostic.hint}"), "cyan")
+        note = fix_note(diagnostic)
+        if note:
+            self.printer.line(f"{indent}= {note}", "green")
 
     def finish(self, report: Report) -> None:
         if self.statistics:
             for line in statistics_lines(report):
                 self.printer.line(line)
         if not self.quiet:
+            offer = fixable_line(report)
+            if offer:  # before the summary, which stays the last line
+                self.printer.line(offer)
             self.printer.line(summary(report), "bold red" if report.exit_code else "bold green")
 
 
@@ -259,7 +281,7 @@ def render_text(report: Report, quiet: bool = False, statistics: bool = False) -
     import io
 
     stream = io.StringIO()
-    reporter = TextReporter(Printer(stream, color=False), quiet, statistics)
+    reporter = TextReporter(Printer(stream, color=False), quiet, statistics, report.unsafe_fixes)
     for result in report.results:
         reporter.file(result)
     reporter.finish(report)
@@ -271,14 +293,31 @@ def _count(n: int, word: str) -> str:
 
 
 def summary(report: Report) -> str:
-    """"3 errors, 1 warning in 2 of 14 files (1 suppressed)." """
+    """"3 errors, 1 warning in 2 of 14 files (1 suppressed)." After --fix, first what it
+    fixed: "3 fixed, 1 remaining. 1 error in 1 of 14 files." """
     files = len(report.results)
     parts = [_count(report.count(severity), severity) for severity in SEVERITIES if report.count(severity)]
     suppressed = len(report.suppressed)
     tail = f" ({suppressed} suppressed)" if suppressed else ""
+    fixed = ""
+    if report.fixing:
+        done = "fixed" if report.fixing == "fix" else "to fix"
+        fixed = f"{report.fixed} {done}, {len(report.diagnostics)} remaining. "
     if not parts:
-        return f"{_count(files, 'file')} checked: no problems{tail}."
-    return f"{', '.join(parts)} in {report.files_with_findings} of {_count(files, 'file')}{tail}."
+        return f"{fixed}{_count(files, 'file')} checked: no problems{tail}."
+    return f"{fixed}{', '.join(parts)} in {report.files_with_findings} of {_count(files, 'file')}{tail}."
+
+
+def fixable_line(report: Report) -> str | None:
+    """"[*] 2 fixable with --fix (1 more with --fix --unsafe-fixes)." when some findings have a fix."""
+    safe, unsafe = report.fixable()
+    if not safe and not unsafe:
+        return None
+    flags = "--fix --unsafe-fixes" if report.unsafe_fixes else "--fix"
+    more = f" ({unsafe} more with --fix --unsafe-fixes)" if unsafe else ""
+    if not safe:
+        return f"{unsafe} fixable with --fix --unsafe-fixes."
+    return f"[*] {safe} fixable with {flags}{more}."
 
 
 def statistics_lines(report: Report) -> list[str]:

@@ -45,6 +45,13 @@ class Position:
     file: str | None = None
     origin: str | None = None
     key_file: str | None = None  # where the key is, when not in `file` (a value from {$file: ...})
+    # character offsets of the value's text (and its key's) in its file, end exclusive; None
+    # where the text cannot be edited as the value's own: an alias (*name) or an anchored
+    # value (&name, others share it), a merge key, an --set, a value inherited from a parent
+    start: int | None = None
+    end: int | None = None
+    key_start: int | None = None
+    key_end: int | None = None
 
 
 @dataclass
@@ -106,6 +113,7 @@ class Document:
     templates: dict[tuple, str] = field(default_factory=dict)
     # real paths of the files taken in with {$file: ...}: parts, not configs of their own
     parts: frozenset[str] = frozenset()
+    _line_indexes: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @cached_property
     def shape(self) -> str:
@@ -142,6 +150,33 @@ class Document:
         if at_key and own and position.key_line is not None:
             return position.key_line, position.key_column, None
         return position.line, position.column, position.raw if own else None
+
+    def end_of(self, path: tuple, at_key: bool = False) -> tuple[int | None, int | None]:
+        """(line, column) just after the key or value `locate` points at; its start where the
+        text's extent is not known (a --set, a merge key, an alias)."""
+        position, own = self.position(path)
+        if position is None:
+            return None, None
+        if at_key and own and position.key_line is not None:
+            file, end, line, column = (position.key_file or position.file or self.name, position.key_end,
+                                       position.key_line, position.key_column)
+        else:
+            file, end, line, column = position.file or self.name, position.end, position.line, position.column
+        if end is None or line is None:
+            return line, column
+        return self.line_index(file).position(end)
+
+    def line_index(self, file: str) -> LineIndex:
+        """Line starts of one of the document's files, worked out once per file."""
+        index = self._line_indexes.get(file)
+        if index is None:
+            text = self.text if file == self.name else self.sources.get(file, "")
+            index = self._line_indexes[file] = LineIndex(text)
+        return index
+
+    def text_of(self, file: str) -> str | None:
+        """The text of one of the document's files (None: not one of them, such as --set)."""
+        return self.text if file == self.name else self.sources.get(file)
 
     def file_of(self, path: tuple, at_key: bool = False) -> str:
         """The file the value at `path` (with at_key, its key) was written in."""

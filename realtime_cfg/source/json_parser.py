@@ -60,7 +60,7 @@ def _skip(text: str, i: int) -> int:
 
 def _parse(text: str, positions: dict, where, limits: Limits):
     n = len(text)
-    # Each frame: [container, path, pending_key, key_offset, expecting]
+    # Each frame: [container, path, pending_key, key_offset, expecting, key_end]
     # expecting: "first" (just opened), "value"/"key" (after a comma), "sep" (after an item)
     stack: list[list] = []
     root = None
@@ -69,19 +69,20 @@ def _parse(text: str, positions: dict, where, limits: Limits):
     if i >= n:
         raise _Invalid(NOT_A_MAPPING, "the file is empty; a session config is a JSON object", 0)
 
-    def record(path, offset, key_offset=None):
+    def record(path, offset, end, key_offset=None, key_end=None):
         line, column = where(offset)
         if key_offset is None:
-            positions[path] = Position(line, column)
+            positions[path] = Position(line, column, start=offset, end=end)
         else:
             key_line, key_column = where(key_offset)
-            positions[path] = Position(line, column, key_line, key_column)
+            positions[path] = Position(line, column, key_line, key_column, start=offset, end=end,
+                                       key_start=key_offset, key_end=key_end)
 
     while True:
         i = _skip(text, i)
         frame = stack[-1] if stack else None
         if frame is not None:
-            container, path, _key, _key_offset, state = frame
+            container, path, _key, _key_offset, state, _key_end = frame
             is_object = isinstance(container, dict)
             if i >= n:
                 raise _Invalid(SYNTAX_ERROR, "invalid JSON: unexpected end of file (an unclosed '{' or '[')", n)
@@ -90,6 +91,7 @@ def _parse(text: str, positions: dict, where, limits: Limits):
             if state in ("first", "sep") and ch == closer and frame[2] is None:
                 stack.pop()
                 i += 1
+                positions[path].end = i  # the collection's text ends at its bracket
                 if not stack:
                     break
                 continue
@@ -105,6 +107,7 @@ def _parse(text: str, positions: dict, where, limits: Limits):
                                    + (" (trailing comma?)" if ch == "}" else ""), i)
                 key_offset = i
                 key, i = _string(text, i)
+                key_end = i
                 if key in container:
                     first = positions.get(path + (key,))
                     where_first = f" (first given at line {first.key_line})" if first else ""
@@ -114,6 +117,7 @@ def _parse(text: str, positions: dict, where, limits: Limits):
                     raise _Invalid(SYNTAX_ERROR, "invalid JSON: expected ':' after the key", i)
                 i += 1
                 frame[2], frame[3] = key, key_offset
+                frame[5] = key_end
                 continue
             if not is_object and ch == "]" and state == "next":
                 raise _Invalid(SYNTAX_ERROR, "invalid JSON: trailing comma before ']'", i)
@@ -126,18 +130,18 @@ def _parse(text: str, positions: dict, where, limits: Limits):
         ch = text[i]
         start = i
         if frame is None:
-            path, key_offset = (), None
+            path, key_offset, key_end = (), None, None
         elif isinstance(frame[0], dict):
-            path, key_offset = frame[1] + (frame[2],), frame[3]
+            path, key_offset, key_end = frame[1] + (frame[2],), frame[3], frame[5]
         else:
-            path, key_offset = frame[1] + (len(frame[0]),), None
+            path, key_offset, key_end = frame[1] + (len(frame[0]),), None, None
 
         if ch == "{" or ch == "[":
             if len(stack) >= limits.max_depth:
                 raise _Invalid(TOO_DEEP, f"nesting is deeper than {limits.max_depth} levels", i)
             value = {} if ch == "{" else []
             i += 1
-            nested = [value, path, None, None, "first"]
+            nested = [value, path, None, None, "first", None]
         else:
             nested = None
             if ch == '"':
@@ -159,7 +163,7 @@ def _parse(text: str, positions: dict, where, limits: Limits):
                     raise _Invalid(SYNTAX_ERROR, f"invalid JSON: unexpected {bad!r}"
                                    + (" (NaN and Infinity are not JSON)" if bad[:1] in "NI-" else ""), i)
 
-        record(path, start, key_offset)
+        record(path, start, i, key_offset, key_end)
         if frame is None:
             root, have_root = value, True
         elif isinstance(frame[0], dict):

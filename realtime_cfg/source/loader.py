@@ -127,7 +127,7 @@ def guess_format(name: str, text: str) -> str:
     suffix = Path(name).suffix.lower()
     if suffix == ".json":
         return "json"
-    if name == STDIN_NAME and text.lstrip()[:1] == "{":
+    if name.startswith("<") and text.lstrip()[:1] == "{":  # <stdin>, or text given to the library
         return "json"
     return "yaml"
 

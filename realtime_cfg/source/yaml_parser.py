@@ -41,17 +41,21 @@ _COLLECTION_TAGS = {yaml.MappingStartEvent: {None, "!", _TAG + "map"},
 
 
 class _Frame:
-    __slots__ = ("container", "path", "key", "key_mark", "merges", "anchor", "size", "start_mark")
+    __slots__ = ("container", "path", "key", "key_mark", "key_end", "merges", "anchor", "size", "start_mark",
+                 "flow", "last_end")
 
-    def __init__(self, container, path, anchor, start_mark):
+    def __init__(self, container, path, anchor, start_mark, flow):
         self.container = container
         self.path = path
         self.start_mark = start_mark
         self.key = _NO_KEY
         self.key_mark = None
+        self.key_end = None  # offset after the pending key's text (None: not editable, an alias)
         self.merges: list = []
         self.anchor = anchor
         self.size = 1
+        self.flow = flow  # a flow collection ends at its bracket; a block one at its last value
+        self.last_end = start_mark.index
 
 
 _NO_KEY = object()
@@ -165,20 +169,25 @@ def _build(text: str, positions: dict, limits: Limits, marks: _Marks):
     documents = 0
     expanded = 0
 
-    def attach(value, mark, size, raw=None):
-        """Place a finished value in its parent (or as the root) and record where it was."""
+    def attach(value, mark, size, raw=None, end=None, editable=True):
+        """Place a finished value in its parent (or as the root) and record where it was: its
+        line and column, and the offsets of its text when that text is the value's own."""
         nonlocal root
         line, column = marks(mark)
+        start = mark.index if editable else None
+        extent, end = end, end if editable else None
         if not stack:
             root = value
-            positions[()] = Position(line, column, raw=raw)
+            positions[()] = Position(line, column, raw=raw, start=start, end=end)
             return
         frame = stack[-1]
         frame.size += size
+        if extent is not None and extent > frame.last_end:
+            frame.last_end = extent
         if isinstance(frame.container, list):
             path = frame.path + (len(frame.container),)
             frame.container.append(value)
-            positions[path] = Position(line, column, raw=raw)
+            positions[path] = Position(line, column, raw=raw, start=start, end=end)
             return
         key = frame.key
         frame.key = _NO_KEY
@@ -190,9 +199,11 @@ def _build(text: str, positions: dict, limits: Limits, marks: _Marks):
             return
         key_line, key_column = marks(frame.key_mark)
         frame.container[key] = value
-        positions[frame.path + (key,)] = Position(line, column, key_line, key_column, raw)
+        key_start = frame.key_mark.index if frame.key_end is not None else None
+        positions[frame.path + (key,)] = Position(line, column, key_line, key_column, raw, start=start, end=end,
+                                                  key_start=key_start, key_end=frame.key_end)
 
-    def take_key(value, mark):
+    def take_key(value, mark, end=None):
         frame = stack[-1]
         if value is not _MERGE and value in frame.container:
             first = positions.get(frame.path + (value,))
@@ -200,6 +211,7 @@ def _build(text: str, positions: dict, limits: Limits, marks: _Marks):
             raise _Refused(DUPLICATE_KEY, f"duplicate key {value!r}{where}", mark, "keep one of the two entries")
         frame.key = value
         frame.key_mark = mark
+        frame.key_end = end
 
     parser = _Parser(text)
     try:
@@ -237,9 +249,12 @@ def _build(text: str, positions: dict, limits: Limits, marks: _Marks):
                             raise _Refused(SYNTAX_ERROR, "a mapping key must be a plain string", event.start_mark)
                         # JSON keys are strings: keep the key as written (`on:` stays "on", not true)
                         value = event.value
-                    take_key(value, event.start_mark)
+                    # an alias or an anchored key is not edited in place: others share its text
+                    take_key(value, event.start_mark,
+                             None if kind is yaml.AliasEvent or event.anchor else event.end_mark.index)
                 else:
-                    attach(value, event.start_mark, size, raw)
+                    attach(value, event.start_mark, size, raw, event.end_mark.index,
+                           editable=kind is yaml.ScalarEvent and not event.anchor)
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 if event.tag not in _COLLECTION_TAGS[kind]:
                     raise _Refused(FORBIDDEN_TAG, f"YAML tag {event.tag!r} is not allowed: rtcfg only reads plain "
@@ -259,13 +274,14 @@ def _build(text: str, positions: dict, limits: Limits, marks: _Marks):
                                           else (parent.key,))
                 else:
                     path = ()
-                stack.append(_Frame(container, path, event.anchor, event.start_mark))
+                stack.append(_Frame(container, path, event.anchor, event.start_mark, bool(event.flow_style)))
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 frame = stack.pop()
                 _apply_merges(frame, positions, marks)
                 if frame.anchor:
                     anchors[frame.anchor] = (frame.container, frame.size)
-                attach(frame.container, frame.start_mark, frame.size)
+                attach(frame.container, frame.start_mark, frame.size, None,
+                       event.end_mark.index if frame.flow else frame.last_end, editable=not frame.anchor)
     finally:
         dispose = getattr(parser, "dispose", None)
         if dispose:

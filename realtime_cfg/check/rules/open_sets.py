@@ -22,7 +22,8 @@ import re
 from functools import lru_cache
 from typing import Any, Mapping
 
-from ...diagnostics import Diagnostic, Rule, suggest
+from ...diagnostics import Diagnostic, Rule, same_spelling, suggest
+from ...fixing.edits import replace_value
 from ...report.masking import quoted
 from ...schema.views import items_schema, load_schema, object_properties, resolve_local
 from ...source.document import Document
@@ -34,7 +35,7 @@ UNKNOWN_MODEL = Rule(
     "A typo in the model name fails only when the socket opens. The API takes any name and new models appear "
     "often, so this is a warning with the nearest known name. On Azure `model` is a deployment name: list "
     "yours in `models = [...]` under [tool.rtcfg].",
-    "model: gpt-realtime-2-mini\n", "model: gpt-realtime-2.1-mini\n")
+    "model: gpt-realtime-2-mini\n", "model: gpt-realtime-2.1-mini\n", fixes=("safe", "unsafe"))
 TTS_ONLY_VOICE = Rule(
     "R006", "tts-only-voice", "error",
     "A text-to-speech voice of the audio.speech API (fable, onyx, nova), which Realtime does not have.",
@@ -46,7 +47,7 @@ UNKNOWN_VOICE = Rule(
     "The API takes any voice name, so this is a warning; a misspelt voice fails only when the session starts. "
     "A custom voice is written `{id: voice_...}`; a server's own voice names go in `voices = [...]` under "
     "[tool.rtcfg].",
-    "voice: shimer\n", "voice: shimmer\n")
+    "voice: shimer\n", "voice: shimmer\n", fixes=("safe", "unsafe"))
 UNKNOWN_TRANSCRIPTION_MODEL = Rule(
     "R014", "unknown-transcription-model", "warning",
     "A transcription model that is not one of those rtcfg knows.",
@@ -54,7 +55,7 @@ UNKNOWN_TRANSCRIPTION_MODEL = Rule(
     "would otherwise only show as transcripts that never arrive. Your own names go in "
     "`transcription-models = [...]` under [tool.rtcfg].",
     "input_audio_transcription:\n  model: gpt-4o-transcriber\n",
-    "input_audio_transcription:\n  model: gpt-transcribe\n")
+    "input_audio_transcription:\n  model: gpt-transcribe\n", fixes=("safe", "unsafe"))
 MODEL_SHUTDOWN = Rule(
     "R015", "model-shutdown", "warning",
     "A model or transcription model with a shutdown date announced by OpenAI; after that date, an error.",
@@ -207,14 +208,19 @@ def _open_value(field: dict, listed: tuple[str, ...], own: tuple[str, ...], path
     retiring = field.get("x-rtcfg-lifecycle", {})
     # on a tie the first wins: the project's own names, then current ones, then those retiring
     guess = suggest(value, [*own, *(n for n in listed if n not in retiring), *(n for n in listed if n in retiring)])
+    fix = None
     if guess:
         hint = f"did you mean {guess!r}?"
+        # `Marin` can only mean marin; `gpt-realtme` is most likely gpt-realtime, but a guess
+        fix = replace_value(document, path, guess, "safe" if same_spelling(value, guess) else "unsafe",
+                            f"write {guess}")
     else:
         known = listed + own
         shown = ", ".join(known[:10]) + (f" (and {len(known) - 10} more)" if len(known) > 10 else "")
         hint = f"known: {shown}. For a name newer than rtcfg, or one your server adds, list it in " \
                f"`{open_set['name']} = [...]` under [tool.rtcfg]"
-    return [_BY_CODE[open_set["code"]].at(document, f"unknown {open_set['what']} {quoted(value)}", path, hint=hint)]
+    return [_BY_CODE[open_set["code"]].at(document, f"unknown {open_set['what']} {quoted(value)}", path, hint=hint,
+                                          fix=fix)]
 
 
 def _shutdown(field: dict, listed: tuple[str, ...], path: tuple, value: str, document: Document) -> Diagnostic | None:

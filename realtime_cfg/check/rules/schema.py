@@ -11,10 +11,12 @@ type matches the value. A schema node may name its own code and message (`x-rtcf
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from typing import Any
 
-from ...diagnostics import Diagnostic, Rule, format_path, suggest
+from ...diagnostics import Diagnostic, Fix, Rule, format_path, same_spelling, suggest
+from ...fixing.edits import remove_entry, rename_key, replace_value
 from ...report.masking import quoted, shorten
 from ...schema.engine import SchemaError, json_type, pointer_target
 from ...schema.views import SHAPE_SCHEMAS, alternatives, declared_types, engine, load_schema, object_properties
@@ -25,15 +27,15 @@ from ..subject import Subject, walk
 UNKNOWN_KEY = Rule(
     "S001", "unknown-key", "error", "A key the server does not know; the server rejects unknown parameters.",
     "The server closes the session with `Unknown parameter`; a typo is found in production instead of at commit.",
-    "max_tokens: 300\n", "max_output_tokens: 300\n")
+    "max_tokens: 300\n", "max_output_tokens: 300\n", fixes=("unsafe",))
 INVALID_VALUE = Rule(
     "S002", "invalid-value", "error", "A value outside the field's allowed set.",
     "The server rejects the session.update with `Invalid value`.",
-    "input_audio_format: g711-ulaw\n", "input_audio_format: g711_ulaw\n")
+    "input_audio_format: g711-ulaw\n", "input_audio_format: g711_ulaw\n", fixes=("safe", "unsafe"))
 WRONG_TYPE = Rule(
     "S003", "wrong-type", "error", "A value of the wrong JSON type.",
     "The server rejects the session.update with `Invalid type`.",
-    "temperature: warm\n", "temperature: 0.9\n")
+    "temperature: warm\n", "temperature: 0.9\n", fixes=("safe",))
 OUT_OF_RANGE = Rule(
     "S004", "out-of-range", "error", "A number outside the field's documented range.",
     "The server rejects it (`decimal below minimum value`); rtcfg never clamps a value into range for you.",
@@ -48,7 +50,8 @@ YAML_IMPLICIT_TYPE = Rule(
     "YAML 1.1 read an unquoted scalar (no, off, yes, 1.10 ...) as a boolean or number where a string is required.",
     "`language: no` (Norwegian) is read as false and `turn_detection: off` as false: the file says one "
     "thing and the payload another.",
-    "input_audio_transcription:\n  language: no\n", "input_audio_transcription:\n  language: \"no\"\n")
+    "input_audio_transcription:\n  language: no\n", "input_audio_transcription:\n  language: \"no\"\n",
+    fixes=("safe",))
 WRONG_VARIANT_FIELD = Rule(
     "S007", "wrong-variant-field", "error",
     "A field that belongs to another variant of a union (a server_vad field under semantic_vad).",
@@ -59,7 +62,8 @@ INVALID_TOOL_PARAMETERS = Rule(
     "S008", "invalid-tool-parameters", "error", "A function tool's parameters is not a valid JSON Schema object.",
     "The model gets a broken schema for the function's arguments, or the server refuses the tool.",
     "tools:\n  - type: function\n    name: f\n    parameters: {type: object, required: city}\n",
-    "tools:\n  - type: function\n    name: f\n    parameters: {type: object, required: [city]}\n")
+    "tools:\n  - type: function\n    name: f\n    parameters: {type: object, required: [city]}\n",
+    fixes=("safe", "unsafe"))
 CONSTRAINT = Rule(
     "S009", "constraint", "error", "A length, pattern or uniqueness constraint is not met.",
     "The server rejects empty names and repeated items.", "tool_choice: ''\n", "tool_choice: auto\n")
@@ -75,7 +79,7 @@ WRONG_SHAPE_FIELD = Rule(
     "S012", "wrong-shape-field", "error",
     "A beta field name in a GA-shaped file (or the reverse); the hint says where it goes.",
     "A GA server does not know the flat beta names and rejects them.",
-    "type: realtime\nvoice: ash\n", "type: realtime\naudio: {output: {voice: ash}}\n")
+    "type: realtime\nvoice: ash\n", "type: realtime\naudio: {output: {voice: ash}}\n", fixes=("unsafe",))
 
 RULES = (UNKNOWN_KEY, INVALID_VALUE, WRONG_TYPE, OUT_OF_RANGE, MISSING_KEY, YAML_IMPLICIT_TYPE, WRONG_VARIANT_FIELD, INVALID_TOOL_PARAMETERS, CONSTRAINT, CONFLICTING_KEYS, NOT_A_SESSION_FIELD, WRONG_SHAPE_FIELD)
 _BY_CODE = {rule.code: rule for rule in RULES}
@@ -157,14 +161,17 @@ def _yaml_surprise(error: SchemaError, document: Document, accepts: set[str]) ->
     read_as = _show(error.instance)
     field = _field(error.path)
     raw = shorten(raw)
+    fix = None
     if "null" in accepts and raw.lower() in _OFF_WORDS:
         hint = f"to switch {field} off write `null`; to mean the text, quote it: \"{raw}\""
     elif "string" in accepts:
         hint = f"quote it: \"{raw}\""
+        # the text as written is the only string it can have meant
+        fix = replace_value(document, error.path, raw, "safe", f'quote it: "{raw}"', quote=True)
     else:
         return None
     return YAML_IMPLICIT_TYPE.at(document, f"YAML read the unquoted `{raw}` as {read_as}, but {field} must be "
-                         f"{_describe(error.schema)}", error.path, hint)
+                         f"{_describe(error.schema)}", error.path, hint, fix=fix)
 
 
 def _explain(error: SchemaError, document: Document, siblings: list[dict] | None = None,
@@ -213,14 +220,16 @@ def _explain_keyword(error: SchemaError, document: Document, siblings: list[dict
                  or schema.get("x-rtcfg-renames", {}).get(error.key)
                  or suggest(error.key, [k for k in known if k not in value]))
         where = "the session" if not path else field
+        fix = None
         if guess:
             hint = f"did you mean {guess!r}?"
+            fix = rename_key(document, key_path, guess, "unsafe", f"rename it to {guess}")
         elif len(known) <= 8:
             hint = f"known keys: {', '.join(known)}"
         else:
             hint = "remove it; `rtcfg schema` lists every known key"
         return [UNKNOWN_KEY.at(document, f"unknown key {quoted(error.key)} in {where}", key_path, hint,
-                              at_key=True)]
+                              at_key=True, fix=fix)]
 
     if keyword == "type":
         surprise = _yaml_surprise(error, document, declared_types(schema))
@@ -249,7 +258,7 @@ def _explain_keyword(error: SchemaError, document: Document, siblings: list[dict
                 and isinstance(value, str) and not guess):
             hint = f"to force a function in the {display_name(document.shape)} shape write {{type: function, name: {value}}}"
         return [INVALID_VALUE.at(document, f"invalid value {_show(value)} for {field}; expected {listed}", path,
-                              hint)]
+                              hint, fix=_respelled(document, path, value, guess))]
 
     if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"):
         bound = schema[keyword]
@@ -276,6 +285,15 @@ def _explain_keyword(error: SchemaError, document: Document, siblings: list[dict
     return [CONSTRAINT.at(document, messages.get(keyword, f"{field} is invalid ({keyword})"), path)]
 
 
+def _respelled(document: Document, path: tuple, value: Any, guess: str | None) -> Fix | None:
+    """The fix for a value with a close allowed value: safe when they differ only in case, `-`,
+    `_` or spaces (`g711-ulaw`: it can only have meant g711_ulaw), else a guess to confirm."""
+    if guess is None:
+        return None
+    safety = "safe" if same_spelling(value, guess) else "unsafe"
+    return replace_value(document, path, guess, safety, f"write {_show(guess)}")
+
+
 def _beta_name_in_ga(key: str, document: Document) -> Diagnostic:
     """`voice` at the top of a GA-shaped file: say where GA keeps it."""
     where = target_module(document.shape).location(key)
@@ -289,22 +307,30 @@ def _beta_name_in_ga(key: str, document: Document) -> Diagnostic:
         return WRONG_SHAPE_FIELD.at(document, f"{quoted(key)} is a beta name of a realtime setting ({realtime} in a GA "
                              "realtime session); a transcription session has none", (key,),
                              "remove it, or set type: realtime", at_key=True)
+    fix = None
     if where:
         new = format_path(where)
         message = f"{quoted(key)} is the beta name; in a GA-shaped file it is {new}"
         hint = f"move it to {new}, or run `rtcfg migrate` on a flat file to convert it whole"
+        value = document.data[key]
+        if len(where) == 1 and target_module(document.shape).render({key: value}).get(where[0]) == value:
+            # a pure rename (max_response_output_tokens: 5 is max_output_tokens: 5); a move into
+            # audio, or a value GA writes differently, is what `rtcfg migrate` is for
+            fix = rename_key(document, (key,), where[0], "unsafe", f"rename it to {where[0]}")
     else:
         message = f"{quoted(key)} is not a field of the GA API"
         hint = f"remove {key}" + (", or keep the file flat and render it with --target beta"
                                   if key == "temperature" else "")
-    return WRONG_SHAPE_FIELD.at(document, message, (key,), hint, at_key=True)
+        fix = remove_entry(document, (key,), "unsafe", f"remove {key}")
+    return WRONG_SHAPE_FIELD.at(document, message, (key,), hint, at_key=True, fix=fix)
 
 
 def _as_parameters_problem(diagnostic: Diagnostic, path: tuple) -> Diagnostic:
     """Restate a meta-schema finding as what it is: a broken tool `parameters` schema."""
     root = path[: path.index("parameters") + 1] if "parameters" in path else path
-    return INVALID_TOOL_PARAMETERS.diagnostic(f"{_field(root)} is not a valid JSON Schema: {diagnostic.message}",
-                      diagnostic.file, diagnostic.line, diagnostic.column, diagnostic.path, diagnostic.hint)
+    return replace(diagnostic, code=INVALID_TOOL_PARAMETERS.code, name=INVALID_TOOL_PARAMETERS.name,
+                   severity=INVALID_TOOL_PARAMETERS.severity,
+                   message=f"{_field(root)} is not a valid JSON Schema: {diagnostic.message}")
 
 
 def _branch_matches_type(branch_errors: list[SchemaError], path: tuple, value: Any) -> bool:
@@ -345,7 +371,8 @@ def _explain_union(error: SchemaError, document: Document) -> list[Diagnostic]:
         guess = suggest(chosen, [c for c in consts if c])
         listed = ", ".join(_show(c) for c in consts if c)
         return [INVALID_VALUE.at(document, f"invalid value {_show(chosen)} for {_field(path + (name,))}; "
-                              f"expected {listed}", path + (name,), f"did you mean {_show(guess)}?" if guess else None)]
+                              f"expected {listed}", path + (name,), f"did you mean {_show(guess)}?" if guess else None,
+                              fix=_respelled(document, path + (name,), chosen, guess))]
 
     matching = [i for i, errs in enumerate(error.branches) if _branch_matches_type(errs, path, value)]
     if len(matching) >= 1 and any(error.branches[i] for i in matching):
@@ -367,12 +394,34 @@ def _wrong_type(error: SchemaError, document: Document, schema: Any) -> Diagnost
     kind = {"array": "list", "object": "mapping"}.get(json_type(value), json_type(value))
     got = "null" if value is None else f"{kind} {_show(value)}"
     hint = "null is not allowed here; leave the key out to keep the server's default" if value is None else None
+    fix = None
     spelling = target_module(document.shape).format_spelling(value) if isinstance(value, str) else None
     if spelling is not None:
         shape = display_name(document.shape)
         hint = f"{shape} formats are objects: write {_show(spelling)} (the {shape} spelling of {value})"
+        fix = replace_value(document, error.path, spelling, "safe", f"write {_show(spelling)}")
+    number = _number_text(value, declared_types(schema))
+    if number is not None:  # "300" where a number goes: it can only mean 300
+        hint = f"write it unquoted: {number}"
+        fix = replace_value(document, error.path, number, "safe", f"write {number}")
     return WRONG_TYPE.at(document, f"{_field(error.path)} must be {_describe(schema)}, not {got}", error.path,
-                         hint)
+                         hint, fix=fix)
+
+
+_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")  # as JSON writes one: "007" is not plainly 7
+_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)\.[0-9]+")
+
+
+def _number_text(value: Any, accepts: set[str]) -> int | float | None:
+    """The number a string holds, where the field takes a number and the string is exactly how
+    JSON would write that number (so nothing about it is a guess)."""
+    if not isinstance(value, str) or len(value) > 20:
+        return None
+    if _INTEGER.fullmatch(value) and accepts & {"integer", "number"}:
+        return int(value)
+    if _DECIMAL.fullmatch(value) and "number" in accepts and json.dumps(float(value)) == value:
+        return float(value)
+    return None
 
 
 def _dangling_references(parameters: dict, root: tuple, document: Document) -> list[Diagnostic]:

@@ -9,6 +9,7 @@ that says why)."""
 from __future__ import annotations
 
 from ...diagnostics import Diagnostic, Rule, format_path
+from ...fixing.edits import remove_entry
 from ...report.masking import quoted
 from ...schema.views import SHAPE_SCHEMAS, load_schema
 from ...targets import display_name
@@ -26,7 +27,7 @@ DROPPED_FOR_TARGET = Rule(
     "an error with --strict.",
     "The rendered payload does not carry a setting the file makes: the session behaves differently "
     "from what the file says.",
-    "voice: ash\ntemperature: 0.7\n", "voice: ash\n", example_target="ga")
+    "voice: ash\ntemperature: 0.7\n", "voice: ash\n", example_target="ga", fixes=("unsafe",))
 UNCONFIRMED_IN_TARGET = Rule(
     "T003", "unconfirmed-in-target", "warning",
     "A value OpenAI's sources disagree on for the chosen target (marin or cedar for beta).",
@@ -50,11 +51,10 @@ def check(subject: Subject, strict: bool = False, skip: set[str] = frozenset()) 
         if where in skip:
             continue
         field = where or "the session"
-        line, column, _ = document.locate(path)
         if "x-rtcfg-unconfirmed" in branch:
-            found.append(UNCONFIRMED_IN_TARGET.diagnostic(
-                f"{field} {quoted(value)} is not confirmed for the {name} API: {branch['x-rtcfg-unconfirmed']}",
-                document.file_of(path), line, column, where,
+            found.append(UNCONFIRMED_IN_TARGET.at(
+                document, f"{field} {quoted(value)} is not confirmed for the {name} API: "
+                f"{branch['x-rtcfg-unconfirmed']}", path,
                 "check that your server takes it, then " + ("add `# rtcfg: ignore[T003]` to the line"
                                                             if document.format == "yaml" else
                                                             "add T003 to `ignore` in [tool.rtcfg]")
@@ -64,19 +64,19 @@ def check(subject: Subject, strict: bool = False, skip: set[str] = frozenset()) 
         others = " or ".join(display_name(t) for t in supported)
         flag = " ".join(f"--target {t}" for t in supported[:1])
         if branch.get("x-rtcfg-unsupported") == "drop":
-            found.append(DROPPED_FOR_TARGET.diagnostic(
-                f"{field} has no {name} equivalent: it is left out of the {name} payload",
-                document.file_of(path), line, column, where,
+            # unsafe: the same file may be rendered for a target that has the field
+            found.append(DROPPED_FOR_TARGET.at(
+                document, f"{field} has no {name} equivalent: it is left out of the {name} payload", path,
                 f"remove {field}, or render with {flag}; --strict makes this an error",
-                severity="error" if strict else None))
+                severity="error" if strict else None,
+                fix=remove_entry(document, path, "unsafe", f"remove {field}")))
             continue
         what = f"{field} {quoted(value)}" if value is not None else field
         kind = f" ({branch['x-rtcfg-kind']})" if "x-rtcfg-kind" in branch else ""
         if not path and "x-rtcfg-kind" in branch:  # a kind of session: say which
             what, kind = branch["x-rtcfg-kind"], ""
-        found.append(NOT_IN_TARGET.diagnostic(
-            f"{what}{kind} exists only in the {others} API; a {name} server rejects it",
-            document.file_of(path), line, column, where,
+        found.append(NOT_IN_TARGET.at(
+            document, f"{what}{kind} exists only in the {others} API; a {name} server rejects it", path,
             f"it has no {name} form: keep it for {others} ({flag})" if not path
             else f"render with {flag}, or remove it"))
     return found
