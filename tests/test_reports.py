@@ -271,6 +271,24 @@ def test_readme_shows_a_real_text_report():
     assert _readme_block_after("`rtcfg validate " + " ".join(files) + "`") == result.stdout
 
 
+def test_readme_fix_example_is_what_fix_does(tmp_path):
+    """The before/after example of the README's Fixes section: `rtcfg validate --fix` turns the
+    first block into the second, byte for byte, and prints the summary the text quotes."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Fixes: `--fix`"):]
+    before_at = section.index("```yaml\n") + len("```yaml\n")
+    before = section[before_at:section.index("```", before_at)]
+    after_at = section.index("```yaml\n", before_at + len(before)) + len("```yaml\n")
+    after = section[after_at:section.index("```", after_at)]
+    config = tmp_path / "agent.yaml"
+    config.write_text(before, encoding="utf-8")
+    result = run_cli("validate", "--fix", "agent.yaml", cwd=tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert config.read_text(encoding="utf-8") == after
+    summary = result.stdout.splitlines()[-1]
+    assert f"`rtcfg validate --fix agent.yaml` prints what is left and\n`{summary}`" in section
+
+
 def test_readme_lists_the_rules_as_rtcfg_rules_prints_them():
     assert _readme_block_after("`rtcfg rules`, as it prints") == run_cli("rules").stdout
 

@@ -29,8 +29,24 @@ def replace_value(document: Document, path: tuple, value: Any, applicability: Ap
     if isinstance(site, str):
         return Fix(applicability, title, unavailable=site)
     file, text, start, end = site
-    return Fix(applicability, title, (_edit(document, file, start, end, _scalar(value, text[start:end],
-                                                                                _format(document, file), quote)),))
+    replacement = _scalar(value, text[start:end], _format(document, file), quote)
+    start, end, replacement = _keep_comment_column(text, start, end, replacement)
+    return Fix(applicability, title, (_edit(document, file, start, end, replacement),))
+
+
+def _keep_comment_column(text: str, start: int, end: int, replacement: str) -> tuple[int, int, str]:
+    """Where a comment follows the value after spaces (`language: no      # Norwegian`), take
+    the change in width out of those spaces, so that aligned comments stay aligned (at least
+    one space is left)."""
+    spaces = end
+    while spaces < len(text) and text[spaces] == " ":
+        spaces += 1
+    if spaces == end or spaces >= len(text) or text[spaces] != "#":
+        return start, end, replacement
+    grow = len(replacement) - (end - start)
+    if grow > 0:
+        return start, end + min(grow, spaces - end - 1), replacement
+    return start, end, replacement + " " * -grow
 
 
 def rename_key(document: Document, path: tuple, key: str, applicability: Applicability, title: str) -> Fix | None:
