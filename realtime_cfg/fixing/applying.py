@@ -189,8 +189,9 @@ def fix(checked_with: Callable[[dict[str, str] | None], Checked], unsafe: bool =
 
 
 def write(result: FixResult) -> list[tuple[str, str]]:
-    """Write each changed file atomically, keeping its encoding and byte order mark. A file whose
-    text on disk is no longer what was read is left alone. Returns (file, why) for each not written."""
+    """Write each changed file atomically, in the encoding it was read in (its byte order mark
+    kept). A file whose text on disk is no longer what was read is left alone. Returns (file,
+    why) for each file not written."""
     from ..output.files import write_atomic
     from ..source import loader
     from ..source.document import Limits, LoadError
@@ -200,33 +201,21 @@ def write(result: FixResult) -> list[tuple[str, str]]:
         if file.startswith("<"):
             failed.append((file, "standard input cannot be written; use --diff"))
             continue
-        try:
-            _, raw = loader.read_bytes(file, Limits(max_bytes=max(Limits().max_bytes, 4 * len(text) + 4096)))
+        original = result.original[file]
+        try:  # at most 4 bytes a character (UTF-32), and its mark: more means it changed
+            _, raw = loader.read_bytes(file, Limits(max_bytes=4 * len(original) + 4))
             now = loader.decode(raw, file)
-        except LoadError as exc:
-            failed.append((file, exc.diagnostics[0].message))
-            continue
-        if now.removeprefix("\ufeff") != result.original.get(file, "").removeprefix("\ufeff"):
+        except LoadError:
+            now = None
+        if now is None or now.removeprefix("\ufeff") != original.removeprefix("\ufeff"):
             failed.append((file, "it changed on disk since it was read; not written"))
             continue
-        encoding, mark = _encoding_of(raw)
+        encoding, mark = loader.encoding_of(raw)
         try:
             write_atomic(file, mark + text, encoding=encoding)
         except OSError as exc:
             failed.append((file, exc.strerror or str(exc)))
     return failed
-
-
-_MARKS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xef\xbb\xbf", "utf-8"),
-          (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
-
-
-def _encoding_of(raw: bytes) -> tuple[str, str]:
-    """(codec, byte order mark to write back) of a file's bytes, as loader.decode read them."""
-    for mark, encoding in _MARKS:
-        if raw.startswith(mark):
-            return encoding, "\ufeff"
-    return "utf-8", ""
 
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")

@@ -1,7 +1,8 @@
 """Read a config file (or stdin) into a Document with positions.
 
 The format is chosen by extension: .json is JSON, .yaml/.yml (and anything
-else) is YAML. For stdin, a first non-blank character of '{' picks JSON.
+else) is YAML. For stdin (and text given to the library), a first non-blank character of '{'
+picks JSON.
 Bytes are decoded as UTF-8 (a UTF-8 BOM is skipped) or, when a BOM says so,
 UTF-16/UTF-32. A file over `Limits.max_bytes` is refused without reading it all.
 """
@@ -24,10 +25,11 @@ CONFIG_SUFFIXES = (".yaml", ".yml", ".json")
 STDIN = "-"
 STDIN_NAME = "<stdin>"
 
+# (byte order mark, codec that reads it, codec that writes text after it: a fix keeps both)
 _BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF32_LE, "utf-32", "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32", "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig", "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16", "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16", "utf-16-be"),
 )
 
 
@@ -101,7 +103,7 @@ def _kind(mode: int) -> str:
 
 def decode(raw: bytes, name: str) -> str:
     encoding = "utf-8"
-    for bom, candidate in _BOMS:
+    for bom, candidate, _ in _BOMS:
         if raw.startswith(bom):
             encoding = candidate
             break
@@ -121,6 +123,14 @@ def decode(raw: bytes, name: str) -> str:
         raise LoadError([BAD_ENCODING.diagnostic("the file contains a NUL character; is this a binary file?",
                                     name, line, column)])
     return text
+
+
+def encoding_of(raw: bytes) -> tuple[str, str]:
+    """(codec, byte order mark) to write a file's text back as `decode` read it from `raw`."""
+    for bom, _, writer in _BOMS:
+        if raw.startswith(bom):
+            return writer, "\ufeff"
+    return "utf-8", ""
 
 
 def guess_format(name: str, text: str) -> str:
