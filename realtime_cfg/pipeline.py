@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from .building.builder import BuildOptions, build
 from .building.overrides import OverrideError
+from .check.rules.limits import capped
 from .check.rules.open_sets import check_known
 from .check.suppression import Suppressed, split
 from .check.validation import validate
@@ -44,15 +45,17 @@ class Options:
     """How to check a config: what the command-line flags and [tool.rtcfg] say. (Plain classes
     here, not dataclasses: a dataclass costs about half a millisecond of every start-up.)"""
 
-    __slots__ = ("target", "strict", "ignore", "known", "build")
+    __slots__ = ("target", "strict", "ignore", "known", "build", "cap")
 
     def __init__(self, target: str | None = None, strict: bool = False, ignore: Sequence[str] = (),
-                 known: Mapping[str, Sequence[str]] | None = None, build: BuildOptions | None = None) -> None:
+                 known: Mapping[str, Sequence[str]] | None = None, build: BuildOptions | None = None,
+                 cap: bool = True) -> None:
         self.target = target  # None: the config's own shape
         self.strict = strict  # a field the target would drop (T002) is an error
         self.ignore = tuple(ignore)  # codes the project suppresses
         self.known = known  # a project's own names for the open sets
         self.build = build  # how to build a file (None: the defaults)
+        self.cap = cap  # list at most MAX_FINDINGS findings a file, and X001 for the rest
 
     def but(self, **changes: Any) -> Options:
         """A copy with some options changed."""
@@ -142,11 +145,14 @@ def fix(source: str | os.PathLike, options: Options | None = None, unsafe: bool 
     options = options or Options()
     options.check()
 
-    def checked_with(edited: dict[str, str] | None) -> Checked:
-        return check(source, options.but(build=replace(options.build or BuildOptions(), texts=edited)))
+    def checked_with(edited: dict[str, str] | None) -> Checked:  # every finding: see validation.validate
+        return check(source, options.but(build=replace(options.build or BuildOptions(), texts=edited), cap=False))
 
     try:
-        return apply_fixes(checked_with, unsafe, dict(texts) if texts is not None else None)
+        result = apply_fixes(checked_with, unsafe, dict(texts) if texts is not None else None)
+        if options.cap and result.checked.document is not None:  # what is left, listed as check() lists it
+            result.checked.findings = capped(result.checked.findings, result.name)
+        return result
     except OverrideError:
         raise
     except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001 - a bug in rtcfg, as in check()
@@ -158,7 +164,7 @@ def check_document(document: Document, options: Options | None = None, check_tar
     """Check and suppress a loaded config. Without check_target, only what holds for every
     target is checked (the canonical form of a config, which has no target yet)."""
     options = options or Options()  # validate raises the caller's mistakes itself
-    found = validate(document, options.target, options.strict, check_target, options.known)
+    found = validate(document, options.target, options.strict, check_target, options.known, options.cap)
     kept, suppressed = split(found, options.ignore)
     return Checked(document.name, document, kept, suppressed, options.target or document.shape)
 

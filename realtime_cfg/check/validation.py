@@ -26,8 +26,11 @@ from .subject import Subject
 
 
 def validate(document: Document, target: str | None = None, strict: bool = False,
-             check_target: bool = True, known: Mapping[str, Sequence[str]] | None = None) -> list[Diagnostic]:
-    """All problems in a loaded config, sorted by position.
+             check_target: bool = True, known: Mapping[str, Sequence[str]] | None = None,
+             cap: bool = True) -> list[Diagnostic]:
+    """All problems in a loaded config, sorted by position; with cap, at most MAX_FINDINGS and
+    an X001 for the rest (fixing compares whole lists: a fix must not count the findings the cap
+    hid as new).
 
     The file is checked against the schema of its own shape (flat or GA), then, unless
     check_target is off, for what `target` can carry (default: the file's own shape).
@@ -53,8 +56,9 @@ def validate(document: Document, target: str | None = None, strict: bool = False
         # the position too: two long keys can share a cut path and message
         where = (diagnostic.file, diagnostic.line, diagnostic.column)
         unique.setdefault((diagnostic.code, diagnostic.path, diagnostic.message, *where), diagnostic)
-    ordered = limits.capped(sorted(unique.values(), key=lambda d: (d.file, d.line or 0, d.column or 0, d.code)),
-                            document.name)
+    ordered = sorted(unique.values(), key=lambda d: (d.file, d.line or 0, d.column or 0, d.code))
+    if cap:
+        ordered = limits.capped(ordered, document.name)
     if not ordered:
         return ordered
     # R012 is raised for every key and value that holds a secret: without one, none to look for

@@ -4,8 +4,8 @@ A pass takes the findings whose fix applies (safe ones; unsafe ones too when ask
 those whose edits overlap none taken before them (the first wins; the rest wait for the next
 pass, made from the edited text), applies them in memory and checks the config again. The
 pass is kept only if every fix removed its finding and no finding appeared that was not there
-before; otherwise each fix is tried alone, and one that fails is rolled back and reported.
-At most MAX_PASSES passes. Nothing is written here: `write` puts the result on disk, each file
+before; otherwise the culprits are found by halving the group, and each is rolled back and
+reported. At most MAX_PASSES passes and MAX_CHECKS checks of the config. Nothing is written here: `write` puts the result on disk, each file
 atomically, and not where the file changed on disk since it was read.
 """
 
@@ -21,6 +21,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..pipeline import Checked
 
 MAX_PASSES = 5
+# Checks of the config one fix run may make (each is a full check): rolling back bad fixes among
+# many halves the group, a few checks each; this keeps a file with thousands of findings linear
+MAX_CHECKS = 32
 
 
 class FixResult:
@@ -142,33 +145,53 @@ def fix(checked_with: Callable[[dict[str, str] | None], Checked], unsafe: bool =
     """Fix one config (see the module docstring). `checked_with(texts)` checks it with the given
     files' text (file name -> text) in place of what is on disk; `texts` is where to start from
     (text that was never on disk, or edits not yet written)."""
-    current = checked_with(texts)
+    checks = 0
+
+    def counted(edited: dict[str, str] | None) -> Checked:
+        nonlocal checks
+        checks += 1
+        return checked_with(edited)
+
+    current = counted(texts)
     if current.document is None:
         return FixResult(current.name, {}, {}, [], [], current)
     original = current.document.texts()
     text_now = dict(original)
     applied: list[Diagnostic] = []
     skipped: dict[tuple, tuple[Diagnostic, str]] = {}
+
+    def without_culprits(group: list[Diagnostic], why: str) -> list[Diagnostic]:
+        """The fixes of `group` (worse together, for `why`) that are no worse without the others,
+        found by halving: a few bad fixes among many cost a few checks each, not one check per
+        fix. Once MAX_CHECKS are spent, the untried ones are left for another run."""
+        if len(group) == 1:
+            skipped[_identity(group[0])] = (group[0], f"rolled back: {why}")
+            return []
+        good: list[Diagnostic] = []
+        middle = len(group) // 2
+        for half in (group[:middle], group[middle:]):
+            if checks >= MAX_CHECKS:
+                break
+            step = _attempt(counted, current, text_now, half, unsafe)
+            good += half if not isinstance(step, str) else without_culprits(half, step)
+        return good
+
     for _ in range(MAX_PASSES):
         wanted = [d for d in current.findings if d.fix is not None and d.fix.applies(unsafe)
                   and _identity(d) not in skipped]
-        if not wanted:
+        if not wanted or checks >= MAX_CHECKS:
             break
         chosen = _without_overlaps(wanted)
-        step = _attempt(checked_with, current, text_now, chosen, unsafe)
-        if isinstance(step, str):  # find the culprits: each fix alone, from the same text
-            good = []
-            for finding in chosen:
-                alone = _attempt(checked_with, current, text_now, [finding], unsafe)
-                if isinstance(alone, str):
-                    skipped[_identity(finding)] = (finding, f"rolled back: {alone}")
-                else:
-                    good.append((finding, alone))
+        step = _attempt(counted, current, text_now, chosen, unsafe)
+        if isinstance(step, str):
+            good = without_culprits(chosen, step)
             if not good:
                 continue
-            step = _attempt(checked_with, current, text_now, [finding for finding, _ in good], unsafe)
-            if isinstance(step, str):  # they clash with one another: the first goes alone
-                step = good[0][1]
+            step = _attempt(counted, current, text_now, good, unsafe)
+            if isinstance(step, str):  # good alone, not together: the first goes alone
+                step = _attempt(counted, current, text_now, good[:1], unsafe)
+                if isinstance(step, str):
+                    continue
         text_now, current, fixed = step
         applied.extend(fixed)
     not_applied = []
@@ -182,8 +205,8 @@ def fix(checked_with: Callable[[dict[str, str] | None], Checked], unsafe: bool =
             why = f"not available: {finding.fix.unavailable}"
         elif not finding.fix.applies(unsafe):
             why = "unsafe: --unsafe-fixes applies it"
-        else:  # still applicable after MAX_PASSES passes
-            why = f"not applied within {MAX_PASSES} passes; run again"
+        else:  # still applicable after MAX_PASSES passes or MAX_CHECKS checks
+            why = "not applied in this run (its passes or checks ran out); run --fix again"
         not_applied.append((finding, why))
     return FixResult(current.name, original, text_now, applied, not_applied, current)
 
