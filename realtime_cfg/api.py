@@ -104,6 +104,9 @@ def fix(source: str | os.PathLike, *, unsafe: bool = False, write: bool = False,
             raise ValueError("fix(write=True) needs a path: text has no file to write")
     build = options or BuildOptions()
     result = pipeline.fix(source, pipeline.Options(target, strict, tuple(ignore), known, build), unsafe, texts)
+    if texts is not None and texts[source].startswith("\ufeff") and source in result.texts:
+        for version in (result.texts, result.original):  # the text as given, its byte order mark too
+            version[source] = "\ufeff" + version[source].removeprefix("\ufeff")
     if write:
         failed = write_files(result)
         if failed:

@@ -139,14 +139,15 @@ def fix(source: str | os.PathLike, options: Options | None = None, unsafe: bool 
         texts: Mapping[str, str] | None = None) -> FixResult:
     """Check one config and apply the fixes its findings carry (safe ones; with unsafe, unsafe
     ones too), in memory: fixing/applying.py, whose `write` puts the result on disk. `texts`
-    stands in for files (by name), as BuildOptions.texts. Never raises for what its files hold."""
+    stands in for files (by the names reports give them). Never raises for what its files hold."""
     from .fixing.applying import FixResult, fix as apply_fixes
 
     options = options or Options()
     options.check()
 
     def checked_with(edited: dict[str, str] | None) -> Checked:  # every finding: see validation.validate
-        return check(source, options.but(build=replace(options.build or BuildOptions(), texts=edited), cap=False))
+        by_path = None if edited is None else {real_name(name): text for name, text in edited.items()}
+        return check(source, options.but(build=replace(options.build or BuildOptions(), texts=by_path), cap=False))
 
     try:
         result = apply_fixes(checked_with, unsafe, dict(texts) if texts is not None else None)
@@ -167,6 +168,12 @@ def check_document(document: Document, options: Options | None = None, check_tar
     found = validate(document, options.target, options.strict, check_target, options.known, options.cap)
     kept, suppressed = split(found, options.ignore)
     return Checked(document.name, document, kept, suppressed, options.target or document.shape)
+
+
+def real_name(name: str) -> str:
+    """What names a file a report names `name`, however it was reached: its real path (a text
+    never on disk, <stdin>, keeps its name)."""
+    return name if name.startswith("<") else os.path.realpath(name)
 
 
 def report_name(source: str | os.PathLike) -> str:

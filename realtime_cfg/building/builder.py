@@ -45,8 +45,9 @@ class BuildOptions:
     # the config itself must be inside its project root too: a file found by walking a folder
     # (a symlink there could point at ../../secrets.yaml), not one named on the command line
     confine_source: bool = False
-    # file name (as diagnostics name it) -> text to use instead of reading it: a fix's trial
-    # edits are checked in memory before anything is written (fixing/applying.py)
+    # a file's real path (or the name of a text never on disk, such as <stdin>) -> text to use
+    # instead of reading it: a fix's trial edits are checked in memory before anything is
+    # written (fixing/applying.py); one file reached by two names is one key
     texts: Mapping[str, str] | None = None
 
 
@@ -123,8 +124,9 @@ class _Builder:
         given = self.options.texts
         if given is not None:
             name = display or (loader.STDIN_NAME if str(source) == loader.STDIN else str(source))
-            if name in given:  # read before, from disk, with every check; now edited in memory
-                text = given[name]
+            key = name if name.startswith("<") else os.path.realpath(source)
+            if key in given:  # read before, from disk, with every check; now edited in memory
+                text = given[key]
                 size = len(text.encode("utf-8", "surrogatepass"))
                 self._spend(size, 0, site)
                 self.sources[name] = text

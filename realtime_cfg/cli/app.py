@@ -196,7 +196,10 @@ def validate(
         shown = ", ".join(found.hidden[:5]) + (f" and {len(found.hidden) - 5:,} more" if len(found.hidden) > 5 else "")
         _say(f"rtcfg: skipped hidden folders (name one to check it): {shown}")
     parts: set[str] = set()
-    before: dict[str, str] = {}  # --diff: each changed file as it was read, and as fixed so far
+    # --diff: each changed file (by real path: two configs may name one base two ways), the name
+    # it is shown by, its text as read, and as fixed so far
+    shown_as: dict[str, str] = {}
+    before: dict[str, str] = {}
     after: dict[str, str] = {}
     unwritten: list[tuple[str, str]] = []
     for path in found.files:
@@ -211,13 +214,16 @@ def validate(
         try:
             if fixing:
                 # with --diff, later configs see the edits made for earlier ones (a shared base)
-                result = pipeline.fix(path, options, unsafe_fixes, after if fixing == "diff" else None)
+                pending = {shown_as[real]: text for real, text in after.items()}
+                result = pipeline.fix(path, options, unsafe_fixes, pending if fixing == "diff" else None)
                 checked = result.checked
                 report.fixed += len(result.applied)
                 if fixing == "diff":
                     for file, fixed_text in result.changed.items():
-                        before.setdefault(file, result.original[file])
-                        after[file] = fixed_text
+                        real = pipeline.real_name(file)
+                        shown_as.setdefault(real, file)
+                        before.setdefault(real, result.original[file])
+                        after[real] = fixed_text
                 else:
                     from ..fixing.applying import write
 
@@ -233,8 +239,8 @@ def validate(
     if fixing == "diff":
         from ..fixing.applying import unified_diff
 
-        sys.stdout.write("".join(unified_diff(file, before[file], after[file]) for file in after
-                                 if after[file] != before[file]))
+        sys.stdout.write("".join(unified_diff(shown_as[real], before[real], after[real]) for real in after
+                                 if after[real] != before[real]))
     for file, why in unwritten:
         _say(f"rtcfg: {file} was not fixed: {why}")
     if text:
@@ -250,7 +256,7 @@ def validate(
         _emit(rendered, output_file)
     if unwritten:
         raise typer.Exit(2)
-    if fixing == "diff" and any(after[file] != before[file] for file in after):
+    if fixing == "diff" and any(after[real] != before[real] for real in after):
         raise typer.Exit(max(1, report.exit_code))
     raise typer.Exit(report.exit_code)
 

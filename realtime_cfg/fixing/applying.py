@@ -11,6 +11,7 @@ atomically, and not where the file changed on disk since it was read.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from typing import TYPE_CHECKING, Callable
@@ -99,44 +100,78 @@ def _edited(texts: dict[str, str], findings: list[Diagnostic]) -> dict[str, str]
     return result
 
 
-def _verdict(before: Checked, after: Checked, fixed: list[Diagnostic]) -> tuple[str | None, set[tuple]]:
-    """(why `after` is worse than `before` with `fixed` applied, or None; the findings it added).
-    Worse: a fixed finding is still there, one appeared that was not, or the file does not load."""
+def _verdict(before: Checked, after: Checked, fixed: list[Diagnostic]) -> tuple[str | None, set[tuple], set[tuple]]:
+    """(why `after` is worse than `before` with `fixed` applied, or None; the findings it added;
+    the fixed findings still there). Worse: a fixed finding is still there, one appeared that was
+    not, or the file does not load."""
     if after.document is None:
         first = after.findings[0] if after.findings else None
         return (f"the file would not load ({first.code} {first.message})" if first
-                else "the file would not load"), set()
+                else "the file would not load"), set(), set()
     had, has = Counter(map(_identity, before.findings)), Counter(map(_identity, after.findings))
     expected = had.copy()
     expected.subtract(_identity(f) for f in fixed)
     added = {key for key in has if has[key] > had[key]}
-    if any(has[_identity(f)] > expected[_identity(f)] for f in fixed):
-        return "it does not remove the finding", added
+    kept = {_identity(f) for f in fixed if has[_identity(f)] > expected[_identity(f)]}
+    if kept:
+        return "it does not remove the finding", added, kept
     if added:
         code, file, path = sorted(added)[0]
-        return f"it would add {code} at {path or 'the session'}" + (f" in {file}" if file != before.name else ""), added
-    return None, added
+        where = f"{code} at {path or 'the session'}" + (f" in {file}" if file != before.name else "")
+        return f"it would add {where}", added, kept
+    return None, added, kept
+
+
+class _Worse:
+    """A failed attempt: why, and the fixes most likely to blame (those whose finding stayed,
+    and for each finding that appeared, the fixes nearest to it in the config's tree)."""
+
+    __slots__ = ("why", "suspects")
+
+    def __init__(self, why: str, suspects: list[Diagnostic]) -> None:
+        self.why, self.suspects = why, suspects
+
+
+_SEGMENT = re.compile(r"\[\d+\]|[^.\[]+")
+
+
+def _suspects(fixes: list[Diagnostic], added: set[tuple], kept: set[tuple]) -> list[Diagnostic]:
+    blamed = {id(f) for f in fixes if _identity(f) in kept}
+    for _, file, path in added:
+        parts = _SEGMENT.findall(path)
+
+        def shared(fix: Diagnostic) -> int:
+            theirs = _SEGMENT.findall(fix.path)
+            common = 0
+            while common < min(len(parts), len(theirs)) and parts[common] == theirs[common]:
+                common += 1
+            return common if fix.file == file else -1
+
+        nearest = max(map(shared, fixes), default=-1)
+        blamed.update(id(f) for f in fixes if shared(f) == nearest)
+    return [f for f in fixes if id(f) in blamed]
 
 
 def _attempt(checked_with: Callable[[dict[str, str] | None], Checked], current: Checked, texts: dict[str, str],
-             fixes: list[Diagnostic], unsafe: bool) -> tuple[dict[str, str], Checked, list[Diagnostic]] | str:
+             fixes: list[Diagnostic], unsafe: bool) -> tuple[dict[str, str], Checked, list[Diagnostic]] | _Worse:
     """Apply `fixes` and check again: (texts, checked, the findings fixed), or why that is worse.
     A fix that brings to light findings the old value hid (`type: Server_VAD` hides the errors
     of the server_vad settings beside it) is kept if each of those has a fix of its own that
     applies and removes it: they are applied in the same step."""
     edited = _edited(texts, fixes)
     trial = checked_with(edited)
-    why, added = _verdict(current, trial, fixes)
+    why, added, kept = _verdict(current, trial, fixes)
     if why is None:
         return edited, trial, list(fixes)
+    worse = _Worse(why, _suspects(fixes, added, kept))
     revealed = [d for d in trial.findings if _identity(d) in added and d.fix is not None and d.fix.applies(unsafe)]
-    if not revealed or {_identity(d) for d in revealed} != added:
-        return why
+    if kept or not revealed or {_identity(d) for d in revealed} != added:
+        return worse
     followers = _without_overlaps(revealed)
     edited = _edited(edited, followers)
     trial = checked_with(edited)
     if _verdict(current, trial, fixes)[0] is not None:
-        return why
+        return worse
     return edited, trial, [*fixes, *followers]
 
 
@@ -173,7 +208,7 @@ def fix(checked_with: Callable[[dict[str, str] | None], Checked], unsafe: bool =
             if checks >= MAX_CHECKS:
                 break
             step = _attempt(counted, current, text_now, half, unsafe)
-            good += half if not isinstance(step, str) else without_culprits(half, step)
+            good += half if not isinstance(step, _Worse) else without_culprits(half, step.why)
         return good
 
     for _ in range(MAX_PASSES):
@@ -183,15 +218,22 @@ def fix(checked_with: Callable[[dict[str, str] | None], Checked], unsafe: bool =
             break
         chosen = _without_overlaps(wanted)
         step = _attempt(counted, current, text_now, chosen, unsafe)
-        if isinstance(step, str):
-            good = without_culprits(chosen, step)
-            if not good:
-                continue
-            step = _attempt(counted, current, text_now, good, unsafe)
-            if isinstance(step, str):  # good alone, not together: the first goes alone
-                step = _attempt(counted, current, text_now, good[:1], unsafe)
-                if isinstance(step, str):
+        if isinstance(step, _Worse):
+            # first without the likely culprits (they are tried again in the next pass), then,
+            # if that is worse too, by halving
+            rest = [f for f in chosen if f not in step.suspects]
+            retry = _attempt(counted, current, text_now, rest, unsafe) if rest and step.suspects else None
+            if retry is not None and not isinstance(retry, _Worse):
+                step = retry
+            else:
+                good = without_culprits(chosen, step.why)
+                if not good:
                     continue
+                step = _attempt(counted, current, text_now, good, unsafe)
+                if isinstance(step, _Worse):  # good alone, not together: the first goes alone
+                    step = _attempt(counted, current, text_now, good[:1], unsafe)
+                    if isinstance(step, _Worse):
+                        continue
         text_now, current, fixed = step
         applied.extend(fixed)
     not_applied = []
@@ -233,6 +275,9 @@ def write(result: FixResult) -> list[tuple[str, str]]:
         if now is None or now.removeprefix("\ufeff") != original.removeprefix("\ufeff"):
             failed.append((file, "it changed on disk since it was read; not written"))
             continue
+        if not os.stat(file).st_mode & 0o222:  # a rename would replace it: say no, as an editor would
+            failed.append((file, "it is read-only; not written"))
+            continue
         encoding, mark = loader.encoding_of(raw)
         try:
             write_atomic(file, mark + text, encoding=encoding)
@@ -252,6 +297,9 @@ def unified_diff(file: str, before: str, after: str) -> str:
 
     from ..report.masking import mask_secrets, printable
 
+    if not file.startswith("<"):  # a/<path from here>: patch and git apply refuse `a//abs` and `..`
+        relative = os.path.relpath(file)
+        file = relative if not relative.startswith("..") else file.lstrip("/")
     lines = []
     for line in difflib.unified_diff(_LINE.findall(before), _LINE.findall(after), f"a/{file}", f"b/{file}"):
         body = line.rstrip("\r\n")

@@ -30,23 +30,26 @@ def replace_value(document: Document, path: tuple, value: Any, applicability: Ap
         return Fix(applicability, title, unavailable=site)
     file, text, start, end = site
     replacement = _scalar(value, text[start:end], _format(document, file), quote)
-    start, end, replacement = _keep_comment_column(text, start, end, replacement)
-    return Fix(applicability, title, (_edit(document, file, start, end, replacement),))
+    edits = [_edit(document, file, start, end, replacement)]
+    edits += _comment_column(document, file, text, end, len(replacement) - (end - start))
+    return Fix(applicability, title, tuple(edits))
 
 
-def _keep_comment_column(text: str, start: int, end: int, replacement: str) -> tuple[int, int, str]:
-    """Where a comment follows the value after spaces (`language: no      # Norwegian`), take
-    the change in width out of those spaces, so that aligned comments stay aligned (at least
-    one space is left)."""
+def _comment_column(document: Document, file: str, text: str, end: int, grow: int) -> list[Edit]:
+    """Where a comment follows, after spaces, the text that ends at `end` (`language: no   # Norwegian`)
+    on the same line, the edit that takes `grow` characters (a wider value or key) out of those
+    spaces, or adds them, so that aligned comments stay aligned (at least one space is left)."""
+    if grow == 0 or "\n" in text[end:end + 1] or "\r" in text[end:end + 1]:
+        return []
     spaces = end
     while spaces < len(text) and text[spaces] == " ":
         spaces += 1
     if spaces == end or spaces >= len(text) or text[spaces] != "#":
-        return start, end, replacement
-    grow = len(replacement) - (end - start)
+        return []
     if grow > 0:
-        return start, end + min(grow, spaces - end - 1), replacement
-    return start, end, replacement + " " * -grow
+        taken = min(grow, spaces - end - 1)
+        return [_edit(document, file, end, end + taken, "")] if taken else []
+    return [_edit(document, file, end, end, " " * -grow)]
 
 
 def rename_key(document: Document, path: tuple, key: str, applicability: Applicability, title: str) -> Fix | None:
@@ -59,8 +62,12 @@ def rename_key(document: Document, path: tuple, key: str, applicability: Applica
     if isinstance(site, str):
         return Fix(applicability, title, unavailable=site)
     file, text, start, end = site
-    return Fix(applicability, title, (_edit(document, file, start, end, _scalar(key, text[start:end],
-                                                                                _format(document, file))),))
+    replacement = _scalar(key, text[start:end], _format(document, file))
+    edits = [_edit(document, file, start, end, replacement)]
+    value = _written(document, path, at_key=False)
+    if not isinstance(value, str) and value[0] == file and "\n" not in text[end:value[3]]:
+        edits += _comment_column(document, file, text, value[3], len(replacement) - (end - start))
+    return Fix(applicability, title, tuple(edits))
 
 
 def remove_entry(document: Document, path: tuple, applicability: Applicability, title: str) -> Fix:

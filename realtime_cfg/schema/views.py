@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import math
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -181,6 +182,8 @@ def branch_for(schema: Any, value: Any) -> dict | None:
         declared = branch.get("type")
         names = declared if isinstance(declared, list) else [declared] if declared else []
         kind = json_type(value)
+        if kind == "number" and math.isfinite(value) and value.is_integer():
+            kind = "integer"  # 6000.0 is an integer to the schema engine too (JSON Schema: a whole number)
         if names and kind not in names and not (kind == "integer" and "number" in names):
             continue
         discriminator = branch.get("x-rtcfg-discriminator", {})

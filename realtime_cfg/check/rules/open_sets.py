@@ -17,6 +17,7 @@ finds them in a config of either shape and reports:
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import re
 from functools import lru_cache
@@ -213,7 +214,7 @@ def _open_value(field: dict, listed: tuple[str, ...], own: tuple[str, ...], path
         hint = f"did you mean {guess!r}?"
         # `Marin` can only mean marin; `gpt-realtme` is most likely gpt-realtime, but a guess
         fix = replace_value(document, path, guess, "safe" if same_spelling(value, guess) else "unsafe",
-                            f"write {guess}")
+                            f"write {json.dumps(guess)}")
     else:
         known = listed + own
         shown = ", ".join(known[:10]) + (f" (and {len(known) - 10} more)" if len(known) > 10 else "")
