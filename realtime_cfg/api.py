@@ -89,8 +89,10 @@ def fix(source: str | os.PathLike, *, unsafe: bool = False, write: bool = False,
     `--unsafe-fixes`), editing the text where each value is written: comments, order, quoting
     and blank lines stay as they are. Each fix is checked to remove its finding and add none.
 
-    `source` is a path (an os.PathLike always; a str that names a file and holds no line break)
-    or else config text (YAML, or JSON if it starts with `{`). Returns a FixResult: `.text` (the
+    `source` is a path (an os.PathLike always; a str without a line break that names a file or
+    ends in .yaml, .yml or .json, so that a mistyped name is F001, not text) or else config text
+    (YAML, or JSON if it starts with `{`). Texts are as decoded: a file's byte order mark is kept
+    when it is written, not in `.text`. Returns a FixResult: `.text` (the
     new text), `.changed` (file -> new text, files reached through extends and $file included),
     `.applied` and `.skipped` (finding, why) fixes, `.remaining` findings. Nothing is written
     unless write=True (each changed file atomically; ValueError for text, and OSError if a file
@@ -98,8 +100,9 @@ def fix(source: str | os.PathLike, *, unsafe: bool = False, write: bool = False,
     from .fixing.applying import write as write_files
 
     texts = None
-    if not isinstance(source, os.PathLike) and ("\n" in source or "\r" in source or not os.path.isfile(source)):
-        texts, source = {"<text>": source}, "<text>"
+    if not isinstance(source, os.PathLike) and ("\n" in source or "\r" in source or not (
+            os.path.isfile(source) or source.lower().endswith(loader.CONFIG_SUFFIXES))):
+        texts, source = {loader.TEXT_NAME: source}, loader.TEXT_NAME
         if write:
             raise ValueError("fix(write=True) needs a path: text has no file to write")
     build = options or BuildOptions()

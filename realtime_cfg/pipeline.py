@@ -29,7 +29,7 @@ from .check.suppression import Suppressed, split
 from .check.validation import validate
 from .diagnostics import Diagnostic
 from .source.document import Document, LoadError
-from .source.loader import STDIN, STDIN_NAME
+from .source.loader import STDIN, STDIN_NAME, on_disk
 from .source.problems import internal_error
 from .targets import COMMON, target_module
 from .targets.canonical import normalize, render_session
@@ -173,7 +173,7 @@ def check_document(document: Document, options: Options | None = None, check_tar
 def real_name(name: str) -> str:
     """What names a file a report names `name`, however it was reached: its real path (a text
     never on disk, <stdin>, keeps its name)."""
-    return name if name.startswith("<") else os.path.realpath(name)
+    return os.path.realpath(name) if on_disk(name) else name
 
 
 def report_name(source: str | os.PathLike) -> str:

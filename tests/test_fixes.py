@@ -720,9 +720,9 @@ LIBRARY_CASES = [
     ("s003-json", '{"turn_detection": {"type": "server_vad", "silence_duration_ms": "700"}}', {},
      '{"turn_detection": {"type": "server_vad", "silence_duration_ms": 700}}', _safe("S003")),
     ("s003-ga-pcm16", GA + "audio: {input: {format: pcm16}}\n", {},
-     GA + 'audio: {input: {format: {"type": "audio/pcm", "rate": 24000}}}\n', _safe("S003")),
+     GA + "audio: {input: {format: {type: audio/pcm, rate: 24000}}}\n", _safe("S003")),
     ("s003-ga-g711", GA + "audio:\n  output:\n    format: g711_alaw\n", {},
-     GA + 'audio:\n  output:\n    format: {"type": "audio/pcma"}\n', _safe("S003")),
+     GA + "audio:\n  output:\n    format: {type: audio/pcma}\n", _safe("S003")),
     # R021: lenient spellings written as they are sent
     ("r021-INF", "max_response_output_tokens: INF\n", {}, "max_response_output_tokens: inf\n", _safe("R021")),
     ("r021-dot-inf", "max_response_output_tokens: .inf  # no limit\n", {},
@@ -931,7 +931,7 @@ def test_a_read_only_file_is_not_rewritten(tmp_path):
     config.chmod(0o444)
     result = run_cli("validate", "--fix", "agent.yaml", cwd=tmp_path)
     assert result.returncode == 2
-    assert "agent.yaml was not fixed: it is read-only; not written" in result.stderr
+    assert "agent.yaml: F004 agent.yaml was not fixed: it is read-only; not written" in result.stdout
     assert config.read_bytes() == b"input_audio_format: g711-ulaw\n"
 
 

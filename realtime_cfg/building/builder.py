@@ -14,7 +14,7 @@ from ..diagnostics import Diagnostic
 from ..report.masking import prepare_for_display, shorten
 from ..source import loader
 from ..source.document import Document, Limits, LoadError, Position
-from ..source.problems import NOT_A_MAPPING, TOO_DEEP
+from ..source.problems import FILE_TOO_LARGE, NOT_A_MAPPING, TOO_DEEP
 from .paths import project_root, real_root, within
 
 # A config in one piece (the common case, and every file of a pre-commit run) needs none of
@@ -124,10 +124,13 @@ class _Builder:
         given = self.options.texts
         if given is not None:
             name = display or (loader.STDIN_NAME if str(source) == loader.STDIN else str(source))
-            key = name if name.startswith("<") else os.path.realpath(source)
+            key = os.path.realpath(source) if loader.on_disk(name) else name
             if key in given:  # read before, from disk, with every check; now edited in memory
                 text = given[key]
                 size = len(text.encode("utf-8", "surrogatepass"))
+                if size > self.options.limits.max_bytes:  # as if it were read: a fix must not outgrow the limit
+                    raise LoadError([FILE_TOO_LARGE.diagnostic(
+                        f"file is {size:,} bytes, over the {self.options.limits.max_bytes:,}-byte limit", name, 1, 1)])
                 self._spend(size, 0, site)
                 self.sources[name] = text
                 return name, text, size

@@ -16,6 +16,7 @@ RULES (and a `check(subject)` if it looks at the session), listed below.
 from __future__ import annotations
 
 from ..building import problems as building_problems
+from ..fixing import applying as fixing
 from ..diagnostics import Diagnostic, Rule
 from ..source import problems as source_problems
 from .rules import limits, open_sets, schema, speech, spelling, tools, transcription, values
@@ -27,7 +28,7 @@ __all__ = ["RULES", "SESSION_FAMILIES", "Diagnostic"]
 # Families that look at a loaded session, in the order they run (check/validation.py runs
 # the schema, spelling and the target's checks itself: they depend on what these found).
 SESSION_FAMILIES = (values, tools, speech, open_sets, transcription)
-_ALL = (source_problems, building_problems, schema, *SESSION_FAMILIES, spelling, target_rules, limits)
+_ALL = (source_problems, fixing, building_problems, schema, *SESSION_FAMILIES, spelling, target_rules, limits)
 _ORDER = "FLBSRTX"
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in sorted(

@@ -195,13 +195,11 @@ def validate(
     if found.hidden and not quiet:
         shown = ", ".join(found.hidden[:5]) + (f" and {len(found.hidden) - 5:,} more" if len(found.hidden) > 5 else "")
         _say(f"rtcfg: skipped hidden folders (name one to check it): {shown}")
+    if output_file and os.path.realpath(output_file) in {os.path.realpath(f) for f in found.files if f != STDIN}:
+        raise typer.BadParameter(f"{output_file} is one of the configs to check; name another file",
+                                 param_hint="--output-file")
     parts: set[str] = set()
-    # --diff: each changed file (by real path: two configs may name one base two ways), the name
-    # it is shown by, its text as read, and as fixed so far
-    shown_as: dict[str, str] = {}
-    before: dict[str, str] = {}
-    after: dict[str, str] = {}
-    unwritten: list[tuple[str, str]] = []
+    fixes = _Fixes(fixing, unsafe_fixes) if fixing else None
     for path in found.files:
         try:
             settings = _project(path, target, strict, ignored, exit_on_error=False)
@@ -212,24 +210,7 @@ def validate(
         options = _options(settings, limits, no_env, allow_outside_root, overrides,
                            confine_source=path in found.walked)
         try:
-            if fixing:
-                # with --diff, later configs see the edits made for earlier ones (a shared base)
-                pending = {shown_as[real]: text for real, text in after.items()}
-                result = pipeline.fix(path, options, unsafe_fixes, pending if fixing == "diff" else None)
-                checked = result.checked
-                report.fixed += len(result.applied)
-                if fixing == "diff":
-                    for file, fixed_text in result.changed.items():
-                        real = pipeline.real_name(file)
-                        shown_as.setdefault(real, file)
-                        before.setdefault(real, result.original[file])
-                        after[real] = fixed_text
-                else:
-                    from ..fixing.applying import write
-
-                    unwritten += write(result)
-            else:
-                checked = pipeline.check(path, options)
+            checked = fixes.run(path, options, report) if fixes else pipeline.check(path, options)
         except OverrideError as exc:
             raise typer.BadParameter(str(exc), param_hint="--set") from None
         parts |= checked.document.parts if checked.document else set()
@@ -237,12 +218,7 @@ def validate(
                                          None if path == STDIN else os.path.realpath(path)))
     report.settle(parts)
     if fixing == "diff":
-        from ..fixing.applying import unified_diff
-
-        sys.stdout.write("".join(unified_diff(shown_as[real], before[real], after[real]) for real in after
-                                 if after[real] != before[real]))
-    for file, why in unwritten:
-        _say(f"rtcfg: {file} was not fixed: {why}")
+        sys.stdout.write(fixes.diff())
     if text:
         for result in report.results:
             text.file(result)
@@ -254,11 +230,49 @@ def validate(
         rendered = (FORMATS[format.value](report) if format is not ReportFormat.text
                     else render_text(report, quiet, show_statistics))
         _emit(rendered, output_file)
-    if unwritten:
-        raise typer.Exit(2)
-    if fixing == "diff" and any(after[real] != before[real] for real in after):
-        raise typer.Exit(max(1, report.exit_code))
     raise typer.Exit(report.exit_code)
+
+
+class _Fixes:
+    """--fix or --diff over a run. --fix writes each config's fixes (all its files or none:
+    F004 and the config as it is on disk when one cannot be written); --diff keeps the edits,
+    so that later configs build on them (a base two overlays share is fixed once), and prints
+    one diff for each changed file at the end."""
+
+    def __init__(self, mode: str, unsafe: bool) -> None:
+        self.mode, self.unsafe = mode, unsafe
+        # by real path (two configs may name one base two ways): the name shown, as read, as fixed
+        self.shown_as: dict[str, str] = {}
+        self.before: dict[str, str] = {}
+        self.after: dict[str, str] = {}
+
+    def run(self, path: str, options, report):
+        from .. import pipeline
+        from ..building.paths import real_root
+        from ..fixing.applying import not_written, write
+
+        pending = {self.shown_as[real]: text for real, text in self.after.items()}
+        result = pipeline.fix(path, options, self.unsafe, pending if self.mode == "diff" else None)
+        if self.mode == "diff":
+            for file, fixed_text in result.changed.items():
+                real = pipeline.real_name(file)
+                self.shown_as.setdefault(real, file)
+                self.before.setdefault(real, result.original[file])
+                self.after[real] = fixed_text
+        elif result.changed:
+            start = Path(os.path.abspath(path)).parent if path != "-" else Path.cwd()
+            refused = write(result, real_root(start))
+            if refused:  # nothing of this config was written: report it as it is on disk
+                result.first.findings = not_written(result, refused)
+                return result.first
+        report.fixed += len(result.applied)
+        return result.checked
+
+    def diff(self) -> str:
+        from ..fixing.applying import unified_diff
+
+        return "".join(unified_diff(self.shown_as[real], self.before[real], self.after[real])
+                       for real in self.after if self.after[real] != self.before[real])
 
 
 def _say(message: str) -> None:

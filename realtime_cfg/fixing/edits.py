@@ -107,7 +107,7 @@ def _written(document: Document, path: tuple, at_key: bool, one_line: bool = Tru
     else:
         file, start, end = position.file or document.name, position.start, position.end
     text = document.text_of(file)
-    if start is None or end is None or text is None:
+    if start is None or end is None or text is None or position.shared:
         return "it comes through a YAML alias, an anchor others share, or a merge key"
     written = text[start:end]
     if "${" in written:
@@ -124,7 +124,10 @@ def _format(document: Document, file: str) -> str:
 
 
 def _scalar(value: Any, written: str, fmt: str, quote: bool = False) -> str:
-    """`value` as this file writes it where `written` stands."""
+    """`value` as this file writes it where `written` stands (a mapping, in YAML, as a flow
+    mapping: `{type: audio/pcm, rate: 24000}`)."""
+    if fmt != "json" and isinstance(value, dict):
+        return "{" + ", ".join(f"{_scalar(k, '', fmt)}: {_scalar(v, '', fmt)}" for k, v in value.items()) + "}"
     if fmt == "json" or not isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
     if written[:1] == "'" and not quote:

@@ -77,9 +77,12 @@ class Report:
 
     @property
     def exit_code(self) -> int:
-        """2 if a file could not be read, 1 if a finding is at or above fail_on, else 0."""
+        """2 if a file could not be read (or its fixes written), 1 if a finding is at or above
+        fail_on (or, with --diff, there is something to fix), else 0."""
         if self.io_error:
             return 2
+        if self.fixing == "diff" and self.fixed:  # --diff: something to fix fails the run
+            return 1
         return 1 if any(self.failing(d) for d in self.diagnostics) else 0
 
     @property

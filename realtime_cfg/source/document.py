@@ -45,13 +45,15 @@ class Position:
     file: str | None = None
     origin: str | None = None
     key_file: str | None = None  # where the key is, when not in `file` (a value from {$file: ...})
-    # character offsets of the value's text (and its key's) in its file, end exclusive; None
-    # where the text cannot be edited as the value's own: an alias (*name) or an anchored
-    # value (&name, others share it), a merge key, an --set, a value inherited from a parent
+    # character offsets of the value's text (and its key's) in its file, end exclusive (None
+    # where there is no such text: a merge key, an --set, a value inherited from a parent)
     start: int | None = None
     end: int | None = None
     key_start: int | None = None
     key_end: int | None = None
+    # the text is not the value's alone: an alias (*name), an anchored value (&name) or one
+    # inside an anchored collection, which an alias may show elsewhere too (never edited)
+    shared: bool = False
 
 
 @dataclass

@@ -24,6 +24,12 @@ from .problems import BAD_ENCODING, FILE_TOO_LARGE, NOT_A_MAPPING, unreadable
 CONFIG_SUFFIXES = (".yaml", ".yml", ".json")
 STDIN = "-"
 STDIN_NAME = "<stdin>"
+TEXT_NAME = "<text>"  # config text given to the library (realtime_cfg.fix), never a file on disk
+
+
+def on_disk(name: str) -> bool:
+    """Whether a name reports give is a file (not standard input or text given to the library)."""
+    return name not in (STDIN_NAME, TEXT_NAME)
 
 # (byte order mark, codec that reads it, codec that writes text after it: a fix keeps both)
 _BOMS = (
@@ -137,7 +143,7 @@ def guess_format(name: str, text: str) -> str:
     suffix = Path(name).suffix.lower()
     if suffix == ".json":
         return "json"
-    if name.startswith("<") and text.lstrip()[:1] == "{":  # <stdin>, or text given to the library
+    if not on_disk(name) and text.lstrip()[:1] == "{":
         return "json"
     return "yaml"
 

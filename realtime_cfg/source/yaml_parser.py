@@ -42,9 +42,9 @@ _COLLECTION_TAGS = {yaml.MappingStartEvent: {None, "!", _TAG + "map"},
 
 class _Frame:
     __slots__ = ("container", "path", "key", "key_mark", "key_end", "merges", "anchor", "size", "start_mark",
-                 "flow", "last_end")
+                 "flow", "last_end", "shared")
 
-    def __init__(self, container, path, anchor, start_mark, flow):
+    def __init__(self, container, path, anchor, start_mark, flow, shared):
         self.container = container
         self.path = path
         self.start_mark = start_mark
@@ -56,6 +56,7 @@ class _Frame:
         self.size = 1
         self.flow = flow  # a flow collection ends at its bracket; a block one at its last value
         self.last_end = start_mark.index
+        self.shared = shared  # inside an anchored collection: an alias may show all of it elsewhere
 
 
 _NO_KEY = object()
@@ -169,25 +170,25 @@ def _build(text: str, positions: dict, limits: Limits, marks: _Marks):
     documents = 0
     expanded = 0
 
-    def attach(value, mark, size, raw=None, end=None, editable=True):
+    def attach(value, mark, size, raw=None, end=None, shared=False):
         """Place a finished value in its parent (or as the root) and record where it was: its
-        line and column, and the offsets of its text when that text is the value's own."""
+        line and column, the offsets of its text, and whether others share that text."""
         nonlocal root
         line, column = marks(mark)
-        start = mark.index if editable else None
-        extent, end = end, end if editable else None
+        shared = shared or bool(stack and stack[-1].shared)
+        start = mark.index
         if not stack:
             root = value
-            positions[()] = Position(line, column, raw=raw, start=start, end=end)
+            positions[()] = Position(line, column, raw=raw, start=start, end=end, shared=shared)
             return
         frame = stack[-1]
         frame.size += size
-        if extent is not None and extent > frame.last_end:
-            frame.last_end = extent
+        if end is not None and end > frame.last_end:
+            frame.last_end = end
         if isinstance(frame.container, list):
             path = frame.path + (len(frame.container),)
             frame.container.append(value)
-            positions[path] = Position(line, column, raw=raw, start=start, end=end)
+            positions[path] = Position(line, column, raw=raw, start=start, end=end, shared=shared)
             return
         key = frame.key
         frame.key = _NO_KEY
@@ -201,7 +202,7 @@ def _build(text: str, positions: dict, limits: Limits, marks: _Marks):
         frame.container[key] = value
         key_start = frame.key_mark.index if frame.key_end is not None else None
         positions[frame.path + (key,)] = Position(line, column, key_line, key_column, raw, start=start, end=end,
-                                                  key_start=key_start, key_end=frame.key_end)
+                                                  key_start=key_start, key_end=frame.key_end, shared=shared)
 
     def take_key(value, mark, end=None):
         frame = stack[-1]
@@ -254,7 +255,7 @@ def _build(text: str, positions: dict, limits: Limits, marks: _Marks):
                              None if kind is yaml.AliasEvent or event.anchor else event.end_mark.index)
                 else:
                     attach(value, event.start_mark, size, raw, event.end_mark.index,
-                           editable=kind is yaml.ScalarEvent and not event.anchor)
+                           shared=kind is yaml.AliasEvent or bool(event.anchor))
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 if event.tag not in _COLLECTION_TAGS[kind]:
                     raise _Refused(FORBIDDEN_TAG, f"YAML tag {event.tag!r} is not allowed: rtcfg only reads plain "
@@ -274,14 +275,15 @@ def _build(text: str, positions: dict, limits: Limits, marks: _Marks):
                                           else (parent.key,))
                 else:
                     path = ()
-                stack.append(_Frame(container, path, event.anchor, event.start_mark, bool(event.flow_style)))
+                shared = bool(event.anchor) or bool(stack and stack[-1].shared)
+                stack.append(_Frame(container, path, event.anchor, event.start_mark, bool(event.flow_style), shared))
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 frame = stack.pop()
                 _apply_merges(frame, positions, marks)
                 if frame.anchor:
                     anchors[frame.anchor] = (frame.container, frame.size)
                 attach(frame.container, frame.start_mark, frame.size, None,
-                       event.end_mark.index if frame.flow else frame.last_end, editable=not frame.anchor)
+                       event.end_mark.index if frame.flow else frame.last_end, shared=bool(frame.anchor))
     finally:
         dispose = getattr(parser, "dispose", None)
         if dispose:
