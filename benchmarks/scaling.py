@@ -17,6 +17,9 @@ Shapes (each built at size N in a temporary folder):
   many-findings   one file with N unknown keys (a line each), `rtcfg validate` in every format
   huge-report     a report of N findings, 1,000 a file (as capped), in every format (the
                   report API: report.text.render_text and report.machine.FORMATS)
+  fix-many        `rtcfg validate --fix` on a file of N tools, each with a safe fix
+  fix-rollbacks   the same without tool names: each fix reveals S005 and is rolled back
+  fix-diff        `rtcfg validate --diff` on the file of fix-many
 
 Everything runs in this process: `rtcfg` commands through the command line's own entry
 point (realtime_cfg.cli.app.main, output captured), so what is timed is what a user waits for,
@@ -219,6 +222,36 @@ def make_many_findings(folder: Path, n: int) -> Run:
     return run
 
 
+def fixable_tools_text(n: int, named: bool = True) -> str:
+    """N function tools with `type: Function` (a safe fix each); without names, each fix brings
+    a missing name (S005) to light and is rolled back."""
+    return "tools:\n" + "".join(f"  - type: Function\n" + (f"    name: f{i}\n" if named else "")
+                                + "    description: d\n    parameters: {type: object, properties: {}}\n"
+                                for i in range(n))
+
+
+def make_fix_many(folder: Path, n: int) -> Run:
+    path, text = folder / "fix-many.yaml", fixable_tools_text(n)
+
+    def run() -> object:
+        path.write_text(text)  # as it was before the last run fixed it
+        return rtcfg("validate", "--fix", str(path))
+
+    return run
+
+
+def make_fix_rollbacks(folder: Path, n: int) -> Run:
+    path = folder / "fix-rollbacks.yaml"
+    path.write_text(fixable_tools_text(n, named=False))
+    return lambda: rtcfg("validate", "--fix", str(path))  # every fix rolled back: nothing written
+
+
+def make_fix_diff(folder: Path, n: int) -> Run:
+    path = folder / "fix-diff.yaml"
+    path.write_text(fixable_tools_text(n))
+    return lambda: rtcfg("validate", "--diff", str(path))
+
+
 @dataclass(frozen=True)
 class Shape:
     name: str
@@ -235,6 +268,9 @@ SHAPES = {shape.name: shape for shape in (
     Shape("env-expansion", make_env_expansion, (10, 20, 40, 80)),
     Shape("many-findings", make_many_findings, (200, 400, 800, 1600)),
     Shape("huge-report", make_huge_report, (50_000, 100_000, 200_000), repeat=1),
+    Shape("fix-many", make_fix_many, (250, 500, 1000, 2000)),
+    Shape("fix-rollbacks", make_fix_rollbacks, (250, 500, 1000, 2000)),
+    Shape("fix-diff", make_fix_diff, (250, 500, 1000, 2000)),
 )}
 
 

@@ -80,3 +80,18 @@ def test_reports_in_every_format_cost_linear_time_in_their_findings(tmp_path):
 def test_a_report_of_hundreds_of_thousands_of_findings_costs_linear_time(tmp_path):
     """N findings, 1,000 a file as rtcfg caps them, in every report format."""
     assert growth("huge-report", 5_000, tmp_path) < BOUND
+
+
+def test_fixing_many_findings_costs_linear_time(tmp_path):
+    """--fix on N safe fixes, applied together: a few checks of the file, each linear."""
+    assert growth("fix-many", 40, tmp_path) < BOUND
+
+
+def test_rolling_back_many_fixes_costs_linear_time(tmp_path):
+    """N fixes that each bring an error to light: blamed and set aside, not tried one by one."""
+    assert growth("fix-rollbacks", 40, tmp_path) < BOUND
+
+
+def test_the_diff_of_many_fixes_costs_linear_time(tmp_path):
+    """--diff of N changed lines among look-alike ones (difflib takes time squared there)."""
+    assert growth("fix-diff", 40, tmp_path) < BOUND
