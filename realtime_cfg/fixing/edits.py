@@ -19,6 +19,7 @@ from ..source.document import Document, value_at
 # A plain YAML scalar that is read back as the same string (checked with YAML's resolver too:
 # `no` and `1.0` are not)
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_./+-]*")
+_LINE_BREAK = re.compile(r"[\r\n]")
 _NOT_HERE = "it is not written in the file (it comes through a YAML alias or merge key)"
 
 
@@ -39,7 +40,7 @@ def _comment_column(document: Document, file: str, text: str, end: int, grow: in
     """Where a comment follows, after spaces, the text that ends at `end` (`language: no   # Norwegian`)
     on the same line, the edit that takes `grow` characters (a wider value or key) out of those
     spaces, or adds them, so that aligned comments stay aligned (at least one space is left)."""
-    if grow == 0 or "\n" in text[end:end + 1] or "\r" in text[end:end + 1]:
+    if grow == 0:
         return []
     spaces = end
     while spaces < len(text) and text[spaces] == " ":
@@ -65,7 +66,7 @@ def rename_key(document: Document, path: tuple, key: str, applicability: Applica
     replacement = _scalar(key, text[start:end], _format(document, file))
     edits = [_edit(document, file, start, end, replacement)]
     value = _written(document, path, at_key=False)
-    if not isinstance(value, str) and value[0] == file and "\n" not in text[end:value[3]]:
+    if not isinstance(value, str) and value[0] == file and not _LINE_BREAK.search(text, end, value[3]):
         edits += _comment_column(document, file, text, value[3], len(replacement) - (end - start))
     return Fix(applicability, title, tuple(edits))
 
