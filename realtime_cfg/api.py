@@ -99,17 +99,19 @@ def fix(source: str | os.PathLike, *, unsafe: bool = False, write: bool = False,
     cannot be written or changed on disk since it was read). Other arguments as for check_file."""
     from .fixing.applying import write as write_files
 
-    texts = None
+    texts, mark = None, ""
     if not isinstance(source, os.PathLike) and ("\n" in source or "\r" in source or not (
             os.path.isfile(source) or source.lower().endswith(loader.CONFIG_SUFFIXES))):
-        texts, source = {loader.TEXT_NAME: source}, loader.TEXT_NAME
         if write:
             raise ValueError("fix(write=True) needs a path: text has no file to write")
+        # read as a file is: without its byte order mark (JSON is told by its first `{`)
+        mark = "\ufeff" if source.startswith("\ufeff") else ""
+        texts, source = {loader.TEXT_NAME: source.removeprefix("\ufeff")}, loader.TEXT_NAME
     build = options or BuildOptions()
     result = pipeline.fix(source, pipeline.Options(target, strict, tuple(ignore), known, build), unsafe, texts)
-    if texts is not None and texts[source].startswith("\ufeff") and source in result.texts:
+    if mark and source in result.texts:
         for version in (result.texts, result.original):  # the text as given, its byte order mark too
-            version[source] = "\ufeff" + version[source].removeprefix("\ufeff")
+            version[source] = mark + version[source]
     if write:
         failed = write_files(result)
         if failed:

@@ -6,8 +6,9 @@ pass, made from the edited text), applies them in memory and checks the config a
 pass is kept only if every fix removed its finding and no finding appeared that was not there
 before. Otherwise the fixes to blame wait for the next pass: one whose finding stayed, and
 for each finding that appeared, the one fix nearest to it in the config's tree; where that
-cannot be told, the group is halved until it can. A fix blamed twice, or failing alone, is
-rolled back and reported as such; what is applied has always been checked. At most MAX_PASSES passes and MAX_CHECKS checks.
+cannot be told, the group is halved until it can. A fix blamed twice is tried alone; one that
+fails alone is rolled back and reported as such (blamed, and not tried alone because the checks
+ran out, it is rolled back with that said); what is applied has always been checked. At most MAX_PASSES passes and MAX_CHECKS checks.
 
 Nothing is written here but by `write`: every file of the config is first checked to be
 unchanged on disk since it was read, writable and inside the project, then each is written
@@ -246,15 +247,23 @@ def fix(checked_with: Callable[[dict[str, str] | None], Checked], unsafe: bool =
             return []
         if worse.blamed:
             rest = [f for f in group if id(f) not in worse.blamed]
+            innocent = []
             for finding in group:
-                if id(finding) in worse.blamed:
-                    if _identity(finding) in suspected:
+                if id(finding) not in worse.blamed:
+                    continue
+                if _identity(finding) in suspected:  # blamed twice: tried alone, as far as checks last
+                    if checks >= MAX_CHECKS:
+                        set_aside(finding, worse.blamed[id(finding)] + f" (not tried alone: this run's "
+                                                                       f"{MAX_CHECKS} checks were spent)")
+                    elif isinstance(_attempt(counted, current, text_now, [finding], unsafe), _Worse):
                         set_aside(finding, worse.blamed[id(finding)])
-                    suspected.add(_identity(finding))
+                    else:
+                        innocent.append(finding)
+                suspected.add(_identity(finding))
             if not rest or checks >= MAX_CHECKS:
-                return []
+                return innocent
             step = _attempt(counted, current, text_now, rest, unsafe)
-            return rest if not isinstance(step, _Worse) else without_culprits(rest, step)
+            return innocent + (rest if not isinstance(step, _Worse) else without_culprits(rest, step))
         good: list[Diagnostic] = []
         middle = len(group) // 2
         for half in (group[:middle], group[middle:]):

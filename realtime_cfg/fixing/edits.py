@@ -86,10 +86,10 @@ def remove_entry(document: Document, path: tuple, applicability: Applicability, 
     if value_site[0] != file:
         return Fix(applicability, title, unavailable="its key and value are written in different files")
     end = value_site[3]
-    span = _entry_span(text, start, end, _format(document, file) == "json" or _in_flow(document, path, text))
-    if span is None:
+    spans = _entry_span(text, start, end, _format(document, file) == "json" or _in_flow(document, path, text))
+    if spans is None:
         return Fix(applicability, title, unavailable="its line holds more than the entry; remove it by hand")
-    return Fix(applicability, title, (_edit(document, file, span[0], span[1], ""),))
+    return Fix(applicability, title, tuple(_edit(document, file, low, high, "") for low, high in spans))
 
 
 def _written(document: Document, path: tuple, at_key: bool, one_line: bool = True) -> tuple[str, str, int, int] | str:
@@ -153,13 +153,13 @@ def _in_flow(document: Document, path: tuple, text: str) -> bool:
     return bool(own and parent is not None and parent.start is not None and text[parent.start:parent.start + 1] == "{")
 
 
-def _entry_span(text: str, start: int, end: int, flow: bool) -> tuple[int, int] | None:
+def _entry_span(text: str, start: int, end: int, flow: bool) -> list[tuple[int, int]] | None:
     """The text to remove for the entry whose key starts at `start` and value ends at `end`."""
     line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
     alone = not text[line_start:start].strip()  # nothing before the key on its line
     if not flow:
         after = _line_rest(text, end)
-        return (line_start, after) if alone and after is not None else None
+        return [(line_start, after)] if alone and after is not None else None
     comma = _skip_space(text, end)
     if comma < len(text) and text[comma] == ",":
         follow = comma + 1
@@ -167,14 +167,26 @@ def _entry_span(text: str, start: int, end: int, flow: bool) -> tuple[int, int] 
             follow += 1
         rest = _line_rest(text, comma + 1)
         if alone and rest is not None and text[comma + 1:rest].strip() == "":
-            return line_start, rest  # `"a": 1,` alone on its line(s): the lines go
-        return start, follow
+            return [(line_start, rest)]  # `"a": 1,` alone on its line(s): the lines go
+        return [(start, follow)]
     before = start - 1
     while before >= 0 and text[before] in " \t\r\n":
         before -= 1
-    if before >= 0 and text[before] == ",":
-        return before, end  # the last entry: the comma before it goes
-    return None
+    line_start = max(text.rfind("\n", 0, before), text.rfind("\r", 0, before)) + 1
+    comment = re.search(r"(^|[ \t])#", text[line_start:before + 1])
+    if comment:  # `type: realtime,  # the kind,`: the separator is before the comment
+        before = line_start + comment.start() - 1
+        while before >= line_start and text[before] in " \t":
+            before -= 1
+    if before < 0 or text[before] != ",":
+        return None
+    if not comment:
+        return [(before, end)]  # the last entry: the comma before it goes
+    cut = start  # and the entry, from the end of the comment's line
+    while cut > 0 and text[cut - 1] in " \t":
+        cut -= 1
+    cut -= text[cut - 2:cut] == "\r\n" and 2 or text[cut - 1:cut] in ("\n", "\r") and 1 or 0
+    return [(before, before + 1), (max(cut, before + 1), end)]
 
 
 def _line_rest(text: str, index: int) -> int | None:
