@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from .building.builder import BuildOptions, build
@@ -159,6 +160,48 @@ def fix(source: str | os.PathLike, options: Options | None = None, unsafe: bool 
     except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001 - a bug in rtcfg, as in check()
         name = report_name(source)
         return FixResult(name, {}, {}, [], [], Checked(name, None, [internal_error(name, exc)]))
+
+
+class FixRun:
+    """`validate --fix` or `--diff` over many configs. --fix writes each config's fixes, all its
+    files or none (when one cannot be, F004 and the config as it is on disk); --diff writes
+    nothing and keeps the edits, so that later configs build on them (a base two configs share,
+    by whatever names, is fixed once), for one diff of each changed file at the end."""
+
+    def __init__(self, diff_only: bool, unsafe: bool) -> None:
+        self.diff_only, self.unsafe = diff_only, unsafe
+        # by real path: the name it is shown by, its text as read, and as fixed so far
+        self.shown_as: dict[str, str] = {}
+        self.before: dict[str, str] = {}
+        self.after: dict[str, str] = {}
+
+    def fix(self, source: str | os.PathLike, options: Options) -> tuple[Checked, int]:
+        """(the config as the report shows it, how many findings were fixed)."""
+        from .building.paths import real_root
+        from .fixing.applying import not_written, write
+
+        pending = {self.shown_as[real]: text for real, text in self.after.items()} if self.diff_only else None
+        result = fix(source, options, self.unsafe, pending)
+        if self.diff_only:
+            for file, fixed_text in result.changed.items():
+                real = real_name(file)
+                self.shown_as.setdefault(real, file)
+                self.before.setdefault(real, result.original[file])
+                self.after[real] = fixed_text
+        elif result.changed:
+            start = Path(os.path.abspath(source)).parent if str(source) != STDIN else Path.cwd()
+            refused = write(result, real_root(start))
+            if refused:  # nothing of this config was written: report it as it is on disk
+                result.first.findings = not_written(result, refused)
+                return result.first, 0
+        return result.checked, len(result.applied)
+
+    def diff(self) -> str:
+        """A unified diff of every file the run would change."""
+        from .fixing.applying import unified_diff
+
+        return "".join(unified_diff(self.shown_as[real], self.before[real], self.after[real])
+                       for real in self.after if self.after[real] != self.before[real])
 
 
 def check_document(document: Document, options: Options | None = None, check_target: bool = True) -> Checked:

@@ -199,7 +199,7 @@ def validate(
         raise typer.BadParameter(f"{output_file} is one of the configs to check; name another file",
                                  param_hint="--output-file")
     parts: set[str] = set()
-    fixes = _Fixes(fixing, unsafe_fixes) if fixing else None
+    fixes = pipeline.FixRun(fixing == "diff", unsafe_fixes) if fixing else None
     for path in found.files:
         try:
             settings = _project(path, target, strict, ignored, exit_on_error=False)
@@ -210,7 +210,11 @@ def validate(
         options = _options(settings, limits, no_env, allow_outside_root, overrides,
                            confine_source=path in found.walked)
         try:
-            checked = fixes.run(path, options, report) if fixes else pipeline.check(path, options)
+            if fixes:
+                checked, fixed = fixes.fix(path, options)
+                report.fixed += fixed
+            else:
+                checked = pipeline.check(path, options)
         except OverrideError as exc:
             raise typer.BadParameter(str(exc), param_hint="--set") from None
         parts |= checked.document.parts if checked.document else set()
@@ -231,48 +235,6 @@ def validate(
                     else render_text(report, quiet, show_statistics))
         _emit(rendered, output_file)
     raise typer.Exit(report.exit_code)
-
-
-class _Fixes:
-    """--fix or --diff over a run. --fix writes each config's fixes (all its files or none:
-    F004 and the config as it is on disk when one cannot be written); --diff keeps the edits,
-    so that later configs build on them (a base two overlays share is fixed once), and prints
-    one diff for each changed file at the end."""
-
-    def __init__(self, mode: str, unsafe: bool) -> None:
-        self.mode, self.unsafe = mode, unsafe
-        # by real path (two configs may name one base two ways): the name shown, as read, as fixed
-        self.shown_as: dict[str, str] = {}
-        self.before: dict[str, str] = {}
-        self.after: dict[str, str] = {}
-
-    def run(self, path: str, options, report):
-        from .. import pipeline
-        from ..building.paths import real_root
-        from ..fixing.applying import not_written, write
-
-        pending = {self.shown_as[real]: text for real, text in self.after.items()}
-        result = pipeline.fix(path, options, self.unsafe, pending if self.mode == "diff" else None)
-        if self.mode == "diff":
-            for file, fixed_text in result.changed.items():
-                real = pipeline.real_name(file)
-                self.shown_as.setdefault(real, file)
-                self.before.setdefault(real, result.original[file])
-                self.after[real] = fixed_text
-        elif result.changed:
-            start = Path(os.path.abspath(path)).parent if path != "-" else Path.cwd()
-            refused = write(result, real_root(start))
-            if refused:  # nothing of this config was written: report it as it is on disk
-                result.first.findings = not_written(result, refused)
-                return result.first
-        report.fixed += len(result.applied)
-        return result.checked
-
-    def diff(self) -> str:
-        from ..fixing.applying import unified_diff
-
-        return "".join(unified_diff(self.shown_as[real], self.before[real], self.after[real])
-                       for real in self.after if self.after[real] != self.before[real])
 
 
 def _say(message: str) -> None:
