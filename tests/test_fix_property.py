@@ -23,7 +23,8 @@ writes them.
 
 Bugs found are kept at the end of the file as regression tests, all fixed since: a fix blamed
 for a finding another one brings to light; text with a BOM read in another format than its edits
-were checked in; a comment's comma taken for a separator; CR line breaks. Runs with `--hypothesis-seed=N` are reproducible: the example database is off.
+were checked in; a comment's comma taken for a separator; CR line breaks. Runs with
+`--hypothesis-seed=N` are reproducible: the example database is off.
 """
 
 from __future__ import annotations
@@ -829,15 +830,17 @@ def _line_breaks_kept(case: Case, fixed: str) -> None:
 
 def fix_case(case: Case, unsafe: bool = True):
     """realtime_cfg.fix of the case: of its text, or (with a byte order mark) of a file that holds
-    it, named for its format. Text with a BOM is not given to fix(): it guesses the format of text
-    with the BOM still on (see test_text_with_a_bom_is_read_as_the_file_would_be)."""
+    it, named for its format, which must come out as the text with the BOM does."""
     if not case.bom:
         return realtime_cfg.fix(case.text, unsafe=unsafe)
     with tempfile.TemporaryDirectory() as folder:
         path = _write_case(folder, case)
         result = realtime_cfg.fix(path, unsafe=unsafe)
         assert path.read_bytes() == case.text.encode("utf-8"), "fix() without write=True wrote the file"
-        return result
+    from_text = realtime_cfg.fix(case.text, unsafe=unsafe)  # (see test_text_with_a_bom_is_read_as_the_file_would_be)
+    assert from_text.checked.document is not None, _shown(from_text.remaining)
+    assert from_text.text.removeprefix(BOM) == result.text, "the library fixes a file and its text differently"
+    return result
 
 
 def _line_with(text: str, comment: str) -> str | None:
@@ -932,6 +935,12 @@ def check_fix(case: Case, unsafe: bool = True):
                    newline="\r\n"))
 @example(case=Case(BOM + '{"type":"realtime","temperature":0.8,"audio":{"output":{"voice":"Marin"}},'
                    '"max_output_tokens":"2048"}', "json", bom=True))
+# two that a second fix run changed (a fix blamed for what the type fix brought to light)
+@example(case=Case("---\ntype: realtime\nmodel: gpt-realtime\naudio: {\n  input: {turn_detection: {type: semantic vad, "
+                   "prefix_padding_ms: 300.0}},\n  output: {voice: ALLOY}\n}\n", "yaml", "ga"))
+@example(case=Case('type: realtime\naudio:\n  input:\n    turn_detection: {silence_duration_ms: "500", '
+                   'prefix_padding_ms: "300", tpye: semantic_vad}\nmodel: GPT-REALTIME\nmax_output_tokens: .inf\n',
+                   "yaml", "ga"))
 def test_fixing_never_breaks_the_file_nor_adds_a_finding(case):
     check_fix(case)
 
@@ -976,11 +985,10 @@ def test_the_cli_writes_what_the_library_returns(case):
         path = _write_case(folder, case)
         original = path.read_bytes()
         from_file = realtime_cfg.fix(path, unsafe=True)
-        if not (case.bom and case.fmt == "json"):  # (that is test_text_with_a_bom_is_read_as_the_file_would_be)
-            from_text = realtime_cfg.fix(case.text, unsafe=True)
-            # (whether .text carries the byte order mark is left open: the file keeps its own either way)
-            assert from_file.text.removeprefix(BOM) == from_text.text.removeprefix(BOM), \
-                "the library fixes a file and its text differently"
+        from_text = realtime_cfg.fix(case.text, unsafe=True)
+        # (whether .text carries the byte order mark is left open: the file keeps its own either way)
+        assert from_file.text.removeprefix(BOM) == from_text.text.removeprefix(BOM), \
+            "the library fixes a file and its text differently"
         assert path.read_bytes() == original, "fix() without write=True wrote the file"
         result = run_cli("validate", "--fix", "--unsafe-fixes", str(path))
         assert result.returncode in (0, 1), result.stdout + result.stderr
@@ -1071,3 +1079,13 @@ def test_a_fix_is_not_blamed_for_what_another_brings_to_light():
     assert not any(d.code == "R021" for d, _ in result.skipped), result.skipped
     again = realtime_cfg.fix(result.text, unsafe=True)
     assert again.applied == [], [(d.code, d.path) for d in again.applied]  # was: R021 applied then
+
+
+@pytest.mark.xfail(strict=True, reason="cosmetic, left as is: when a key rename and the fix of its value (brought to "
+                   "light by the rename) are applied in one step, each keeps the comment in the column it has at that "
+                   "step; the rename, with one space before the comment, pushes it right, and the value fix keeps "
+                   "the pushed column: the comment ends one column right of where it was")
+def test_two_fixes_on_a_line_keep_the_comment_column():
+    result = realtime_cfg.fix('temperatre: "0.8" # c\nvoice: ash\n', unsafe=True)
+    assert [d.code for d in result.applied] == ["S001", "S003"]
+    assert result.text == "temperature: 0.8  # c\nvoice: ash\n"
