@@ -146,9 +146,12 @@ def fix(source: str | os.PathLike, options: Options | None = None, unsafe: bool 
     options = options or Options()
     options.check()
 
+    build = options.build or BuildOptions()
+
     def checked_with(edited: dict[str, str] | None) -> Checked:  # every finding: see validation.validate
-        by_path = None if edited is None else {real_name(name): text for name, text in edited.items()}
-        return check(source, options.but(build=replace(options.build or BuildOptions(), texts=by_path), cap=False))
+        by_path = dict(build.texts or {})  # what the caller holds in memory (an editor's unsaved text)
+        by_path.update({real_name(name): text for name, text in (edited or {}).items()})
+        return check(source, options.but(build=replace(build, texts=by_path or None), cap=False))
 
     try:
         result = apply_fixes(checked_with, unsafe, dict(texts) if texts is not None else None)

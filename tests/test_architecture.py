@@ -140,7 +140,8 @@ def test_the_guard_sees_a_comparison(tmp_path):
     assert _target_name_comparisons(probe) == ["probe.py:2"]
 
 
-@pytest.mark.parametrize("front", ["realtime_cfg.cli.app", "realtime_cfg.api"])
+@pytest.mark.parametrize("front", ["realtime_cfg.cli.app", "realtime_cfg.api", "realtime_cfg.editor.workspace",
+                                   "realtime_cfg.editor.actions"])
 def test_the_commands_and_the_library_reach_the_steps_only_through_the_pipeline(front):
     steps = {"realtime_cfg.check.validation", "realtime_cfg.targets.canonical", "realtime_cfg.output.defaults",
              "realtime_cfg.building.merge", "realtime_cfg.building.interpolation"}
@@ -161,3 +162,42 @@ def test_every_module_imports(module):
     import importlib
 
     importlib.import_module(module)
+
+
+def _third_party_imports(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            found.add(node.module.split(".")[0])
+        elif isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+    return found
+
+
+def test_the_language_server_libraries_are_imported_only_by_the_editor_package():
+    users = {module for module, path in MODULES.items() if _third_party_imports(path) & {"pygls", "lsprotocol"}}
+    assert users and all(module.startswith("realtime_cfg.editor") for module in users)
+    assert {module for module in users if "pygls" in _third_party_imports(MODULES[module])} == {
+        "realtime_cfg.editor.server"}
+
+
+def test_only_the_server_command_reaches_the_editor_package():
+    outside = {module for module, path in MODULES.items() if not module.startswith("realtime_cfg.editor")
+               and any(name.startswith("realtime_cfg.editor") for name in _imports(module, path))}
+    assert outside == {"realtime_cfg.cli.app"}
+
+
+def test_validate_never_loads_the_language_server():
+    """`rtcfg server` is an optional extra: validate (the pre-commit hook) must start as fast
+    as before, so neither pygls, lsprotocol nor rtcfg's editor modules may load with it."""
+    import subprocess
+    import sys
+
+    sample = sorted((PACKAGE.parent / "sample_configs").glob("*.yaml"))[0]
+    run = subprocess.run([sys.executable, "-X", "importtime", "-m", "realtime_cfg", "validate", str(sample)],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    loaded = {line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines() if "|" in line}
+    assert "realtime_cfg.pipeline" in loaded  # the probe sees rtcfg's own modules
+    assert not {name for name in loaded if name.split(".")[0] in ("pygls", "lsprotocol", "cattrs")
+                or name.startswith("realtime_cfg.editor")}

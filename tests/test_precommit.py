@@ -162,3 +162,17 @@ def test_hook_passes_a_good_config(tmp_path, hook_repo, env):
 
     assert code == 0, output
     assert re.search(r"^rtcfg validate\.+Passed$", output, re.M), output  # it ran: not "(no files to check)"
+
+
+def test_the_language_server_checks_the_files_the_hook_checks():
+    """`rtcfg server` takes the hook's `files:` pattern to tell a session config from other
+    YAML (realtime_cfg/editor/workspace.py): the two must not drift apart."""
+    import re
+
+    import yaml
+
+    from realtime_cfg.editor.workspace import HOOK_FILES
+
+    hook = yaml.safe_load((Path(__file__).resolve().parent.parent / ".pre-commit-hooks.yaml").read_text())[0]
+    assert re.sub(r"\s+", "", hook["files"]) == re.sub(r"\s+", "", HOOK_FILES.pattern)
+    assert re.compile(hook["files"]).flags == HOOK_FILES.flags

@@ -8,7 +8,7 @@ import pytest
 
 from realtime_cfg.check.registry import RULES
 
-from conftest import diagnose, run_cli
+from conftest import ROOT, diagnose, run_cli
 
 # code: (line, column, field path) of the first finding in the catalog's bad example
 # (`rtcfg explain CODE` prints those examples; None: not checked)
@@ -81,3 +81,35 @@ def test_unreadable_file_is_F001_and_exit_2(tmp_path):
     assert "F001 cannot read" in result.stdout
     (tmp_path / "ok.yaml").write_text("voice: alloy\n")
     assert run_cli("validate", str(tmp_path / "ok.yaml")).returncode == 0
+
+
+RULES_PAGE = ROOT / "docs" / "rules.md"
+
+
+def _rules_page() -> str:
+    from realtime_cfg.report.text import explanation
+
+    sections = [f"## {rule.code} {rule.name}\n\n```text\n{explanation(rule)}\n```\n" for rule in RULES.values()]
+    return ("# Rules\n\nEvery code rtcfg reports, as `rtcfg explain CODE` prints it. An editor's diagnostic links\n"
+            "to its code's section here (`rtcfg server`). Generated from the rules themselves: rewrite\n"
+            "it with `RTCFG_UPDATE_GOLDEN=1 pytest tests/test_rules.py`.\n\n" + "\n".join(sections))
+
+
+def test_the_rules_page_is_every_rules_explanation():
+    import os
+
+    if os.environ.get("RTCFG_UPDATE_GOLDEN"):
+        RULES_PAGE.write_text(_rules_page(), encoding="utf-8")
+    assert RULES_PAGE.read_text(encoding="utf-8") == _rules_page()
+
+
+def test_the_language_servers_links_land_on_a_heading_of_the_rules_page():
+    from realtime_cfg.editor.workspace import RULES_PAGE as PAGE_URL, to_lsp
+    from realtime_cfg.editor.positions import Lines
+    from realtime_cfg.diagnostics import Diagnostic
+
+    headings = {"#" + line[3:].strip().lower().replace(" ", "-") for line in RULES_PAGE.read_text().splitlines()
+                if line.startswith("## ")}
+    for code in RULES:
+        href = to_lsp(Diagnostic(code, "m", "f.yaml", 1, 1), Lines("x"), "utf-16").code_description.href
+        assert href.startswith(PAGE_URL + "#") and href[len(PAGE_URL):] in headings, code

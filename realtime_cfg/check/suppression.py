@@ -50,6 +50,16 @@ def inline_codes(line: str | None) -> set[str]:
     return codes
 
 
+def with_code(line: str, code: str) -> str:
+    """`line` with `code` added to its `# rtcfg: ignore[...]` comment, or with such a comment
+    appended (the editor's "ignore this code on this line")."""
+    if inline_codes(line):
+        marker = list(_INLINE.finditer(line))[-1]
+        close = marker.end() - 1  # its "]"
+        return f"{line[:close].rstrip()}, {code}{line[close:]}"
+    return f"{line.rstrip()}  # rtcfg: ignore[{code}]"
+
+
 def _unquoted(line: str) -> str:
     """`line` without its quoted strings, as _QUOTED.sub("", line) but in one pass: once a
     quote has no closing one, no later quote of its kind has one either, so none is tried

@@ -283,22 +283,10 @@ def rules_command(
   rtcfg explain S006""")
 def explain(code: str = typer.Argument(..., help="A rule code, such as S001.", show_default=False)) -> None:
     """Print why a rule matters, with a bad and a good example."""
-    import textwrap
-
     from ..check.registry import RULES
-    from ..check.suppression import why_unsuppressible
+    from ..report.text import explanation
 
-    rule = RULES[_check_code(code, "CODE")]
-    target = f" (rendered with --target {rule.example_target})" if rule.example_target else ""
-
-    def indented(text: str) -> str:
-        return "\n".join("    " + line for line in text.rstrip("\n").splitlines())
-
-    why = textwrap.fill(f"Why it matters: {rule.why}", 80)
-    typer.echo(f"{rule.code} {rule.name} ({rule.severity})\n\n{textwrap.fill(rule.summary, 80)}\n\n{why}\n\n"
-               f"Bad{target}:\n{indented(rule.bad)}\n\nGood:\n{indented(rule.good)}")
-    if not why_unsuppressible(rule.code):
-        typer.echo(f"\nTo suppress it on one line of a YAML file: # rtcfg: ignore[{rule.code}]")
+    typer.echo(explanation(RULES[_check_code(code, "CODE")]))
 
 
 def _options(settings, limits, no_env: bool, allow_outside_root: bool, overrides=None,
@@ -477,17 +465,38 @@ def diff_command(
 
   rtcfg schema > session.schema.json
 
+  rtcfg schema --bundle -o session.bundled.json   # self-contained: no sibling, no network
+
+  rtcfg schema --bundle --shape any -o rtcfg.schema.json   # flat and GA-shaped files
+
   # first line of a config, for the YAML language server:
   # yaml-language-server: $schema=./session.schema.json""")
 def schema(
-    shape: Target = typer.Option(Target.beta, "--shape", help="beta: the flat authoring format; ga: GA-shaped "
-                                 "files (it refers to session.schema.json, which must sit beside it)."),
+    shape: str = typer.Option("beta", "--shape", metavar="[beta|ga|any]",
+                              help="beta: the flat authoring format; ga: GA-shaped files (without --bundle it refers "
+                              "to session.schema.json, which must sit beside it; bundled, it needs nothing); any "
+                              "(--bundle only): either shape, told apart as rtcfg does (a file with type, audio or "
+                              "output_modalities is GA-shaped)."),
+    bundle: bool = typer.Option(False, "--bundle", help="Print one self-contained schema: no $ref to another file "
+                                "or to json-schema.org, plus what editors show (markdown hovers with ranges, defaults "
+                                "and targets; warnings for retiring models and for names that belong elsewhere). "
+                                "rtcfg itself validates with the unbundled files."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (atomically) instead of stdout."),
 ) -> None:
     """Print the JSON Schema that drives validation, for editors."""
+    if bundle:
+        from ..schema.bundle import SHAPES, bundle_text
+
+        if shape not in SHAPES:
+            raise typer.BadParameter(f"{shape!r}: choose one of {', '.join(SHAPES)}", param_hint="--shape")
+        _emit(bundle_text(shape), output)
+        return
     from ..schema.views import SHAPE_SCHEMAS, schema_text
 
-    _emit(schema_text(SHAPE_SCHEMAS[shape.value]), output)
+    if shape not in SHAPE_SCHEMAS:
+        raise typer.BadParameter(f"{shape!r}: choose one of {', '.join(SHAPE_SCHEMAS)} (or use --bundle)",
+                                 param_hint="--shape")
+    _emit(schema_text(SHAPE_SCHEMAS[shape]), output)
 
 
 @app.command(epilog="""Examples:
@@ -610,6 +619,23 @@ def init(
         _say(f"rtcfg: {problem}")
     if failed:
         raise typer.Exit(2)
+
+
+@app.command(epilog="""Needs the optional extra: pip install 'rtcfg[lsp]'. Set-up for VS Code, Neovim and
+others: docs/editors.md.""")
+def server(
+    stdio: bool = typer.Option(True, "--stdio", hidden=True, help="Speak over stdin and stdout (the only way; "
+                               "accepted because editors' clients pass it)."),
+) -> None:
+    """Run the language server over stdio: rtcfg's findings, quick fixes, hover and completion in the editor."""
+    try:
+        from ..editor.server import serve
+    except ImportError as exc:
+        if exc.name not in ("pygls", "lsprotocol") and not str(exc.name or "").startswith(("pygls.", "lsprotocol.")):
+            raise
+        _say("rtcfg server needs the language-server extra: pip install 'rtcfg[lsp]'")
+        raise typer.Exit(2)
+    serve()
 
 
 def main() -> None:

@@ -332,3 +332,23 @@ def statistics_lines(report: Report) -> list[str]:
         note = f", {suppressed[code]} suppressed" if suppressed[code] else ""
         lines.append(f"{counts[code]:5d}  {code}  {rule.name} ({severity.get(code, rule.severity)}{note})")
     return lines
+
+
+def explanation(rule) -> str:
+    """`rtcfg explain CODE`: why a rule matters, with a bad and a good example (also the body of
+    each code's section in docs/rules.md, where an editor's diagnostic links to)."""
+    import textwrap
+
+    from ..check.suppression import why_unsuppressible
+
+    target = f" (rendered with --target {rule.example_target})" if rule.example_target else ""
+
+    def indented(text: str) -> str:
+        return "\n".join("    " + line for line in text.rstrip("\n").splitlines())
+
+    why = textwrap.fill(f"Why it matters: {rule.why}", 80)
+    text = (f"{rule.code} {rule.name} ({rule.severity})\n\n{textwrap.fill(rule.summary, 80)}\n\n{why}\n\n"
+            f"Bad{target}:\n{indented(rule.bad)}\n\nGood:\n{indented(rule.good)}")
+    if not why_unsuppressible(rule.code):
+        text += f"\n\nTo suppress it on one line of a YAML file: # rtcfg: ignore[{rule.code}]"
+    return text

@@ -167,6 +167,12 @@ def _for_folder(start: Path) -> Settings:
     return result
 
 
+def forget() -> None:
+    """Read every pyproject.toml again from now on (a long-running `rtcfg server`: a file saved
+    since the last check counts)."""
+    _BY_FOLDER.clear()
+
+
 def settings_for(config_path: str | os.PathLike) -> Settings:
     """The settings that apply to a config file ("-" for stdin: the working directory's).
     Raises SettingsError for a broken pyproject.toml on the way up."""

@@ -1,0 +1,136 @@
+"""Code actions: each finding's fix (the same edits `validate --fix` makes; safe ones
+preferred, unsafe ones marked), "ignore this code on this line", and "fix all safe" for a
+config (the fix engine's result: every safe fix that adds no finding, re-checked).
+"""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from .. import pipeline
+from ..check.suppression import why_unsuppressible, with_code
+from ..diagnostics import Diagnostic
+from ..source.document import Document, value_at
+from .positions import Lines, to_client
+from .workspace import SOURCE, Result, Workspace
+
+FIX_ALL = "rtcfg: fix all safe findings"
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def quick_fixes(workspace: Workspace, uri: str, wanted: types.Range,
+                mentioned: list[types.Diagnostic] = ()) -> list[types.CodeAction]:
+    """The fixes and "ignore" actions of the findings shown in `uri` that touch `wanted`, or
+    that the client names (the diagnostics it sends with the request)."""
+    named = {(d.code, d.range.start.line, d.range.start.character) for d in mentioned if d.source == SOURCE}
+    actions: list[types.CodeAction] = []
+    seen = set()
+    for source, finding, diagnostic in workspace.findings_in(uri):
+        result = workspace.results.get(source)
+        if result is None or not (_touches(diagnostic.range, wanted) or
+                                  (diagnostic.code, diagnostic.range.start.line, diagnostic.range.start.character) in named):
+            continue
+        key = (finding.code, finding.line, finding.column, finding.path)
+        if key in seen:  # one base file's finding, found by two configs
+            continue
+        seen.add(key)
+        fix = finding.fix
+        if fix is not None and fix.available and fix.edits:
+            unsafe = fix.applicability != "safe"
+            actions.append(types.CodeAction(
+                title=f"{finding.code}: {fix.title}" + (" (unsafe: check it is what you meant)" if unsafe else ""),
+                kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic], is_preferred=not unsafe,
+                edit=_workspace_edit(workspace, source, result, [(edit.file, edit.line, edit.column, edit.end_line,
+                                                                  edit.end_column, edit.text) for edit in fix.edits])))
+        ignore = _ignore(workspace, source, result, finding)
+        if ignore is not None:
+            ignore.diagnostics = [diagnostic]
+            actions.append(ignore)
+    return actions
+
+
+def fix_all(workspace: Workspace, uri: str, lazy: bool) -> types.CodeAction | None:
+    """"Fix all safe" for an open config with a safe fix to make. With lazy, the action without
+    its edit (codeAction/resolve computes it: it costs a check per pass of fixes)."""
+    result = workspace.results.get(uri)
+    if result is None or not any(finding.fix is not None and finding.fix.applies(False)
+                                 for finding in result.checked.findings):
+        return None
+    action = types.CodeAction(title=FIX_ALL, kind=types.CodeActionKind.SourceFixAll + "." + SOURCE,
+                              data={"uri": uri, "version": result.version})
+    return action if lazy else resolve_fix_all(workspace, action)
+
+
+def resolve_fix_all(workspace: Workspace, action: types.CodeAction) -> types.CodeAction:
+    """Fill in the edit of a "fix all safe" action: every file the fixes change, replaced whole."""
+    data = action.data if isinstance(action.data, dict) else {}
+    uri = data.get("uri")
+    result = workspace.results.get(uri)
+    document = workspace.documents.get(uri)
+    if result is None or document is None or result.version != data.get("version"):
+        return action  # the document changed since: no edit (the client asks again)
+    fixed = pipeline.fix(document.path, result.options)
+    replacements = []
+    for name, text in fixed.changed.items():
+        lines = Lines(fixed.original[name])
+        end_line, end_column = lines.end()
+        replacements.append((name, 1, 1, end_line + 1, end_column + 1, text))
+    if replacements:
+        action.edit = _workspace_edit(workspace, uri, result, replacements)
+    return action
+
+
+def _touches(have: types.Range, wanted: types.Range) -> bool:
+    return ((have.start.line, have.start.character) <= (wanted.end.line, wanted.end.character)
+            and (wanted.start.line, wanted.start.character) <= (have.end.line, have.end.character))
+
+
+def _workspace_edit(workspace: Workspace, source: str, result: Result,
+                    edits: list[tuple[str, int, int, int, int, str]]) -> types.WorkspaceEdit:
+    """(file, line, column, end line, end column, new text), 1-based as rtcfg counts, as an
+    edit of each file's URI in the client's units."""
+    document = workspace.documents[source]
+    changes: dict[str, list[types.TextEdit]] = {}
+    for file, line, column, end_line, end_column, text in edits:
+        lines = workspace.lines_of(file, result)
+        start = types.Position(*to_client(lines, line - 1, column - 1, workspace.encoding))
+        end = types.Position(*to_client(lines, end_line - 1, end_column - 1, workspace.encoding))
+        changes.setdefault(workspace.uri_for(file, document), []).append(
+            types.TextEdit(range=types.Range(start, end), new_text=text))
+    return types.WorkspaceEdit(changes=changes)
+
+
+def _ignore(workspace: Workspace, source: str, result: Result, finding: Diagnostic) -> types.CodeAction | None:
+    """`# rtcfg: ignore[CODE]` at the end of the finding's line, in a YAML file (JSON has no
+    comments), where a comment there cannot change what the line means."""
+    if (why_unsuppressible(finding.code) or not finding.line or result.checked.document is None
+            or not finding.file.lower().endswith(YAML_SUFFIXES)):
+        return None
+    lines = workspace.lines_of(finding.file, result)
+    index = finding.line - 1
+    line = lines.line(index)
+    if index >= len(lines) or not _comment_fits(result.checked.document, finding.file, lines, index):
+        return None
+    edit = (finding.file, finding.line, 1, finding.line, len(line) + 1, with_code(line, finding.code))
+    return types.CodeAction(title=f"Ignore {finding.code} on this line", kind=types.CodeActionKind.QuickFix,
+                            edit=_workspace_edit(workspace, source, result, [edit]))
+
+
+def _comment_fits(document: Document, file: str, lines: Lines, index: int) -> bool:
+    """A comment can end line `index`: no scalar runs on past it (a multi-line plain or quoted
+    string would take the comment in, or end early), but for a block scalar's header line."""
+    text = document.text_of(file)
+    if text is None:
+        return False
+    end = lines.starts[index] + len(lines.line(index))
+    for path, position in document.positions.items():
+        if (position.file or document.name) != file or position.start is None or position.end is None:
+            continue
+        if position.start < end < position.end and not isinstance(_value(document, path), (dict, list)):
+            if text[position.start:position.start + 1] not in ("|", ">"):
+                return False
+    return True
+
+
+def _value(document: Document, path: tuple):
+    return value_at(document.data, path, None)

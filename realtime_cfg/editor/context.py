@@ -1,0 +1,288 @@
+"""Where the cursor is in a config as the editor holds it: the field path, whether a key or a
+value is being written, and what has been typed of it.
+
+Completion is asked for while a line is half written (`tur`, `"voice": "ma`), so the text
+seldom parses: this reads the text around the cursor instead, by indentation in block YAML
+and by brackets and quotes in JSON and YAML flow collections (`{type: server_vad, |}`).
+Each request reads the text once, so its cost grows with the text, never faster.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..source.document import LINE_BREAK
+
+KEY, VALUE = "key", "value"
+# a block mapping entry: key (plain or quoted), colon, the rest of the line
+_ENTRY = re.compile(r"""^(?P<key>"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"{\[\]}:,][^:#]*?)\s*:(?:\s+|$)(?P<rest>.*)$""")
+_PLAIN_WORD = re.compile(r"^[^\s#:{}\[\],\"']*$")
+_COMMENT = re.compile(r"(?:^|\s)#")
+
+
+class Context:
+    """The cursor's place: `path` is the mapping whose key is being written (kind KEY) or the
+    field whose value is (kind VALUE, also a list item); `prefix` is what is typed of it, from
+    offset `start`; `present` the keys the mapping already has, with their scalar values."""
+
+    __slots__ = ("path", "kind", "prefix", "start", "present", "quote")
+
+    def __init__(self, path: tuple, kind: str, prefix: str, start: int, present: dict | None = None,
+                 quote: str = "") -> None:
+        self.path, self.kind, self.prefix, self.start = path, kind, prefix, start
+        self.present = present or {}
+        self.quote = quote  # the quote the prefix opened with, if any
+
+    def __repr__(self) -> str:
+        return f"Context({self.path!r}, {self.kind}, {self.prefix!r}, present={sorted(self.present)!r})"
+
+
+def context_at(text: str, offset: int, json: bool) -> Context | None:
+    """The context at a character offset (None: a comment, inside a block scalar, or nothing
+    a field could be written at)."""
+    offset = max(0, min(offset, len(text)))
+    if json:
+        return _flow(text, 0, offset, ())
+    return _block(text, offset)
+
+
+# -- block YAML: by indentation ------------------------------------------------------------
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    """(start offset, text without its break) of every line."""
+    starts = [0] + [m.end() for m in LINE_BREAK.finditer(text)]
+    ends = [m.start() for m in LINE_BREAK.finditer(text)] + [len(text)]
+    return [(start, text[start:end]) for start, end in zip(starts, ends)]
+
+
+def _shape(line: str) -> tuple[int, int, int, str]:
+    """(indent, the column of its last `- ` item marker or -1, the content's column, the
+    content) of a line."""
+    indent = len(line) - len(line.lstrip(" "))
+    content, column, dash = line[indent:], indent, -1
+    while content.startswith("- ") or content == "-":
+        stripped = content[1:].lstrip(" ")
+        dash = column
+        column += len(content) - len(stripped)
+        content = stripped
+    return indent, dash, column, content
+
+
+def _blank(content: str) -> bool:
+    return not content.strip() or content.lstrip().startswith("#")
+
+
+def _key(raw: str) -> str:
+    raw = raw.strip()
+    if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "\"'":
+        return raw[1:-1]
+    return raw
+
+
+def _scalar(rest: str):
+    """A value written after a key on its line, as a string (None: nothing, or a collection)."""
+    rest = _COMMENT.split(rest, 1)[0].strip()
+    if not rest or rest[0] in "{[|>&*!":
+        return None
+    return _key(rest)
+
+
+def _opens_block(entry: re.Match) -> bool:
+    """`key:` with nothing after it but a comment: its value is the lines below."""
+    return not _COMMENT.split(entry.group("rest"), 1)[0].strip()
+
+
+def _block(text: str, offset: int) -> Context | None:
+    lines = _lines(text)
+    index = _line_index(lines, offset)
+    start, line = lines[index]
+    before = line[:offset - start]
+    if _COMMENT.search(before) and not re.search(r"[\"']", before):
+        return None
+    _, dash, column, content = _shape(before)
+    path = _parent(lines, index, column, dash if dash >= 0 else None)
+    if path is None:
+        return None
+    entry = _ENTRY.match(content)
+    if entry:
+        key, rest = _key(entry.group("key")), entry.group("rest")
+        value_start = start + len(before) - len(rest)
+        if rest[:1] in ("{", "["):  # a flow collection on the line
+            return _flow(text, value_start, offset, path + (key,))
+        if rest[:1] in ("|", ">"):
+            return None
+        quote = rest[:1] if rest[:1] in ("\"", "'") else ""
+        return Context(path + (key,), VALUE, rest[len(quote):], value_start + len(quote), quote=quote)
+    if content[:1] in ("{", "["):
+        return _flow(text, start + column, offset, path)
+    if not _PLAIN_WORD.match(content):
+        return None
+    present = _siblings(lines, index, column)
+    present.pop(content, None)
+    return Context(path, KEY, content, start + column, present)
+
+
+def _line_index(lines: list[tuple[int, str]], offset: int) -> int:
+    low, high = 0, len(lines) - 1
+    while low < high:  # the last line starting at or before offset
+        middle = (low + high + 1) // 2
+        if lines[middle][0] <= offset:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _parent(lines: list[tuple[int, str]], index: int, column: int, dash: int | None) -> tuple | None:
+    """The path of the mapping (or, for a line that starts a list item at column `dash`, the
+    item) that a line whose content is at `column` belongs to, read upwards. None where the
+    line is inside a multi-line value, or the structure above is not a config's."""
+    path: list = []
+    count = 0  # earlier items of the sequence being walked
+    for number in range(index - 1, -1, -1):
+        indent, item_dash, content_column, content = _shape(lines[number][1])
+        if item_dash < 0 and _blank(content):
+            continue
+        if dash is not None:  # in a sequence item: find the key that owns the sequence
+            if item_dash == dash:
+                count += 1  # an earlier item
+                continue
+            if indent > dash:
+                continue  # inside an earlier item
+        elif content_column > column:
+            continue  # deeper than this mapping
+        elif content_column == column:
+            if item_dash >= 0:  # the mapping is the sequence item this line starts
+                dash, count = item_dash, 0
+            continue
+        owner = _ENTRY.match(content)
+        if owner is None or not _opens_block(owner):
+            return None  # under `key: value` (a multi-line scalar) or not a mapping at all
+        path[:0] = [_key(owner.group("key"))] + ([count] if dash is not None else [])
+        column, dash, count = content_column, (item_dash if item_dash >= 0 else None), 0
+    return None if dash is not None else tuple(path)
+
+
+def _siblings(lines: list[tuple[int, str]], index: int, column: int) -> dict:
+    """The keys (and scalar values) at `column` of the mapping the line at `index` is in."""
+    present: dict = {}
+    for step in (-1, 1):
+        number = index + step
+        while 0 <= number < len(lines):
+            _, dash, content_column, content = _shape(lines[number][1])
+            number += step
+            if dash < 0 and _blank(content):
+                continue
+            if content_column < column or (dash >= 0 and content_column == column and step == 1):
+                break  # the mapping's parent, or (below) the next item of its sequence
+            if content_column == column:
+                entry = _ENTRY.match(content)
+                if entry:
+                    present[_key(entry.group("key"))] = _scalar(entry.group("rest"))
+                if dash >= 0:
+                    break  # the first key of this item: nothing above it is in the mapping
+    return present
+
+
+# -- JSON and YAML flow collections: by brackets ----------------------------------------------
+
+class _Frame:
+    __slots__ = ("bracket", "key", "index", "expect_key", "keys")
+
+    def __init__(self, bracket: str) -> None:
+        self.bracket, self.key, self.index = bracket, None, 0
+        self.expect_key = bracket == "{"
+        self.keys: dict = {}
+
+
+_TOKEN = re.compile(r"""\s+|#[^\n\r]*|"(?:[^"\\]|\\.)*"?|'(?:[^']|'')*'?|[{}\[\],:]|[^\s{}\[\],:"']+""")
+
+
+def _flow(text: str, begin: int, offset: int, base: tuple) -> Context | None:
+    """The context at `offset` of a flow collection (or JSON document) starting at `begin`."""
+    stack: list[_Frame] = []
+    position = begin
+    pending = None  # the last string or word: a key if a colon follows it
+    while position < offset:
+        match = _TOKEN.match(text, position)
+        token = match.group()
+        end = match.end()
+        if end > offset:  # the cursor is inside this token
+            return _inside(stack, base, token, position, offset, text, begin)
+        position = end
+        if token[0].isspace() or (token[0] == "#" and not text.startswith("{", begin)):
+            continue
+        if token in ("{", "["):
+            stack.append(_Frame(token))
+        elif token in ("}", "]"):
+            if stack:
+                stack.pop()
+            if not stack:
+                return None  # the collection closed before the cursor
+            _after_value(stack[-1])
+        elif token == ":":
+            if stack and stack[-1].bracket == "{" and pending is not None:
+                stack[-1].key, stack[-1].expect_key = pending, False
+        elif token == ",":
+            if stack:
+                frame = stack[-1]
+                frame.index += 1
+                frame.expect_key = frame.bracket == "{"
+        else:
+            pending = _key(token)
+            if stack and not stack[-1].expect_key and stack[-1].bracket == "{" and stack[-1].key is not None:
+                stack[-1].keys[stack[-1].key] = pending
+    return _inside(stack, base, "", offset, offset, text, begin)
+
+
+def _after_value(frame: _Frame) -> None:
+    if frame.bracket == "{" and frame.key is not None:
+        frame.keys.setdefault(frame.key, None)
+
+
+def _inside(stack: list[_Frame], base: tuple, token: str, start: int, offset: int, text: str,
+            begin: int) -> Context | None:
+    if not stack:
+        return None
+    if token[:1] == "#" or token.strip() == "" and token:
+        token, start = "", offset
+    frame = stack[-1]
+    path = base + tuple(f.key if f.bracket == "{" else f.index for f in stack[:-1])
+    # the keys of the innermost mapping, before and after the cursor
+    if frame.bracket == "{":
+        present = dict(frame.keys)
+        present.update(_keys_after(text, offset, begin))
+    quote = token[:1] if token[:1] in "\"'" else ""
+    typed = token[len(quote):offset - start]
+    if frame.bracket == "[":
+        return Context(path + (frame.index,), VALUE, typed, start + len(quote), quote=quote)
+    if frame.expect_key:
+        present.pop(typed, None)
+        return Context(path, KEY, typed, start + len(quote), present, quote)
+    return Context(path + (frame.key,), VALUE, typed, start + len(quote), present, quote)
+
+
+def _keys_after(text: str, offset: int, begin: int) -> dict:
+    """Keys written after the cursor in the mapping it is in (up to where that mapping closes)."""
+    keys: dict = {}
+    depth, position, pending, expect_key = 0, offset, None, False
+    limit = len(text)
+    while position < limit:
+        match = _TOKEN.match(text, position)
+        token, position = match.group(), match.end()
+        if token[0].isspace() or token[0] == "#":
+            continue
+        if token in ("{", "["):
+            depth += 1
+        elif token in ("}", "]"):
+            if depth == 0:
+                break
+            depth -= 1
+        elif depth == 0 and token == ",":
+            expect_key = True
+        elif depth == 0 and token == ":" and expect_key and pending is not None:
+            keys[pending] = None
+            expect_key = False
+        elif depth == 0:
+            pending = _key(token)
+    return keys

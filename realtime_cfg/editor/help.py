@@ -1,0 +1,270 @@
+"""Hover and completion, read from the schema that `validate` checks with: a field's
+description, range, default and target notes; a value's meaning and a model's lifecycle;
+the keys a mapping may still take, and the values a field allows.
+
+Everything here is about fields and values; turning it into protocol messages is server.py's.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from typing import Any, Callable
+
+from ..schema.views import SHAPE_SCHEMAS, alternatives, branch_for, load_schema
+from ..source.document import MISSING
+from ..targets import display_name
+
+Lookup = Callable[[tuple], Any]  # the data written at a path (MISSING: not known)
+
+
+def nodes_at(shape: str, path: tuple, lookup: Lookup, narrow_last: bool = True) -> list[dict]:
+    """The schema branches a value at `path` may take, in a file of `shape`. A mapping whose
+    schema is a union (turn detection, tools, the GA session) is narrowed to the branch its
+    `type` picks where the data says; without narrow_last, the last one is not (its `type` is
+    what is being written)."""
+    nodes = alternatives(load_schema(SHAPE_SCHEMAS[shape]))
+    for depth, part in enumerate(path):
+        value = lookup(path[:depth])
+        nodes = _narrowed(nodes, value)
+        children = []
+        for branch in nodes:
+            child = branch.get("items") if isinstance(part, int) else branch.get("properties", {}).get(part)
+            if child is not None:
+                children.extend(alternatives(child))
+        nodes = children
+    if narrow_last:
+        nodes = _narrowed(nodes, lookup(path))
+    return nodes
+
+
+def _narrowed(nodes: list[dict], value: Any) -> list[dict]:
+    if not isinstance(value, dict) or len(nodes) < 2:
+        return nodes
+    for node in nodes:
+        if node.get("type") == "object" or "properties" in node:
+            tag = _tag(node)
+            if tag is not None and value.get(tag[0], tag[2]) == tag[1]:
+                return [node]
+    return nodes
+
+
+def _tag(branch: dict) -> tuple[str, Any, Any] | None:
+    """(discriminator key, the value that picks this branch, the key's default) of a union branch."""
+    discriminator = branch.get("x-rtcfg-discriminator", {})
+    key = discriminator.get("property", "type")
+    const = branch.get("properties", {}).get(key, {})
+    if not isinstance(const, dict) or "const" not in const:
+        return None
+    return key, const["const"], discriminator.get("default", const.get("default"))
+
+
+# -- hover ------------------------------------------------------------------------------------
+
+def describe_key(shape: str, path: tuple, lookup: Lookup) -> str | None:
+    """Markdown for the field at `path`: description, type, range, default, targets."""
+    nodes = nodes_at(shape, path, lookup, narrow_last=False)
+    if not nodes:
+        return None
+    name = path[-1] if path else "session"
+    lines = [f"**{name}**" + (f" · {_types(nodes)}" if _types(nodes) else "")]
+    description = _first(nodes, "description")
+    if description:
+        lines += ["", description]
+    facts = []
+    minimum, maximum = _first(nodes, "minimum"), _first(nodes, "maximum")
+    if minimum is not None or maximum is not None:
+        facts.append(f"range: {_literal(minimum) if minimum is not None else '…'} to "
+                     f"{_literal(maximum) if maximum is not None else '…'}")
+    values = _enum(nodes)
+    if values and len(values) <= 12:
+        facts.append("one of: " + ", ".join(f"`{_literal(value)}`" for value in values))
+    default = _first(nodes, "default", MISSING)
+    if default is not MISSING:
+        facts.append(f"default: `{_literal(default)}`")
+    targets = _first(nodes, "x-rtcfg-targets")
+    if targets:
+        facts.append("only for " + " and ".join(display_name(target) for target in targets)
+                     + f" (this file is {display_name(shape)}-shaped)")
+    if facts:
+        lines += ["", *(f"- {fact}" for fact in facts)]
+    return "\n".join(lines)
+
+
+def describe_value(shape: str, path: tuple, value: Any, lookup: Lookup, today: datetime.date) -> str | None:
+    """Markdown for a value: what the schema says of it (an enum or `type` value's own
+    description), whether rtcfg knows the name, and a model's announced shutdown."""
+    nodes = nodes_at(shape, path, lookup, narrow_last=False)
+    if not nodes or isinstance(value, (dict, list)):
+        return None
+    lines = [f"**{path[-1]}** = `{_literal(value)}`"]
+    for node in nodes:
+        branch = branch_for(node, value)
+        if branch is not None and ("const" in branch or "enum" in branch) and branch.get("description"):
+            lines.append(f"`{_literal(value)}`: {branch['description']}")
+            break
+    if len(path) >= 1 and path[-1] == "type":  # a discriminator: the fields its branch takes
+        parents = nodes_at(shape, path[:-1], lambda _: MISSING, narrow_last=False)
+        for parent in parents:
+            tag = _tag(parent)
+            if tag is not None and tag[1] == value:
+                fields = [key for key in parent.get("properties", {}) if key != tag[0]]
+                if parent.get("description"):
+                    lines.append(parent["description"])
+                if fields:
+                    lines.append("Fields: " + ", ".join(f"`{field}`" for field in fields))
+    known = _first(nodes, "x-rtcfg-known-values")
+    if isinstance(value, str) and known is not None:
+        what = (_first(nodes, "x-rtcfg-open-set") or {}).get("what", "name")
+        lines.append(f"A {what} rtcfg knows." if value in known
+                     else f"Not a {what} rtcfg knows (the API takes any name; rtcfg warns).")
+    plan = (_first(nodes, "x-rtcfg-lifecycle") or {}).get(value) if isinstance(value, str) else None
+    if plan and plan.get("shutdown"):
+        shutdown = datetime.date.fromisoformat(plan["shutdown"])
+        days = (shutdown - today).days
+        when = f"in {days} days" if days > 0 else "today" if days == 0 else f"{-days} days ago"
+        lines.append(f"**Deprecated**: OpenAI announced its shutdown for {plan['shutdown']} ({when}).")
+    return "\n\n".join(lines) if len(lines) > 1 else None
+
+
+# -- completion -------------------------------------------------------------------------------
+
+class Suggestion:
+    """One completion: what is shown, what is inserted (YAML or JSON spelling), and its docs."""
+
+    __slots__ = ("label", "insert", "kind", "detail", "documentation", "deprecated", "preselect")
+
+    def __init__(self, label: str, insert: str, kind: str, detail: str = "", documentation: str = "",
+                 deprecated: bool = False, preselect: bool = False) -> None:
+        self.label, self.insert, self.kind = label, insert, kind
+        self.detail, self.documentation = detail, documentation
+        self.deprecated, self.preselect = deprecated, preselect
+
+    def __repr__(self) -> str:
+        return f"Suggestion({self.label!r})"
+
+
+def keys(shape: str, path: tuple, present: dict, lookup: Lookup, json_text: bool) -> list[Suggestion]:
+    """The keys the mapping at `path` may still take. Where it is a union told apart by `type`
+    and no type is written yet, `type` first, then every branch's fields (each says its branch)."""
+    nodes = nodes_at(shape, path, lambda at: present if at == path else lookup(at))
+    found: dict[str, Suggestion] = {}
+    for node in nodes:
+        tag = _tag(node)
+        for name, sub in node.get("properties", {}).items():
+            if name in present:
+                continue
+            branch_note = f" ({tag[0]}: {tag[1]})" if tag is not None and len(nodes) > 1 and name != tag[0] else ""
+            if name in found:
+                if branch_note and branch_note not in found[name].detail:
+                    found[name].detail += branch_note
+                continue
+            subs = alternatives(sub)
+            insert = f'"{name}": ' if json_text else f"{name}: "
+            found[name] = Suggestion(name, insert, "field", _types(subs) + branch_note,
+                                     _first(subs, "description") or "", preselect=name == "type")
+    return sorted(found.values(), key=lambda suggestion: not suggestion.preselect)  # `type` first, then schema order
+
+
+def values(shape: str, path: tuple, lookup: Lookup, json_text: bool, quoted: bool,
+           today: datetime.date) -> list[Suggestion]:
+    """The values the field at `path` allows: enum and const values (a `type` with its
+    branch's fields), true/false, null, and the names rtcfg knows for open sets (models,
+    voices), a model with an announced shutdown marked deprecated."""
+    nodes = nodes_at(shape, path, lookup, narrow_last=False)
+    found: dict[str, Suggestion] = {}
+
+    def add(value: Any, documentation: str = "", deprecated: bool = False) -> None:
+        label = _literal(value)
+        if label in found:
+            return
+        insert = label if quoted and isinstance(value, str) else json.dumps(value) if json_text else _yaml(value)
+        found[label] = Suggestion(label, insert, "value", _types([{"type": _kind(value)}]), documentation, deprecated)
+
+    if path and path[-1] == "type":
+        for parent in nodes_at(shape, path[:-1], lambda _: MISSING, narrow_last=False):
+            tag = _tag(parent)
+            if tag is not None:
+                fields = [key for key in parent.get("properties", {}) if key != tag[0]]
+                add(tag[1], "\n\n".join(filter(None, [parent.get("description", ""),
+                                                      "Fields: " + ", ".join(f"`{f}`" for f in fields) if fields else ""])))
+    for node in nodes:
+        if "const" in node:
+            add(node["const"], node.get("description", ""))
+        for value in node.get("enum", ()):
+            add(value, node.get("description", ""))
+        kinds = node.get("type")
+        kinds = kinds if isinstance(kinds, list) else [kinds]
+        if "boolean" in kinds:
+            add(True), add(False)
+        if "null" in kinds:
+            add(None, "`null`: " + (_first(nodes, "description") or ""))
+        lifecycle = node.get("x-rtcfg-lifecycle") or _first(nodes, "x-rtcfg-lifecycle") or {}
+        for name in node.get("x-rtcfg-known-values", ()):
+            plan = lifecycle.get(name) or {}
+            retiring = bool(plan.get("shutdown"))
+            add(name, f"OpenAI announced its shutdown for {plan['shutdown']}." if retiring else "", retiring)
+    return list(found.values())
+
+
+# -- small readers ------------------------------------------------------------------------
+
+def _first(nodes: list[dict], key: str, default: Any = None) -> Any:
+    for node in nodes:
+        if key in node:
+            return node[key]
+    return default
+
+
+def _enum(nodes: list[dict]) -> list:
+    found = []
+    for node in nodes:
+        for value in ([node["const"]] if "const" in node else node.get("enum", [])):
+            if value not in found:
+                found.append(value)
+    return found
+
+
+def _kind(value: Any) -> str:
+    return {bool: "boolean", int: "integer", float: "number", str: "string", type(None): "null",
+            list: "array", dict: "object"}.get(type(value), "value")
+
+
+def _types(nodes: list[dict]) -> str:
+    names: list[str] = []
+    for node in nodes:
+        declared = node.get("type")
+        for name in declared if isinstance(declared, list) else [declared] if declared else []:
+            if name not in names:
+                names.append(name)
+        if not declared and ("const" in node or "enum" in node):
+            for value in _enum([node]):
+                if _kind(value) not in names:
+                    names.append(_kind(value))
+    return " | ".join(names)
+
+
+def _literal(value: Any) -> str:
+    """A value as it reads in the docs: JSON, strings without quotes."""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+_YAML_SPECIAL = ("yes", "no", "on", "off", "y", "n", "true", "false", "null", "~", "")
+
+
+def _yaml(value: Any) -> str:
+    """A value as YAML writes it in a flow context; a string YAML would read as something
+    else (`no`, `1`, `a: b`) quoted."""
+    if isinstance(value, str):
+        plain = value.lower() not in _YAML_SPECIAL and not any(c in value for c in ":#{}[],&*!|>'\"%@`")
+        try:
+            float(value)
+            plain = False
+        except ValueError:
+            pass
+        return value if plain and value == value.strip() else json.dumps(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_yaml(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_yaml(k)}: {_yaml(v)}" for k, v in value.items()) + "}"
+    return json.dumps(value)

@@ -1,0 +1,297 @@
+"""`rtcfg server`: the language server over stdio (pygls). This module only translates
+between the protocol and editor/: each handler reads its parameters, asks the workspace,
+actions or help, and answers. A handler never lets an exception out: a bug in rtcfg is
+logged to the client's output, and the editor goes on with the last answer.
+
+Text is synchronised in full on every change: a config is small, and with the whole text
+each time the server's copy can never drift from the editor's (an incremental edit applied
+where the two sides count lines differently would corrupt it).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import os
+import re
+import sys
+from typing import Any, Callable
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from ..source.document import MISSING, value_at
+from ..version import __version__
+from . import actions, help
+from .context import KEY, VALUE, context_at
+from .positions import UTF16, Lines, from_client, to_client
+from .workspace import Workspace, path_of, uri_of
+
+NAME = "rtcfg"
+GA_MARKER = re.compile(r"""^["']?type["']?\s*:\s*["']?(?:realtime|transcription)\b""", re.MULTILINE)
+LINKS = ("extends", "$file")  # keys whose values name another file
+
+
+class RtcfgServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__(NAME, __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
+        self.files = Workspace()
+
+    def publish(self, diagnostics: dict[str, list[types.Diagnostic]]) -> None:
+        for uri, shown in diagnostics.items():
+            document = self.files.documents.get(uri)
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+                uri=uri, diagnostics=shown, version=document.version if document is not None else None))
+
+
+def guarded(fallback: Any = None) -> Callable:
+    """Log an internal error and answer `fallback` instead of letting it end the server."""
+    def wrap(handler: Callable) -> Callable:
+        def run(server: RtcfgServer, params: Any) -> Any:
+            try:
+                return handler(server, params)
+            except Exception as exc:  # noqa: BLE001 - a bug in rtcfg must not take the editor's linter down
+                logging.getLogger(__name__).exception("rtcfg server: %s failed", handler.__name__)
+                server.window_log_message(types.LogMessageParams(
+                    type=types.MessageType.Error,
+                    message=f"rtcfg: {handler.__name__} failed ({type(exc).__name__}: {str(exc)[:200]}); "
+                            "this is a bug in rtcfg, please report it with the file"))
+                return fallback
+        run.__name__ = handler.__name__
+        return run
+    return wrap
+
+
+server = RtcfgServer()
+
+
+def _encoding() -> str:
+    chosen = server.workspace.position_encoding if server.workspace is not None else None
+    return str(getattr(chosen, "value", chosen) or UTF16)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+@guarded()
+def did_open(ls: RtcfgServer, params: types.DidOpenTextDocumentParams) -> None:
+    ls.files.encoding = _encoding()
+    document = params.text_document
+    ls.publish(ls.files.open(document.uri, document.text, document.version))
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+@guarded()
+def did_change(ls: RtcfgServer, params: types.DidChangeTextDocumentParams) -> None:
+    changes = params.content_changes
+    if not changes:
+        return
+    text = changes[-1].text  # full synchronisation: the last change is the whole text
+    ls.publish(ls.files.change(params.text_document.uri, text, params.text_document.version))
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+@guarded()
+def did_close(ls: RtcfgServer, params: types.DidCloseTextDocumentParams) -> None:
+    ls.publish(ls.files.close(params.text_document.uri))
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+@guarded()
+def did_save(ls: RtcfgServer, params: types.DidSaveTextDocumentParams) -> None:
+    path = path_of(params.text_document.uri)
+    if path is not None and os.path.basename(path) == "pyproject.toml":  # [tool.rtcfg] may have changed
+        for uri in list(ls.files.results):
+            ls.publish({target: ls.files.diagnostics(target) for target in ls.files.check(uri)})
+
+
+@server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
+    code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.SourceFixAll], resolve_provider=True))
+@guarded(fallback=[])
+def code_action(ls: RtcfgServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    uri, only = params.text_document.uri, params.context.only
+    found: list[types.CodeAction] = []
+    if not only or any(types.CodeActionKind.QuickFix.value.startswith(kind) or kind.startswith("quickfix")
+                       for kind in only):
+        found += actions.quick_fixes(ls.files, uri, params.range, params.context.diagnostics)
+    if not only or any(kind in ("source", "source.fixAll") or kind.startswith("source.fixAll") for kind in only):
+        resolve = ls.client_capabilities.text_document and ls.client_capabilities.text_document.code_action
+        lazy = bool(resolve and resolve.resolve_support and "edit" in resolve.resolve_support.properties)
+        everything = actions.fix_all(ls.files, uri, lazy)
+        if everything is not None:
+            found.append(everything)
+    return found
+
+
+@server.feature(types.CODE_ACTION_RESOLVE)
+@guarded()
+def resolve_code_action(ls: RtcfgServer, action: types.CodeAction) -> types.CodeAction:
+    return actions.resolve_fix_all(ls.files, action)
+
+
+# -- hover, completion, definition: all start from where the cursor is ------------------------
+
+def _text(ls: RtcfgServer, uri: str) -> str | None:
+    document = ls.files.documents.get(uri)
+    return document.text if document is not None and document.is_config else None
+
+
+def _offset(ls: RtcfgServer, text: str, position: types.Position) -> int:
+    lines = Lines(text)
+    line, column = from_client(lines, position.line, position.character, ls.files.encoding)
+    return lines.offset(line, column)
+
+
+def _shape_and_lookup(ls: RtcfgServer, uri: str, text: str):
+    """The file's shape and its data as last built (for `type` in enclosing mappings)."""
+    result = ls.files.results.get(uri)
+    built = result.checked.document if result is not None else None
+    if built is not None:
+        return built.shape, (lambda path: value_at(built.data, path))
+    return ("ga" if GA_MARKER.search(text) else "beta"), (lambda path: MISSING)
+
+
+@server.feature(types.TEXT_DOCUMENT_HOVER)
+@guarded()
+def hover(ls: RtcfgServer, params: types.HoverParams) -> types.Hover | None:
+    uri = params.text_document.uri
+    result = ls.files.results.get(uri)
+    text = _text(ls, uri)
+    if result is None or result.checked.document is None or text is None:
+        return None
+    document = result.checked.document
+    offset = _offset(ls, text, params.position)
+    best = None  # the deepest key or value under the cursor, in this file
+    for path, position in document.positions.items():
+        if (position.file or document.name) != document.name:
+            continue
+        on_key = position.key_start is not None and position.key_start <= offset <= position.key_end
+        on_value = position.start is not None and position.start <= offset <= position.end
+        if (on_key or on_value) and (best is None or len(path) > len(best[0])):
+            best = (path, on_key, position)
+    if best is None or not best[0]:
+        return None
+    path, on_key, position = best
+    lookup = lambda at: value_at(document.data, at)  # noqa: E731
+    value = value_at(document.data, path)
+    if on_key or isinstance(value, (dict, list)):
+        markdown = help.describe_key(document.shape, path, lookup)
+    else:
+        markdown = help.describe_value(document.shape, path, value, lookup, _today()) or help.describe_key(
+            document.shape, path, lookup)
+    if not markdown:
+        return None
+    lines = Lines(text)
+    start, end = (position.key_start, position.key_end) if on_key else (position.start, position.end)
+    return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=markdown),
+                       range=types.Range(types.Position(*to_client(lines, *lines.position(start), ls.files.encoding)),
+                                         types.Position(*to_client(lines, *lines.position(end), ls.files.encoding))))
+
+
+def _today() -> datetime.date:
+    from ..check.rules.open_sets import today
+
+    try:
+        return today()
+    except ValueError:  # a malformed RTCFG_TODAY: the machine's date
+        return datetime.date.today()
+
+
+@server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[":", " ", '"']))
+@guarded()
+def completion(ls: RtcfgServer, params: types.CompletionParams) -> types.CompletionList | None:
+    uri = params.text_document.uri
+    text = _text(ls, uri)
+    if text is None:
+        return None
+    offset = _offset(ls, text, params.position)
+    json_text = uri.lower().endswith(".json")
+    place = context_at(text, offset, json_text)
+    if place is None:
+        return None
+    shape, lookup = _shape_and_lookup(ls, uri, text)
+    if place.kind == KEY:
+        found = help.keys(shape, place.path, place.present, lookup, json_text)
+        if not found and place.path:  # a list of scalars: `- ` starts a value
+            found = help.values(shape, place.path, lookup, json_text, bool(place.quote), _today())
+    else:
+        found = help.values(shape, place.path, lookup, json_text, bool(place.quote), _today())
+    # the text an item replaces: what is typed of the key or value; for a JSON key, its quotes
+    # too (the item writes `"voice": `), the closing one where the editor has already put it
+    lines = Lines(text)
+    whole_key = json_text and place.kind == KEY
+    start = place.start - len(place.quote) if whole_key else place.start
+    end = offset + 1 if whole_key and place.quote and text[offset:offset + 1] == place.quote else offset
+    edit_range = types.Range(*(types.Position(*to_client(lines, *lines.position(at), ls.files.encoding))
+                               for at in (start, end)))
+    items = []
+    for rank, suggestion in enumerate(found):
+        insert = suggestion.insert
+        if place.kind == VALUE and place.quote and json_text:
+            insert = insert.strip('"')
+        items.append(types.CompletionItem(
+            label=suggestion.label, kind=types.CompletionItemKind.Property if suggestion.kind == "field"
+            else types.CompletionItemKind.EnumMember,
+            detail=suggestion.detail or None,
+            documentation=types.MarkupContent(kind=types.MarkupKind.Markdown, value=suggestion.documentation)
+            if suggestion.documentation else None,
+            tags=[types.CompletionItemTag.Deprecated] if suggestion.deprecated else None,
+            preselect=suggestion.preselect or None, sort_text=f"{rank:04d}",
+            filter_text=suggestion.label, text_edit=types.TextEdit(range=edit_range, new_text=insert)))
+    return types.CompletionList(is_incomplete=False, items=items)
+
+
+@server.feature(types.TEXT_DOCUMENT_DEFINITION)
+@guarded()
+def definition(ls: RtcfgServer, params: types.DefinitionParams) -> types.Location | None:
+    """The file an `extends:` or `$file:` value names, as the build resolves it: relative to
+    this file, and inside the project unless [tool.rtcfg] allows otherwise."""
+    uri = params.text_document.uri
+    text = _text(ls, uri)
+    path = path_of(uri)
+    if text is None or path is None:
+        return None
+    place = context_at(text, _offset(ls, text, params.position), uri.lower().endswith(".json"))
+    if place is None or not place.path or place.kind == KEY and not isinstance(place.path[-1], int):
+        return None  # a key; but a list item of `extends:` reads as one until it has a colon
+    names_file = place.path[-1] in LINKS or (len(place.path) > 1 and isinstance(place.path[-1], int)
+                                             and place.path[-2] in LINKS)
+    if not names_file:
+        return None
+    name = _word(text, place.start, place.quote)
+    result = ls.files.results.get(uri)
+    allowed = result is not None and result.options is not None and result.options.build.allow_outside_root
+    target = _resolve(path, name, allowed)
+    if target is None:
+        return None
+    return types.Location(uri=uri_of(target), range=types.Range(types.Position(0, 0), types.Position(0, 0)))
+
+
+def _word(text: str, start: int, quote: str) -> str:
+    """The file name written from `start`: to its closing quote, or to the end of a plain scalar."""
+    end = start
+    stops = quote if quote else ",]}#\r\n"
+    while end < len(text) and text[end] not in stops:
+        end += 1
+    return text[start:end].strip()
+
+
+def _resolve(including: str, name: str, allow_outside_root: bool) -> str | None:
+    from pathlib import Path
+
+    from ..building.paths import real_root, within
+
+    if not name or os.path.isabs(name) and not allow_outside_root:
+        return None
+    target = os.path.normpath(os.path.join(os.path.dirname(including), name))
+    if not allow_outside_root and not within(Path(os.path.realpath(target)), real_root(Path(including).parent)):
+        return None
+    return target if os.path.isfile(target) else None
+
+
+def serve() -> None:
+    """Speak LSP on stdin and stdout until the client says exit or closes stdin. The protocol
+    gets its own copy of standard output, and file descriptor 1 then points at stderr: a
+    stray print anywhere cannot corrupt a message."""
+    protocol_out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    sys.stdout.flush()
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    server.start_io(sys.stdin.buffer, protocol_out)

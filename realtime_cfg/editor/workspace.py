@@ -1,0 +1,287 @@
+"""The documents an editor has open, checked by the pipeline as `rtcfg validate` checks them,
+and the diagnostics to show in each file.
+
+A config is checked with the text the editor holds (saved or not) for itself and for every
+open file it is built from; the rest is read from disk. A finding is shown in the file it
+points into: a base file or include gets the findings that configs built from it have
+there, merged (and deduplicated) with its own when it is a config itself. A change to a
+file re-checks every open config that was built from it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Iterable
+from urllib.parse import quote, unquote, urlparse
+
+from lsprotocol import types
+
+from .. import pipeline
+from ..building.builder import BuildOptions
+from ..building.paths import real_root, within
+from ..diagnostics import Diagnostic
+from ..report.machine import INFORMATION_URI
+from ..schema.views import GA_SCHEMA, SESSION_SCHEMA, session_properties
+from ..source import settings as project_settings
+from ..source.problems import bad_settings
+from .positions import UTF16, Lines, to_client
+
+# The pre-commit hook's `files:` pattern (.pre-commit-hooks.yaml; a test keeps the two equal),
+# searched in the path relative to the project root: a file the hook would check is a config.
+HOOK_FILES = re.compile(r"""(?ix)^(?!\.github/)(?:
+    (?:.*/)?(?:realtime|sessions?)/.*
+  | (?:.*/)?[^/]*(?:session|realtime)[^/]*
+  | .*\.rtcfg
+)\.(?:ya?ml|json)$""")
+# Top-level keys that other YAML and JSON files use too (package.json's `type`, an ML
+# config's `model`): alone, they do not make a file a session config.
+COMMON_KEYS = frozenset({"type", "model", "tools", "include", "prompt", "temperature", "speed", "extends"})
+SESSION_TYPES = ("realtime", "transcription")
+SEVERITY = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning,
+            "info": types.DiagnosticSeverity.Information}
+RULES_PAGE = INFORMATION_URI + "/blob/main/docs/rules.md"  # one heading per code (docs/rules.md)
+SOURCE = "rtcfg"
+
+
+def path_of(uri: str) -> str | None:
+    """The file a `file:` URI names (None for untitled and other schemes)."""
+    parsed = urlparse(uri)
+    if parsed.scheme != "file":
+        return None
+    path = unquote(parsed.path)
+    if os.name == "nt" and re.match(r"^/[A-Za-z]:", path):  # pragma: no cover - file:///C:/...
+        path = path[1:]
+    return os.path.normpath(path)
+
+
+def uri_of(path: str) -> str:
+    return "file://" + quote(Path(path).as_posix())
+
+
+def session_like(data: object) -> bool:
+    """A built config's data looks like a session: a key only sessions have, or `type:
+    realtime|transcription`."""
+    if not isinstance(data, dict):
+        return False
+    if data.get("type") in SESSION_TYPES:
+        return True
+    return any(isinstance(key, str) and key in _session_keys() and key not in COMMON_KEYS for key in data)
+
+
+def _session_keys() -> frozenset[str]:
+    return frozenset(session_properties(SESSION_SCHEMA)) | frozenset(session_properties(GA_SCHEMA))
+
+
+def hook_would_check(path: str) -> bool:
+    root = real_root(Path(path).parent)
+    real = os.path.realpath(path)
+    relative = os.path.relpath(real, root) if within(Path(real), root) else os.path.basename(real)
+    return HOOK_FILES.search(relative.replace(os.sep, "/")) is not None
+
+
+class OpenDocument:
+    __slots__ = ("uri", "path", "real", "text", "version", "is_config")
+
+    def __init__(self, uri: str, text: str, version: int | None) -> None:
+        self.uri, self.text, self.version = uri, text, version
+        self.path = path_of(uri)
+        self.real = os.path.realpath(self.path) if self.path is not None else None
+        # decided on its first check, and kept while it is open: a config being typed into
+        # does not stop being one because it does not parse for a moment
+        self.is_config: bool | None = None
+
+
+class Result:
+    """The last check of one open config."""
+
+    __slots__ = ("version", "checked", "texts", "files", "options")
+
+    def __init__(self, version: int | None, checked: pipeline.Checked, texts: dict[str, str],
+                 files: set[str], options: pipeline.Options | None) -> None:
+        self.version = version
+        self.checked = checked
+        self.texts = texts  # real path -> the text checked (what the editor held, else the disk's)
+        self.files = files  # real paths of every file it was built from (it included)
+        self.options = options  # what it was checked with (None: its pyproject.toml could not be read)
+
+
+class Workspace:
+    """Open documents, their last checks, and what each file shows."""
+
+    def __init__(self, encoding: str = UTF16) -> None:
+        self.encoding = encoding
+        self.documents: dict[str, OpenDocument] = {}
+        self.results: dict[str, Result] = {}
+        # shown in a file (URI) -> {the config whose check found them (URI): diagnostics}
+        self.shown: dict[str, dict[str, list[tuple[Diagnostic, types.Diagnostic]]]] = {}
+
+    # -- the protocol's notifications: each returns {URI: diagnostics} to publish ----------
+
+    def open(self, uri: str, text: str, version: int | None = None) -> dict[str, list[types.Diagnostic]]:
+        self.documents[uri] = OpenDocument(uri, text, version)
+        return self._recheck(uri)
+
+    def change(self, uri: str, text: str, version: int | None = None) -> dict[str, list[types.Diagnostic]]:
+        document = self.documents.get(uri)
+        if document is None:  # a change to a document never opened: take it as opened
+            return self.open(uri, text, version)
+        document.text, document.version = text, version
+        return self._recheck(uri)
+
+    def close(self, uri: str) -> dict[str, list[types.Diagnostic]]:
+        """Forget a document: its own findings go, and configs built from it read it from disk."""
+        document = self.documents.pop(uri, None)
+        if document is None:
+            return {}
+        self.results.pop(uri, None)
+        touched = self._forget(uri)
+        published = self._recheck_dependents(document.path, skip=uri)
+        for target in touched:
+            published.setdefault(target, self.diagnostics(target))
+        return published
+
+    # -- checking ----------------------------------------------------------------------------
+
+    def _recheck(self, uri: str) -> dict[str, list[types.Diagnostic]]:
+        document = self.documents[uri]
+        touched = self.check(uri)
+        published = {target: self.diagnostics(target) for target in touched}
+        published.update(self._recheck_dependents(document.path, skip=uri))
+        return published
+
+    def _recheck_dependents(self, path: str | None, skip: str) -> dict[str, list[types.Diagnostic]]:
+        """Re-check the open configs that were built from the file at `path`."""
+        if path is None:
+            return {}
+        real = os.path.realpath(path)
+        touched: set[str] = set()
+        for other, result in list(self.results.items()):
+            if other != skip and real in result.files:
+                touched |= self.check(other)
+        return {target: self.diagnostics(target) for target in touched}
+
+    def check(self, uri: str) -> set[str]:
+        """Check one open document; the URIs whose diagnostics changed."""
+        document = self.documents[uri]
+        touched = self._forget(uri)
+        self.results.pop(uri, None)
+        if document.path is None or not document.path.lower().endswith((".yaml", ".yml", ".json")):
+            return touched  # untitled, or not a file rtcfg reads: left alone
+        result = self._run(document)
+        if document.is_config is None:
+            built = result.checked.document
+            document.is_config = hook_would_check(document.path) or (built is not None and session_like(built.data))
+        if not document.is_config:
+            return touched | {uri}
+        self.results[uri] = result
+        for finding in result.checked.findings:
+            target = self.uri_for(finding.file, document)
+            lines = self.lines_of(finding.file, result)
+            self.shown.setdefault(target, {}).setdefault(uri, []).append((finding, to_lsp(finding, lines, self.encoding)))
+            touched.add(target)
+        return touched | {uri}
+
+    def _run(self, document: OpenDocument) -> Result:
+        project = real_root(Path(document.path).parent)
+        texts = {}
+        for other in self.documents.values():  # unsaved text of open files inside the project
+            if other.real is not None and (other is document or within(Path(other.real), project)):
+                texts[other.real] = other.text
+        project_settings.forget()  # a pyproject.toml saved since the last check counts
+        try:
+            settings = project_settings.settings_for(document.path)
+        except project_settings.SettingsError as exc:
+            checked = pipeline.Checked(document.path, None, [bad_settings(document.path, str(exc))])
+            return Result(document.version, checked, texts, {document.real}, None)
+        build = BuildOptions(allow_outside_root=settings.allow_outside_root, texts=texts)
+        options = pipeline.Options(settings.target, settings.strict, settings.ignore, settings.known, build)
+        checked = pipeline.check(document.path, options)
+        names = set(checked.document.texts()) if checked.document is not None else set()
+        names |= {finding.file for finding in checked.findings}
+        files = {os.path.realpath(name) for name in names}
+        return Result(document.version, checked, texts, files, options)
+
+    def _forget(self, uri: str) -> set[str]:
+        """Drop what the last check of `uri` showed anywhere; the URIs it was shown in."""
+        touched = set()
+        for target, by_source in self.shown.items():
+            if by_source.pop(uri, None) is not None:
+                touched.add(target)
+        return touched
+
+    # -- reading results ---------------------------------------------------------------------
+
+    def diagnostics(self, uri: str) -> list[types.Diagnostic]:
+        """What a file shows: the findings of every check that points into it, each once."""
+        seen, shown = set(), []
+        for pairs in self.shown.get(uri, {}).values():
+            for finding, diagnostic in pairs:
+                key = (finding.code, finding.line, finding.column, finding.message, finding.path)
+                if key not in seen:
+                    seen.add(key)
+                    shown.append(diagnostic)
+        return shown
+
+    def findings_in(self, uri: str) -> Iterable[tuple[str, Diagnostic, types.Diagnostic]]:
+        """(the config checked, finding, its LSP diagnostic) for every finding shown in `uri`."""
+        for source, pairs in self.shown.get(uri, {}).items():
+            for finding, diagnostic in pairs:
+                yield source, finding, diagnostic
+
+    def uri_for(self, name: str, document: OpenDocument) -> str:
+        """The URI a file a report names is shown in: the open document's own URI when it is
+        one (the editor may have opened it by another path), else its real path's."""
+        if name == document.path:
+            return document.uri
+        real = os.path.realpath(name)
+        for other in self.documents.values():
+            if other.real == real:
+                return other.uri
+        return uri_of(real)
+
+    def lines_of(self, name: str, result: Result) -> Lines:
+        """The lines of a file as it was checked."""
+        text = result.texts.get(os.path.realpath(name))
+        if text is None and result.checked.document is not None:
+            text = result.checked.document.text_of(name)
+        if text is None:
+            text = _read_text(name)
+        return Lines(text)
+
+
+def _read_text(name: str) -> str:
+    """A file a finding points into that the check did not keep (one that could not be built)."""
+    try:
+        with open(name, "rb") as file:
+            return file.read(4 << 20).decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def to_lsp(finding: Diagnostic, lines: Lines, encoding: str) -> types.Diagnostic:
+    """A finding as an LSP diagnostic: rtcfg's code, message (and hint on the next line), and
+    range; the rule's name, field path and hint in `data`, as `rtcfg validate --format json`."""
+    start = _client_position(lines, finding.line, finding.column, encoding)
+    end = _client_position(lines, finding.end_line, finding.end_column, encoding) if finding.end_line else None
+    if end is None or (end.line, end.character) <= (start.line, start.character):
+        # no extent known: to the end of the line, so that the editor has something to underline
+        end = types.Position(start.line, _client_position(lines, (finding.line or 1), 10**9, encoding).character)
+    message = finding.message if not finding.hint else f"{finding.message}\n{finding.hint}"
+    name = finding.name or ""
+    return types.Diagnostic(
+        range=types.Range(start, end), message=message, severity=SEVERITY.get(finding.severity),
+        code=finding.code, source=SOURCE,
+        code_description=types.CodeDescription(href=f"{RULES_PAGE}#{finding.code.lower()}-{name}"),
+        data={"path": finding.path, "name": name, "hint": finding.hint,
+              "fix": finding.fix.applicability if finding.fix is not None and finding.fix.available else None})
+
+
+def _client_position(lines: Lines, line: int | None, column: int | None, encoding: str) -> types.Position:
+    """A 1-based rtcfg (line, column) as an LSP position (the file's start where unknown)."""
+    if not line:
+        return types.Position(0, 0)
+    index = min(line - 1, len(lines) - 1)
+    column = min(max((column or 1) - 1, 0), len(lines.line(index)))
+    return types.Position(*to_client(lines, index, column, encoding))
