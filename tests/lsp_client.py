@@ -58,7 +58,7 @@ class Server:
 
     def open(self, path: Path, text: str | None = None, language: str | None = None) -> str:
         uri = path.as_uri()
-        text = path.read_text(encoding="utf-8") if text is None else text
+        text = path.read_bytes().decode("utf-8") if text is None else text  # CRLF kept, as an editor keeps it
         language = language or ("json" if path.suffix == ".json" else "yaml")
         self.versions[uri] = 1
         self.client.text_document_did_open(types.DidOpenTextDocumentParams(

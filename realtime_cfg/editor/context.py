@@ -117,7 +117,7 @@ def _block(text: str, offset: int) -> Context | None:
         return _flow(text, start + column, offset, path)
     if not _PLAIN_WORD.match(content):
         return None
-    present = _siblings(lines, index, column)
+    present = {} if dash >= 0 else _siblings(lines, index, column)  # `- ` starts a new item: nothing in it yet
     present.pop(content, None)
     return Context(path, KEY, content, start + column, present)
 
@@ -195,6 +195,7 @@ class _Frame:
         self.keys: dict = {}
 
 
+_WORD = re.compile(r"""[^\s{}\[\],:"'#]""")  # a token that is a plain word
 _TOKEN = re.compile(r"""\s+|#[^\n\r]*|"(?:[^"\\]|\\.)*"?|'(?:[^']|'')*'?|[{}\[\],:]|[^\s{}\[\],:"']+""")
 
 
@@ -207,7 +208,7 @@ def _flow(text: str, begin: int, offset: int, base: tuple) -> Context | None:
         match = _TOKEN.match(text, position)
         token = match.group()
         end = match.end()
-        if end > offset:  # the cursor is inside this token
+        if end > offset or (end == offset and _WORD.match(token)):  # the cursor is in (or just after) it
             return _inside(stack, base, token, position, offset, text, begin)
         position = end
         if token[0].isspace() or (token[0] == "#" and not text.startswith("{", begin)):

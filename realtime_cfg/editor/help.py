@@ -98,7 +98,7 @@ def describe_value(shape: str, path: tuple, value: Any, lookup: Lookup, today: d
     if not nodes or isinstance(value, (dict, list)):
         return None
     lines = [f"**{path[-1]}** = `{_literal(value)}`"]
-    for node in nodes:
+    for node in nodes if path[-1] != "type" else ():  # a `type` is described by its branch, below
         branch = branch_for(node, value)
         if branch is not None and ("const" in branch or "enum" in branch) and branch.get("description"):
             lines.append(f"`{_literal(value)}`: {branch['description']}")

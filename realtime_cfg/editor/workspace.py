@@ -88,15 +88,15 @@ class OpenDocument:
         self.uri, self.text, self.version = uri, text, version
         self.path = path_of(uri)
         self.real = os.path.realpath(self.path) if self.path is not None else None
-        # decided on its first check, and kept while it is open: a config being typed into
-        # does not stop being one because it does not parse for a moment
+        # decided by each check until it is one, then kept while the file is open: a config
+        # being typed into does not stop being one because it does not parse for a moment
         self.is_config: bool | None = None
 
 
 class Result:
     """The last check of one open config."""
 
-    __slots__ = ("version", "checked", "texts", "files", "options")
+    __slots__ = ("version", "checked", "texts", "files", "options", "decided_by")
 
     def __init__(self, version: int | None, checked: pipeline.Checked, texts: dict[str, str],
                  files: set[str], options: pipeline.Options | None) -> None:
@@ -105,6 +105,7 @@ class Result:
         self.texts = texts  # real path -> the text checked (what the editor held, else the disk's)
         self.files = files  # real paths of every file it was built from (it included)
         self.options = options  # what it was checked with (None: its pyproject.toml could not be read)
+        self.decided_by = None  # the document that tells whether it is a config, when not `checked`'s
 
 
 class Workspace:
@@ -158,7 +159,8 @@ class Workspace:
         real = os.path.realpath(path)
         touched: set[str] = set()
         for other, result in list(self.results.items()):
-            if other != skip and real in result.files:
+            # a config that could not be built may have named this file before it existed
+            if other != skip and (real in result.files or result.checked.document is None):
                 touched |= self.check(other)
         return {target: self.diagnostics(target) for target in touched}
 
@@ -170,8 +172,8 @@ class Workspace:
         if document.path is None or not document.path.lower().endswith((".yaml", ".yml", ".json")):
             return touched  # untitled, or not a file rtcfg reads: left alone
         result = self._run(document)
-        if document.is_config is None:
-            built = result.checked.document
+        if not document.is_config:  # once a config, always (while open): see OpenDocument
+            built = result.checked.document if result.decided_by is None else result.decided_by
             document.is_config = hook_would_check(document.path) or (built is not None and session_like(built.data))
         if not document.is_config:
             return touched | {uri}
@@ -192,9 +194,12 @@ class Workspace:
         project_settings.forget()  # a pyproject.toml saved since the last check counts
         try:
             settings = project_settings.settings_for(document.path)
-        except project_settings.SettingsError as exc:
+        except project_settings.SettingsError as exc:  # F002, as validate reports it; whether the
+            # file is a config at all is still told by its keys, read with the default settings
             checked = pipeline.Checked(document.path, None, [bad_settings(document.path, str(exc))])
-            return Result(document.version, checked, texts, {document.real}, None)
+            result = Result(document.version, checked, texts, {document.real}, None)
+            result.decided_by = pipeline.check(document.path, pipeline.Options(build=BuildOptions(texts=texts))).document
+            return result
         build = BuildOptions(allow_outside_root=settings.allow_outside_root, texts=texts)
         options = pipeline.Options(settings.target, settings.strict, settings.ignore, settings.known, build)
         checked = pipeline.check(document.path, options)
