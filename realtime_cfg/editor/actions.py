@@ -72,8 +72,7 @@ def resolve_fix_all(workspace: Workspace, action: types.CodeAction) -> types.Cod
     fixed = pipeline.fix(document.path, result.options)
     replacements = []
     for name, text in fixed.changed.items():
-        lines = Lines(fixed.original[name])
-        end_line, end_column = lines.end()
+        end_line, end_column = Lines(fixed.original[name]).end()
         replacements.append((name, 1, 1, end_line + 1, end_column + 1, text))
     if replacements:
         action.edit = _workspace_edit(workspace, uri, result, replacements)

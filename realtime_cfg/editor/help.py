@@ -91,13 +91,15 @@ def describe_key(shape: str, path: tuple, lookup: Lookup) -> str | None:
     return "\n".join(lines)
 
 
-def describe_value(shape: str, path: tuple, value: Any, lookup: Lookup, today: datetime.date) -> str | None:
+def describe_value(shape: str, path: tuple, value: Any, lookup: Lookup, today: datetime.date,
+                   written: str | None = None) -> str | None:
     """Markdown for a value: what the schema says of it (an enum or `type` value's own
-    description), whether rtcfg knows the name, and a model's announced shutdown."""
+    description), whether rtcfg knows the name, and a model's announced shutdown. `written`:
+    the value as the file writes it, when that is not the value (`${VOICE}`)."""
     nodes = nodes_at(shape, path, lookup, narrow_last=False)
     if not nodes or isinstance(value, (dict, list)):
         return None
-    lines = [f"**{path[-1]}** = `{_literal(value)}`"]
+    lines = [f"**{path[-1]}** = `{written if written is not None else _literal(value)}`"]
     for node in nodes if path[-1] != "type" else ():  # a `type` is described by its branch, below
         branch = branch_for(node, value)
         if branch is not None and ("const" in branch or "enum" in branch) and branch.get("description"):

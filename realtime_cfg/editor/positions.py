@@ -16,12 +16,15 @@ UTF8, UTF16, UTF32 = "utf-8", "utf-16", "utf-32"
 
 
 class Lines:
-    """A text's lines (without their breaks), for column conversions."""
+    """A text's lines (without their breaks), for column conversions. rtcfg reads a text
+    without its byte order mark; a client that keeps one (VS Code does not) counts it as the
+    first character of line 0, so `shift` moves that line's columns by one."""
 
-    __slots__ = ("starts", "text")
+    __slots__ = ("starts", "text", "shift")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, bom: bool = False) -> None:
         self.text = text
+        self.shift = 1 if bom else 0
         self.starts = [0] + [match.end() for match in LINE_BREAK.finditer(text)]
 
     def __len__(self) -> int:
@@ -66,15 +69,17 @@ def units(text: str, encoding: str) -> int:
 
 def to_client(lines: Lines, line: int, column: int, encoding: str) -> tuple[int, int]:
     """A 0-based (line, code-point column) in the client's units."""
-    return line, units(lines.line(line)[:column], encoding)
+    return line, units(lines.line(line)[:column], encoding) + (lines.shift if line == 0 else 0)
 
 
 def from_client(lines: Lines, line: int, character: int, encoding: str) -> tuple[int, int]:
     """The client's 0-based (line, character) as a 0-based code-point column (a position past
     the end of its line is the line's end, as LSP says; one inside a character, its start)."""
     text = lines.line(line)
+    if line == 0:
+        character -= lines.shift
     if encoding == UTF32:
-        return line, min(character, len(text))
+        return line, max(0, min(character, len(text)))
     codec, width = ("utf-8", 1) if encoding == UTF8 else ("utf-16-le", 2)
     head = text.encode(codec, "surrogatepass")[:max(character, 0) * width]
     return line, len(head.decode(codec, "ignore"))  # in C: a long line costs no Python loop

@@ -129,15 +129,19 @@ def resolve_code_action(ls: RtcfgServer, action: types.CodeAction) -> types.Code
 
 # -- hover, completion, definition: all start from where the cursor is ------------------------
 
-def _text(ls: RtcfgServer, uri: str) -> str | None:
+def _lines(ls: RtcfgServer, uri: str) -> Lines | None:
+    """The lines of an open config, as rtcfg reads its text (None: not an open config)."""
     document = ls.files.documents.get(uri)
-    return document.text if document is not None and document.is_config else None
+    return document.lines() if document is not None and document.is_config else None
 
 
-def _offset(ls: RtcfgServer, text: str, position: types.Position) -> int:
-    lines = Lines(text)
+def _offset(ls: RtcfgServer, lines: Lines, position: types.Position) -> int:
     line, column = from_client(lines, position.line, position.character, ls.files.encoding)
     return lines.offset(line, column)
+
+
+def _client(ls: RtcfgServer, lines: Lines, offset: int) -> types.Position:
+    return types.Position(*to_client(lines, *lines.position(offset), ls.files.encoding))
 
 
 def _shape_and_lookup(ls: RtcfgServer, uri: str, text: str):
@@ -154,11 +158,11 @@ def _shape_and_lookup(ls: RtcfgServer, uri: str, text: str):
 def hover(ls: RtcfgServer, params: types.HoverParams) -> types.Hover | None:
     uri = params.text_document.uri
     result = ls.files.results.get(uri)
-    text = _text(ls, uri)
-    if result is None or result.checked.document is None or text is None:
+    lines = _lines(ls, uri)
+    if result is None or result.checked.document is None or lines is None:
         return None
     document = result.checked.document
-    offset = _offset(ls, text, params.position)
+    offset = _offset(ls, lines, params.position)
     best = None  # the deepest key or value under the cursor, in this file
     for path, position in document.positions.items():
         if (position.file or document.name) != document.name:
@@ -174,16 +178,15 @@ def hover(ls: RtcfgServer, params: types.HoverParams) -> types.Hover | None:
     value = value_at(document.data, path)
     if on_key or isinstance(value, (dict, list)):
         markdown = help.describe_key(document.shape, path, lookup)
-    else:
-        markdown = help.describe_value(document.shape, path, value, lookup, _today()) or help.describe_key(
+    else:  # a value from the environment is shown as written (`${VAR}`), never as its value
+        markdown = help.describe_value(document.shape, path, value, lookup, _today(),
+                                       written=document.templates.get(path)) or help.describe_key(
             document.shape, path, lookup)
     if not markdown:
         return None
-    lines = Lines(text)
     start, end = (position.key_start, position.key_end) if on_key else (position.start, position.end)
     return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=markdown),
-                       range=types.Range(types.Position(*to_client(lines, *lines.position(start), ls.files.encoding)),
-                                         types.Position(*to_client(lines, *lines.position(end), ls.files.encoding))))
+                       range=types.Range(_client(ls, lines, start), _client(ls, lines, end)))
 
 
 def _today() -> datetime.date:
@@ -199,10 +202,10 @@ def _today() -> datetime.date:
 @guarded()
 def completion(ls: RtcfgServer, params: types.CompletionParams) -> types.CompletionList | None:
     uri = params.text_document.uri
-    text = _text(ls, uri)
-    if text is None:
+    lines = _lines(ls, uri)
+    if lines is None:
         return None
-    offset = _offset(ls, text, params.position)
+    text, offset = lines.text, _offset(ls, lines, params.position)
     json_text = uri.lower().endswith(".json")
     place = context_at(text, offset, json_text)
     if place is None:
@@ -216,12 +219,10 @@ def completion(ls: RtcfgServer, params: types.CompletionParams) -> types.Complet
         found = help.values(shape, place.path, lookup, json_text, bool(place.quote), _today())
     # the text an item replaces: what is typed of the key or value; for a JSON key, its quotes
     # too (the item writes `"voice": `), the closing one where the editor has already put it
-    lines = Lines(text)
     whole_key = json_text and place.kind == KEY
     start = place.start - len(place.quote) if whole_key else place.start
     end = offset + 1 if whole_key and place.quote and text[offset:offset + 1] == place.quote else offset
-    edit_range = types.Range(*(types.Position(*to_client(lines, *lines.position(at), ls.files.encoding))
-                               for at in (start, end)))
+    edit_range = types.Range(_client(ls, lines, start), _client(ls, lines, end))
     items = []
     for rank, suggestion in enumerate(found):
         insert = suggestion.insert
@@ -245,11 +246,12 @@ def definition(ls: RtcfgServer, params: types.DefinitionParams) -> types.Locatio
     """The file an `extends:` or `$file:` value names, as the build resolves it: relative to
     this file, and inside the project unless [tool.rtcfg] allows otherwise."""
     uri = params.text_document.uri
-    text = _text(ls, uri)
+    lines = _lines(ls, uri)
     path = path_of(uri)
-    if text is None or path is None:
+    if lines is None or path is None:
         return None
-    place = context_at(text, _offset(ls, text, params.position), uri.lower().endswith(".json"))
+    text = lines.text
+    place = context_at(text, _offset(ls, lines, params.position), uri.lower().endswith(".json"))
     if place is None or not place.path or place.kind == KEY and not isinstance(place.path[-1], int):
         return None  # a key; but a list item of `extends:` reads as one until it has a colon
     names_file = place.path[-1] in LINKS or (len(place.path) > 1 and isinstance(place.path[-1], int)

@@ -81,16 +81,32 @@ def hook_would_check(path: str) -> bool:
     return HOOK_FILES.search(relative.replace(os.sep, "/")) is not None
 
 
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 class OpenDocument:
-    __slots__ = ("uri", "path", "real", "text", "version", "is_config")
+    """A document as the editor holds it. `text` is what rtcfg checks: without a byte order
+    mark (`bom` remembers one, for columns on line 0), and with a lone surrogate (which a file
+    on disk cannot hold, but JSON-RPC can carry) as U+FFFD, one character and one UTF-16 unit
+    like it, so that no position moves."""
+
+    __slots__ = ("uri", "path", "real", "text", "bom", "version", "is_config")
 
     def __init__(self, uri: str, text: str, version: int | None) -> None:
-        self.uri, self.text, self.version = uri, text, version
+        self.uri, self.version = uri, version
+        self.set_text(text)
         self.path = path_of(uri)
         self.real = os.path.realpath(self.path) if self.path is not None else None
         # decided by each check until it is one, then kept while the file is open: a config
         # being typed into does not stop being one because it does not parse for a moment
         self.is_config: bool | None = None
+
+    def set_text(self, text: str) -> None:
+        self.bom = text.startswith("\ufeff")
+        self.text = LONE_SURROGATE.sub("\ufffd", text[1:] if self.bom else text)
+
+    def lines(self) -> Lines:
+        return Lines(self.text, self.bom)
 
 
 class Result:
@@ -128,7 +144,8 @@ class Workspace:
         document = self.documents.get(uri)
         if document is None:  # a change to a document never opened: take it as opened
             return self.open(uri, text, version)
-        document.text, document.version = text, version
+        document.set_text(text)
+        document.version = version
         return self._recheck(uri)
 
     def close(self, uri: str) -> dict[str, list[types.Diagnostic]]:
@@ -176,7 +193,7 @@ class Workspace:
             built = result.checked.document if result.decided_by is None else result.decided_by
             document.is_config = hook_would_check(document.path) or (built is not None and session_like(built.data))
         if not document.is_config:
-            return touched | {uri}
+            return touched | {uri}  # an empty list: the client knows it was looked at
         self.results[uri] = result
         for finding in result.checked.findings:
             target = self.uri_for(finding.file, document)
@@ -247,13 +264,15 @@ class Workspace:
         return uri_of(real)
 
     def lines_of(self, name: str, result: Result) -> Lines:
-        """The lines of a file as it was checked."""
-        text = result.texts.get(os.path.realpath(name))
+        """The lines of a file as it was checked (as the client counts them, for an open one)."""
+        real = os.path.realpath(name)
+        text = result.texts.get(real)
+        bom = any(document.bom for document in self.documents.values() if document.real == real)
         if text is None and result.checked.document is not None:
             text = result.checked.document.text_of(name)
         if text is None:
             text = _read_text(name)
-        return Lines(text)
+        return Lines(text, bom and real in result.texts)
 
 
 def _read_text(name: str) -> str:
