@@ -252,6 +252,41 @@ def make_fix_diff(folder: Path, n: int) -> Run:
     return lambda: rtcfg("validate", "--diff", str(path))
 
 
+def cursor_texts(n: int) -> list[tuple[str, bool]]:
+    """(text, is JSON) that the editor's cursor reader (realtime_cfg/editor/context.py) must
+    read in time linear in n: one key and n spaces on a line, n list markers on a line, n
+    sibling keys, n lines of nested list items, n open brackets, an n-long unclosed string."""
+    return [("a" + " " * (10 * n), False), ("- " * (5 * n), False), ("k: v\n" * n + "z", False),
+            ("a:\n" + " - " * 3 + "b: 1\n" * n + "c", False), ("a: " + "{" * (5 * n), False),
+            ('{"a": "' + "\\\"" * (5 * n), True), ("[" * (5 * n), True)]
+
+
+def make_editor_cursor(folder: Path, n: int) -> Run:
+    from realtime_cfg.editor.context import context_at
+
+    texts = cursor_texts(n)
+
+    def run() -> None:
+        for text, json_text in texts:
+            for offset in (len(text), len(text) // 2, 0):
+                context_at(text, offset, json_text)
+
+    return run
+
+
+def make_editor_change(folder: Path, n: int) -> Run:
+    """The language server's work for one change of a config with n findings (each shown at
+    its place, in the client's units), in this process: realtime_cfg/editor/workspace.py."""
+    from realtime_cfg.editor.workspace import Workspace, uri_of
+
+    path = folder / f"editor-{n}.yaml"
+    text = many_keys_text(n)
+    path.write_text(text)
+    workspace, uri = Workspace(), uri_of(str(path))
+    workspace.open(uri, text, 1)
+    return lambda: workspace.change(uri, text + "\n", 2)
+
+
 @dataclass(frozen=True)
 class Shape:
     name: str
@@ -271,6 +306,8 @@ SHAPES = {shape.name: shape for shape in (
     Shape("fix-many", make_fix_many, (250, 500, 1000, 2000)),
     Shape("fix-rollbacks", make_fix_rollbacks, (250, 500, 1000, 2000)),
     Shape("fix-diff", make_fix_diff, (250, 500, 1000, 2000)),
+    Shape("editor-cursor", make_editor_cursor, (2000, 4000, 8000, 16000)),
+    Shape("editor-change", make_editor_change, (200, 400, 800, 1600)),
 )}
 
 

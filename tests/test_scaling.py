@@ -95,3 +95,15 @@ def test_rolling_back_many_fixes_costs_linear_time(tmp_path):
 def test_the_diff_of_many_fixes_costs_linear_time(tmp_path):
     """--diff of N changed lines among look-alike ones (difflib takes time squared there)."""
     assert growth("fix-diff", 40, tmp_path) < BOUND
+
+
+def test_reading_the_cursors_place_costs_linear_time(tmp_path):
+    """The language server's cursor reader on lines and texts that once cost their length
+    squared (a key and spaces, many list markers, many siblings, open brackets)."""
+    assert growth("editor-cursor", 500, tmp_path) < BOUND
+
+
+def test_a_change_in_the_editor_costs_linear_time_in_its_findings(tmp_path):
+    """One didChange of a config with N findings: each converted to the client's columns
+    (the file's lines worked out once, not once per finding)."""
+    assert growth("editor-change", 100, tmp_path) < BOUND

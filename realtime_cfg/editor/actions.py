@@ -90,8 +90,9 @@ def _workspace_edit(workspace: Workspace, source: str, result: Result,
     edit of each file's URI in the client's units."""
     document = workspace.documents[source]
     changes: dict[str, list[types.TextEdit]] = {}
+    read: dict[str, Lines] = {}
     for file, line, column, end_line, end_column, text in edits:
-        lines = workspace.lines_of(file, result)
+        lines = read[file] = read.get(file) or workspace.lines_of(file, result)
         start = types.Position(*to_client(lines, line - 1, column - 1, workspace.encoding))
         end = types.Position(*to_client(lines, end_line - 1, end_column - 1, workspace.encoding))
         changes.setdefault(workspace.uri_for(file, document), []).append(

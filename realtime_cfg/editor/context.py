@@ -14,8 +14,11 @@ import re
 from ..source.document import LINE_BREAK
 
 KEY, VALUE = "key", "value"
-# a block mapping entry: key (plain or quoted), colon, the rest of the line
-_ENTRY = re.compile(r"""^(?P<key>"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"{\[\]}:,][^:#]*?)\s*:(?:\s+|$)(?P<rest>.*)$""")
+# a block mapping entry: a key (quoted, or plain up to the first `: `), the colon, the rest.
+# No pattern here backtracks: a hostile line costs its length, never its square.
+_QUOTED_KEY = re.compile(r"""("(?:[^"\\]|\\.)*"|'(?:[^']|'')*')[ \t]*:(?:[ \t]+|$)""")
+_COLON = re.compile(r":(?:[ \t]+|$)")
+_NOT_A_KEY = " \t#'\"{[]},:-?|>&*!%@`"
 _PLAIN_WORD = re.compile(r"^[^\s#:{}\[\],\"']*$")
 _COMMENT = re.compile(r"(?:^|\s)#")
 
@@ -59,13 +62,24 @@ def _shape(line: str) -> tuple[int, int, int, str]:
     """(indent, the column of its last `- ` item marker or -1, the content's column, the
     content) of a line."""
     indent = len(line) - len(line.lstrip(" "))
-    content, column, dash = line[indent:], indent, -1
-    while content.startswith("- ") or content == "-":
-        stripped = content[1:].lstrip(" ")
+    column, dash = indent, -1
+    while line.startswith("-", column) and (column + 1 == len(line) or line[column + 1] == " "):
         dash = column
-        column += len(content) - len(stripped)
-        content = stripped
-    return indent, dash, column, content
+        column += 1
+        while column < len(line) and line[column] == " ":
+            column += 1
+    return indent, dash, column, line[column:]
+
+
+def _entry(content: str) -> tuple[str, str] | None:
+    """(key, the rest of the line after `: `) of a mapping entry, or None."""
+    if content[:1] in ("\"", "'"):
+        quoted = _QUOTED_KEY.match(content)
+        return (quoted.group(1), content[quoted.end():]) if quoted else None
+    colon = _COLON.search(content)
+    if not content or content[0] in _NOT_A_KEY or colon is None or _COMMENT.search(content, 0, colon.start()):
+        return None
+    return content[:colon.start()], content[colon.end():]
 
 
 def _blank(content: str) -> bool:
@@ -87,9 +101,9 @@ def _scalar(rest: str):
     return _key(rest)
 
 
-def _opens_block(entry: re.Match) -> bool:
+def _opens_block(rest: str) -> bool:
     """`key:` with nothing after it but a comment: its value is the lines below."""
-    return not _COMMENT.split(entry.group("rest"), 1)[0].strip()
+    return not _COMMENT.split(rest, 1)[0].strip()
 
 
 def _block(text: str, offset: int) -> Context | None:
@@ -103,9 +117,9 @@ def _block(text: str, offset: int) -> Context | None:
     path = _parent(lines, index, column, dash if dash >= 0 else None)
     if path is None:
         return None
-    entry = _ENTRY.match(content)
+    entry = _entry(content)
     if entry:
-        key, rest = _key(entry.group("key")), entry.group("rest")
+        key, rest = _key(entry[0]), entry[1]
         value_start = start + len(before) - len(rest)
         if rest[:1] in ("{", "["):  # a flow collection on the line
             return _flow(text, value_start, offset, path + (key,))
@@ -155,10 +169,10 @@ def _parent(lines: list[tuple[int, str]], index: int, column: int, dash: int | N
             if item_dash >= 0:  # the mapping is the sequence item this line starts
                 dash, count = item_dash, 0
             continue
-        owner = _ENTRY.match(content)
-        if owner is None or not _opens_block(owner):
+        owner = _entry(content)
+        if owner is None or not _opens_block(owner[1]):
             return None  # under `key: value` (a multi-line scalar) or not a mapping at all
-        path[:0] = [_key(owner.group("key"))] + ([count] if dash is not None else [])
+        path[:0] = [_key(owner[0])] + ([count] if dash is not None else [])
         column, dash, count = content_column, (item_dash if item_dash >= 0 else None), 0
     return None if dash is not None else tuple(path)
 
@@ -176,9 +190,9 @@ def _siblings(lines: list[tuple[int, str]], index: int, column: int) -> dict:
             if content_column < column or (dash >= 0 and content_column == column and step == 1):
                 break  # the mapping's parent, or (below) the next item of its sequence
             if content_column == column:
-                entry = _ENTRY.match(content)
+                entry = _entry(content)
                 if entry:
-                    present[_key(entry.group("key"))] = _scalar(entry.group("rest"))
+                    present[_key(entry[0])] = _scalar(entry[1])
                 if dash >= 0:
                     break  # the first key of this item: nothing above it is in the mapping
     return present

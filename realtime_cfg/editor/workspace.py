@@ -195,9 +195,11 @@ class Workspace:
         if not document.is_config:
             return touched | {uri}  # an empty list: the client knows it was looked at
         self.results[uri] = result
+        by_file: dict[str, tuple[str, Lines]] = {}  # worked out once per file, not once per finding
         for finding in result.checked.findings:
-            target = self.uri_for(finding.file, document)
-            lines = self.lines_of(finding.file, result)
+            if finding.file not in by_file:
+                by_file[finding.file] = (self.uri_for(finding.file, document), self.lines_of(finding.file, result))
+            target, lines = by_file[finding.file]
             self.shown.setdefault(target, {}).setdefault(uri, []).append((finding, to_lsp(finding, lines, self.encoding)))
             touched.add(target)
         return touched | {uri}
