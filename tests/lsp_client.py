@@ -24,7 +24,7 @@ class Server:
     """One `rtcfg server` process and a client talking to it."""
 
     def __init__(self, root: Path, capabilities: types.ClientCapabilities | None = None,
-                 env: dict[str, str] | None = None) -> None:
+                 env: dict[str, str] | None = None, before_start: Any = None) -> None:
         self.root = root
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
@@ -44,6 +44,8 @@ class Server:
         def _logged(ls: Any, params: types.LogMessageParams) -> None:
             self.logs.append(params.message)
 
+        if before_start is not None:  # more handlers for what the server asks of the client
+            before_start(self.client)
         self.run(self.client.start_io(*RTCFG, "server", cwd=str(root), env={**os.environ, **(env or {})}))
         self.initialized = self.run(self.client.initialize_async(types.InitializeParams(
             capabilities=capabilities or types.ClientCapabilities(), root_uri=root.as_uri(),

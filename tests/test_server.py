@@ -976,3 +976,50 @@ def test_rtcfg_server_accepts_stdio(project):
     assert capabilities["codeActionProvider"]["resolveProvider"] is True
     assert answers[1]["result"]["serverInfo"]["name"] == "rtcfg"
     assert "result" in answers[2] and answers[2]["result"] is None
+
+
+# -- files changed on disk, not in the editor --------------------------------------------------
+
+
+def watched(running: Server, *paths: Path) -> None:
+    """The client's file watcher saw `paths` change (workspace/didChangeWatchedFiles)."""
+    running.client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+        types.FileEvent(uri=path.as_uri(), type=types.FileChangeType.Changed) for path in paths]))
+
+
+def test_a_base_file_changed_on_disk_is_read_again(server, project):
+    base = write(project, "base.yaml", "voice: alloy\ntemperature: 0.3\n")
+    uri = open_path(server, write(project, "w_session.yaml", "extends: base.yaml\nmodel: gpt-realtime-2\n"))
+    server.diagnostics(uri, 1)
+    assert codes(shown(server, base.as_uri())) == ["S004"]
+    base.write_text("voice: alloy\ntemperature: 0.8\n", encoding="utf-8")  # a git checkout, say
+    watched(server, base)
+    assert codes(shown(server, base.as_uri())) == []
+
+
+def test_a_pyproject_changed_on_disk_applies_to_the_open_configs(server, project):
+    uri = open_path(server, write(project, "p_session.yaml", "model: my-deployment\nvoice: alloy\n"))
+    assert codes(server.diagnostics(uri, 1)) == ["R005"]
+    pyproject = write(project, "pyproject.toml", '[tool.rtcfg]\nmodels = ["my-deployment"]\n')
+    watched(server, pyproject)
+    assert codes(shown(server, uri)) == []
+
+
+def test_a_client_that_can_watch_files_is_asked_to(tmp_path_factory):
+    """With dynamic registration, the server registers a watcher for the files configs are
+    built from (YAML, JSON, prompts) and for pyproject.toml."""
+    capabilities = types.ClientCapabilities(workspace=types.WorkspaceClientCapabilities(
+        did_change_watched_files=types.DidChangeWatchedFilesClientCapabilities(dynamic_registration=True)))
+    home = tmp_path_factory.mktemp("watching").resolve()
+    (home / ".git").mkdir()
+    asked: list[types.RegistrationParams] = []
+    running = Server(home, capabilities=capabilities, before_start=lambda client: client.feature(
+        types.CLIENT_REGISTER_CAPABILITY)(lambda ls, params: asked.append(params)))
+    try:
+        running.settle()
+        methods = [registration.method for params in asked for registration in params.registrations]
+        assert methods == [types.WORKSPACE_DID_CHANGE_WATCHED_FILES]
+        pattern = asked[0].registrations[0].register_options["watchers"][0]["globPattern"]
+        assert all(suffix in pattern for suffix in ("yaml", "yml", "json", "md", "toml"))
+    finally:
+        running.stop()

@@ -99,8 +99,32 @@ def did_close(ls: RtcfgServer, params: types.DidCloseTextDocumentParams) -> None
 def did_save(ls: RtcfgServer, params: types.DidSaveTextDocumentParams) -> None:
     path = path_of(params.text_document.uri)
     if path is not None and os.path.basename(path) == "pyproject.toml":  # [tool.rtcfg] may have changed
-        for uri in list(ls.files.results):
-            ls.publish({target: ls.files.diagnostics(target) for target in ls.files.check(uri)})
+        ls.publish(ls.files.changed_on_disk([path]))
+
+
+# Files a config is built from, and the settings, change on disk without the editor: ask the
+# client to say so (where it can watch files for a server), and check the configs again.
+WATCHED = "**/*.{yaml,yml,json,md,markdown,txt,text,toml}"
+
+
+@server.feature(types.INITIALIZED)
+@guarded()
+def initialized(ls: RtcfgServer, params: types.InitializedParams) -> None:
+    workspace = ls.client_capabilities.workspace
+    watching = workspace and workspace.did_change_watched_files
+    if watching and watching.dynamic_registration:
+        ls.client_register_capability(types.RegistrationParams(registrations=[types.Registration(
+            id="rtcfg-watched-files", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+            register_options=types.DidChangeWatchedFilesRegistrationOptions(
+                watchers=[types.FileSystemWatcher(glob_pattern=WATCHED)]))]))
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+@guarded()
+def watched_files_changed(ls: RtcfgServer, params: types.DidChangeWatchedFilesParams) -> None:
+    paths = [path for path in (path_of(change.uri) for change in params.changes) if path is not None]
+    if paths:
+        ls.publish(ls.files.changed_on_disk(paths))
 
 
 @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(

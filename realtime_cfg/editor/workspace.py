@@ -160,6 +160,17 @@ class Workspace:
             published.setdefault(target, self.diagnostics(target))
         return published
 
+    def changed_on_disk(self, paths: list[str]) -> dict[str, list[types.Diagnostic]]:
+        """Files saved, or changed by another program (a `git checkout`): re-check the open
+        configs built from them; every open config when a pyproject.toml (its settings) changed."""
+        reals = {os.path.realpath(path) for path in paths}
+        everything = any(os.path.basename(path) == project_settings.PYPROJECT for path in paths)
+        touched: set[str] = set()
+        for uri, result in list(self.results.items()):
+            if everything or reals & result.files or result.checked.document is None:
+                touched |= self.check(uri)
+        return {target: self.diagnostics(target) for target in touched}
+
     # -- checking ----------------------------------------------------------------------------
 
     def _recheck(self, uri: str) -> dict[str, list[types.Diagnostic]]:
