@@ -109,3 +109,55 @@ def write(tmp_path):
         return path
 
     return _write
+
+
+# -- configs changed one value at a time (comparing two validators' verdicts) ------------------
+
+REMOVE = object()  # a replacement that removes the value
+# a missing key, null, a number out of most ranges, a string outside every enum, an empty
+# list, an object with an unknown key
+ONE_VALUE_CHANGES = (REMOVE, None, -1, "x", [], {"bogus": 1})
+
+
+def value_paths(value, path: tuple = ()):
+    """The path of every value inside `value` (not `value` itself)."""
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return
+    for key, child in items:
+        yield path + (key,)
+        yield from value_paths(child, path + (key,))
+
+
+def one_value_changed(data: dict, replacements=ONE_VALUE_CHANGES):
+    """(label, `data` with one value removed or replaced) for every path and replacement."""
+    import copy
+
+    for path in value_paths(data):
+        for replacement in replacements:
+            changed = copy.deepcopy(data)
+            parent = changed
+            for key in path[:-1]:
+                parent = parent[key]
+            if replacement is REMOVE:
+                del parent[path[-1]]
+            else:
+                parent[path[-1]] = replacement
+            yield f"{'.'.join(map(str, path))}={'<removed>' if replacement is REMOVE else repr(replacement)}", changed
+
+
+def with_small_tool_parameters(data: dict) -> dict:
+    """The config with each tool's `parameters` cut to {type: object}: jsonschema takes about
+    16 ms to check a JSON Schema against the 2020-12 meta-schema (its $dynamicRefs), which each
+    of hundreds of changes would pay again. Tests compare whole parameters elsewhere, and
+    changes to `parameters` itself are still made."""
+    import copy
+
+    data = copy.deepcopy(data)
+    for tool in data.get("tools", ()):
+        if isinstance(tool, dict) and "parameters" in tool:
+            tool["parameters"] = {"type": "object"}
+    return data

@@ -4,7 +4,6 @@ validates with say "valid" of; plus the editor keywords it adds."""
 
 from __future__ import annotations
 
-import copy
 import json
 from typing import Any, Iterator
 
@@ -20,7 +19,7 @@ from realtime_cfg.schema.bundle import ANY, SHAPES, bundle, bundle_text
 from realtime_cfg.schema.views import GA_SCHEMA, SESSION_SCHEMA, SHAPE_SCHEMAS, load_schema, schema_text
 from realtime_cfg.targets import shape_of, target_module
 
-from conftest import ROOT, SAMPLES, run_cli
+from conftest import ONE_VALUE_CHANGES, ROOT, SAMPLES, one_value_changed, run_cli, with_small_tool_parameters
 
 GA = next(shape for shape, name in SHAPE_SCHEMAS.items() if name == GA_SCHEMA)
 FLAT = next(shape for shape, name in SHAPE_SCHEMAS.items() if name == SESSION_SCHEMA)
@@ -165,58 +164,15 @@ def test_broken_configs_are_invalid_under_the_bundles_too(config):
     assert verdicts(config) == (False, False, False)
 
 
-def _paths(value: Any, path: tuple = ()) -> Iterator[tuple]:
-    if isinstance(value, dict):
-        items = value.items()
-    elif isinstance(value, list):
-        items = enumerate(value)
-    else:
-        return
-    for key, child in items:
-        yield path + (key,)
-        yield from _paths(child, path + (key,))
-
-
-_REMOVE = object()
-# a missing key, null, a number out of most ranges, a string outside every enum, an empty list,
-# an object with an unknown key, a retiring model's name (the bundle's notes on it assert nothing)
-_REPLACEMENTS = (_REMOVE, None, -1, "x", [], {"bogus": 1},
-                 next(iter(load_schema()["properties"]["model"]["x-rtcfg-lifecycle"])))
-
-
-def _mutants(data: dict) -> Iterator[tuple[str, Any]]:
-    """`data` with one value removed or replaced, at every path."""
-    for path in _paths(data):
-        for replacement in _REPLACEMENTS:
-            mutant = copy.deepcopy(data)
-            parent = mutant
-            for key in path[:-1]:
-                parent = parent[key]
-            if replacement is _REMOVE:
-                del parent[path[-1]]
-            else:
-                parent[path[-1]] = replacement
-            yield f"{'.'.join(map(str, path))}={'<removed>' if replacement is _REMOVE else repr(replacement)}", mutant
-
-
-def _small_parameters(data: dict) -> dict:
-    """Each tool's `parameters` cut to {type: object}: checking a whole JSON Schema against the
-    meta-schema costs jsonschema milliseconds, paid again by each change. Whole parameters are
-    compared above and below, and changes to `parameters` itself are still made."""
-    data = copy.deepcopy(data)
-    for tool in data.get("tools", ()):
-        if isinstance(tool, dict) and "parameters" in tool:
-            tool["parameters"] = {"type": "object"}
-    return data
-
-
+# and a retiring model's name (the bundle's notes on it must not change a verdict)
+CHANGES = (*ONE_VALUE_CHANGES, next(iter(load_schema()["properties"]["model"]["x-rtcfg-lifecycle"])))
 VALID_SAMPLES = [name for name, data in SAMPLE_DATA.items() if SOURCE[shape_of(data)].is_valid(data)]
 
 
 @pytest.mark.parametrize("sample", VALID_SAMPLES)
 def test_every_one_change_to_a_sample_gets_the_same_verdict_from_the_bundles(sample):
     disagreements, seen = [], set()
-    for label, mutant in _mutants(_small_parameters(SAMPLE_DATA[sample])):
+    for label, mutant in one_value_changed(with_small_tool_parameters(SAMPLE_DATA[sample]), CHANGES):
         found = verdicts(mutant)
         seen.add(found[0])
         if len(set(found)) != 1:

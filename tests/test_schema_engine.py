@@ -5,8 +5,7 @@ definitions of session.schema.json."""
 
 from __future__ import annotations
 
-import copy
-from typing import Any, Iterator
+from typing import Any
 
 import jsonschema
 import pytest
@@ -16,7 +15,7 @@ import realtime_cfg
 from realtime_cfg.schema.engine import SchemaEngine
 from realtime_cfg.schema.views import GA_SCHEMA, SESSION_SCHEMA, engine, load_schema
 
-from conftest import SAMPLES
+from conftest import SAMPLES, one_value_changed, with_small_tool_parameters
 
 
 def verdicts(schema: dict, instance: Any) -> tuple[bool, bool]:
@@ -198,58 +197,12 @@ def test_broken_ga_configs_are_invalid_for_both(config):
     assert ga_verdicts(config) == (False, False)
 
 
-def _paths(value: Any, path: tuple = ()) -> Iterator[tuple]:
-    """The path of every value inside `value` (not `value` itself)."""
-    if isinstance(value, dict):
-        items = value.items()
-    elif isinstance(value, list):
-        items = enumerate(value)
-    else:
-        return
-    for key, child in items:
-        yield path + (key,)
-        yield from _paths(child, path + (key,))
-
-
-_REMOVE = object()
-# each: a missing key, null, a number out of most ranges, a string outside every enum, an empty
-# list, an object with an unknown key
-_REPLACEMENTS = (_REMOVE, None, -1, "x", [], {"bogus": 1})
-
-
-def _mutants(data: dict) -> Iterator[tuple[str, dict]]:
-    """`data` with one value removed or replaced by a value of another type, at every path."""
-    for path in _paths(data):
-        for replacement in _REPLACEMENTS:
-            mutant = copy.deepcopy(data)
-            parent = mutant
-            for key in path[:-1]:
-                parent = parent[key]
-            if replacement is _REMOVE:
-                del parent[path[-1]]
-            else:
-                parent[path[-1]] = replacement
-            yield f"{'.'.join(map(str, path))}={'<removed>' if replacement is _REMOVE else repr(replacement)}", mutant
-
-
-def _with_small_tool_parameters(data: dict) -> dict:
-    """The config with each tool's `parameters` cut to {type: object}: jsonschema takes about
-    16 ms to check a JSON Schema against the 2020-12 meta-schema (its $dynamicRefs), which each
-    of hundreds of changes would pay again. The samples' whole parameters are compared above,
-    and changes to `parameters` itself are still made."""
-    data = copy.deepcopy(data)
-    for tool in data.get("tools", ()):
-        if isinstance(tool, dict) and "parameters" in tool:
-            tool["parameters"] = {"type": "object"}
-    return data
-
-
 @pytest.mark.parametrize("sample", GA_SAMPLES, ids=lambda path: path.name)
 def test_every_one_change_to_a_ga_sample_gets_the_same_verdict_from_both(sample):
-    data = _with_small_tool_parameters(realtime_cfg.load(sample).data)
+    data = with_small_tool_parameters(realtime_cfg.load(sample).data)
     assert ga_verdicts(data) == (True, True)
     disagreements, seen = [], set()
-    for label, mutant in _mutants(data):
+    for label, mutant in one_value_changed(data):
         ours, theirs = ga_verdicts(mutant)
         seen.add(theirs)
         if ours != theirs:
