@@ -1023,3 +1023,15 @@ def test_a_client_that_can_watch_files_is_asked_to(tmp_path_factory):
         assert all(suffix in pattern for suffix in ("yaml", "yml", "json", "md", "toml"))
     finally:
         running.stop()
+
+
+def test_without_the_extra_the_server_says_how_to_install_it(tmp_path):
+    """pygls missing (as in a plain `pip install rtcfg`): one line on stderr, exit 2, no traceback."""
+    import sys
+
+    hide = ("import sys; sys.modules['pygls'] = sys.modules['lsprotocol'] = None; "
+            "sys.argv = ['rtcfg', 'server']; from realtime_cfg import main; main()")
+    run = subprocess.run([sys.executable, "-c", hide], capture_output=True, text=True, cwd=tmp_path, stdin=subprocess.DEVNULL)
+    assert run.returncode == 2
+    assert run.stderr == "rtcfg server needs the language-server extra: pip install 'rtcfg[lsp]'\n"
+    assert run.stdout == ""
