@@ -47,14 +47,31 @@ class Server:
         if before_start is not None:  # more handlers for what the server asks of the client
             before_start(self.client)
         self.run(self.client.start_io(*RTCFG, "server", cwd=str(root), env={**os.environ, **(env or {})}))
+        # read what the server writes to stderr, so that a chatty server cannot fill the pipe
+        # and block, and a test can look for a traceback there
+        self.stderr: list[str] = []
+        asyncio.run_coroutine_threadsafe(self._drain(self.client._server.stderr), self.loop)
         self.initialized = self.run(self.client.initialize_async(types.InitializeParams(
             capabilities=capabilities or types.ClientCapabilities(), root_uri=root.as_uri(),
             workspace_folders=[types.WorkspaceFolder(root.as_uri(), root.name)])))
-        self.client.initialized(types.InitializedParams())
+        self.notify(self.client.initialized, types.InitializedParams())
         self.versions: dict[str, int] = {}
+
+    async def _drain(self, stream: Any) -> None:
+        while True:
+            line = await stream.readline()
+            if not line:
+                return
+            self.stderr.append(line.decode("utf-8", "replace"))
 
     def run(self, coroutine: Any) -> Any:
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(TIMEOUT)
+
+    def notify(self, send: Any, params: Any) -> None:
+        """Send a notification (`self.client.text_document_did_open`, ...) from the client's own
+        thread: its transport is not thread-safe (a large message written from the test's
+        thread while the loop writes another failed with BufferError). In order with requests."""
+        self.loop.call_soon_threadsafe(send, params)
 
     # -- documents ---------------------------------------------------------------------------
 
@@ -63,19 +80,19 @@ class Server:
         text = path.read_bytes().decode("utf-8") if text is None else text  # CRLF kept, as an editor keeps it
         language = language or ("json" if path.suffix == ".json" else "yaml")
         self.versions[uri] = 1
-        self.client.text_document_did_open(types.DidOpenTextDocumentParams(
+        self.notify(self.client.text_document_did_open, types.DidOpenTextDocumentParams(
             types.TextDocumentItem(uri, language, 1, text)))
         return uri
 
     def change(self, uri: str, text: str) -> int:
         self.versions[uri] += 1
-        self.client.text_document_did_change(types.DidChangeTextDocumentParams(
+        self.notify(self.client.text_document_did_change, types.DidChangeTextDocumentParams(
             types.VersionedTextDocumentIdentifier(version=self.versions[uri], uri=uri),
             [types.TextDocumentContentChangeWholeDocument(text)]))
         return self.versions[uri]
 
     def close(self, uri: str) -> None:
-        self.client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri)))
+        self.notify(self.client.text_document_did_close, types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri)))
 
     def diagnostics(self, uri: str, version: int | None = None, count: int = 1) -> list[types.Diagnostic]:
         """The diagnostics last published for `uri`, once at least `count` publications for it
@@ -126,7 +143,7 @@ class Server:
         """Shut the server down as an editor does; its exit code."""
         try:
             self.run(self.client.shutdown_async(None))
-            self.client.exit(None)
+            self.notify(self.client.exit, None)
             process = self.client._server  # pygls keeps the subprocess here
             code = self.run(asyncio.wait_for(process.wait(), TIMEOUT)) if process is not None else None
         finally:

@@ -91,7 +91,8 @@ def open_path(running: Server, path: Path, text: str | None = None, language: st
 
 def saved(running: Server, path: Path) -> None:
     """The editor saved `path` (textDocument/didSave)."""
-    running.client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(path.as_uri())))
+    running.notify(running.client.text_document_did_save,
+                   types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(path.as_uri())))
 
 
 def shown(running: Server, uri: str) -> list[types.Diagnostic] | None:
@@ -443,11 +444,11 @@ def test_a_broken_pyproject_is_f002(server, project):
 
 @pytest.mark.parametrize("first", ["syntax-error", "broken-pyproject"])
 def test_a_session_like_file_that_did_not_build_at_first_is_checked_once_it_does(server, project, first):
-    path = write(project, "agent.yaml", "voice: alloy\ntemperature: 0.3\n")
+    path = write(project, "agent.yaml", "voice: alloy\ninstructions: Be brief.\ntemperature: 0.3\n")
     if first == "syntax-error":
-        uri = server.open(path, "voice: alloy\nmodel: [\n")
+        uri = server.open(path, "voice: alloy\ninstructions: Be brief.\nmodel: [\n")
         server.diagnostics(uri, 1)
-        version = server.change(uri, "voice: alloy\ntemperature: 0.3\n")
+        version = server.change(uri, "voice: alloy\ninstructions: Be brief.\ntemperature: 0.3\n")
         assert codes(server.diagnostics(uri, version)) == ["S004"]
     else:
         pyproject = write(project, "pyproject.toml", "[tool.rtcfg\n")
@@ -455,7 +456,7 @@ def test_a_session_like_file_that_did_not_build_at_first_is_checked_once_it_does
         server.diagnostics(uri, 1)
         pyproject.write_text("[tool.rtcfg]\n", encoding="utf-8")
         saved(server, pyproject)
-        version = server.change(uri, "voice: alloy\ntemperature: 0.2\n")
+        version = server.change(uri, "voice: alloy\ninstructions: Be brief.\ntemperature: 0.2\n")
         assert codes(server.diagnostics(uri, version)) == ["S004"]
 
 
@@ -478,7 +479,8 @@ def test_a_file_that_is_not_a_config_shows_nothing(server, project, name, text):
 
 
 def test_a_file_with_session_keys_is_checked_whatever_its_name(server, project):
-    uri = open_path(server, write(project, "agent.yaml", "voice: alloy\ntemperature: 0.3\n"))
+    text = "voice: alloy\ninstructions: Be brief.\ntemperature: 0.3\n"
+    uri = open_path(server, write(project, "agent.yaml", text))
     assert codes(server.diagnostics(uri, 1)) == ["S004"]
 
 
@@ -609,16 +611,25 @@ def test_a_quick_fix_for_a_finding_in_a_base_edits_the_base(server, project):
     assert shown(server, uri) == []
 
 
-def test_fix_all_of_a_config_fixes_its_base_too(server, project):
-    base = write(project, "base.yaml", "input_audio_format: g711-ulaw\n")
+def test_fix_all_edits_only_the_file_it_is_asked_for(server, project):
+    """Fix all safe in a config fixes the config; in its base (shared by other configs, and
+    not a config itself) it fixes the base. Saving a config never changes another file."""
+    base_text = "input_audio_format: g711-ulaw\n"
+    base = write(project, "base.yaml", base_text)
     text = "extends: base.yaml\nmodel: gpt-realtime-2\noutput_audio_format: G711_ULAW\n"
     uri = open_path(server, write(project, "a.yaml", text))
     assert codes(server.diagnostics(uri, 1)) == ["S002"]
     action = server.actions(uri, (0, 0), only=[types.CodeActionKind.SourceFixAll])[0]
-    changes = action.edit.changes
-    assert sorted(changes) == sorted([uri, base.as_uri()])
-    assert apply_edits(text, changes[uri]).endswith("output_audio_format: g711_ulaw\n")
-    assert apply_edits(base.read_text(), changes[base.as_uri()]) == "input_audio_format: g711_ulaw\n"
+    assert list(action.edit.changes) == [uri]
+    (edit,) = action.edit.changes[uri]
+    assert (edit.range.start.line, edit.new_text) == (2, "g711_ulaw")  # the changed part only
+    assert apply_edits(text, [edit]) == text.replace("G711_ULAW", "g711_ulaw")
+
+    base_uri = open_path(server, base)
+    server.diagnostics(base_uri, 1)
+    action = server.actions(base_uri, (0, 0), only=[types.CodeActionKind.SourceFixAll])[0]
+    assert list(action.edit.changes) == [base_uri]
+    assert apply_edits(base_text, action.edit.changes[base_uri]) == "input_audio_format: g711_ulaw\n"
 
 
 # -- 7. hover ------------------------------------------------------------------------------------
@@ -863,9 +874,9 @@ def test_no_definition_on_keys_and_other_values(server, project):
 
 def test_an_untitled_document_is_left_alone(server):
     uri = "untitled:Untitled-1"
-    server.client.text_document_did_open(types.DidOpenTextDocumentParams(
+    server.notify(server.client.text_document_did_open, types.DidOpenTextDocumentParams(
         types.TextDocumentItem(uri, "yaml", 1, "voice: alloy\ntemperature: 0.3\n")))
-    server.client.text_document_did_change(types.DidChangeTextDocumentParams(
+    server.notify(server.client.text_document_did_change, types.DidChangeTextDocumentParams(
         types.VersionedTextDocumentIdentifier(version=2, uri=uri),
         [types.TextDocumentContentChangeWholeDocument("voice: alloy\ntemperature: 0.2\n")]))
     assert shown(server, uri) in (None, [])
@@ -983,7 +994,7 @@ def test_rtcfg_server_accepts_stdio(project):
 
 def watched(running: Server, *paths: Path) -> None:
     """The client's file watcher saw `paths` change (workspace/didChangeWatchedFiles)."""
-    running.client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+    running.notify(running.client.workspace_did_change_watched_files, types.DidChangeWatchedFilesParams(changes=[
         types.FileEvent(uri=path.as_uri(), type=types.FileChangeType.Changed) for path in paths]))
 
 
@@ -1035,3 +1046,144 @@ def test_without_the_extra_the_server_says_how_to_install_it(tmp_path):
     assert run.returncode == 2
     assert run.stderr == "rtcfg server needs the language-server extra: pip install 'rtcfg[lsp]'\n"
     assert run.stdout == ""
+
+
+# -- what a review in the editor found -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, text", [
+    ("tts.yaml", "voice: en-US-Wavenet-D\nspeaking_rate: 1.2\n"),
+    ("llm.yaml", "model: gpt-4o\ntemperature: 0.2\nmodalities: [text, image]\n"),
+    ("assistant.yaml", "model: gpt-4o\ninstructions: Be brief.\ntools: [{type: code_interpreter}]\n"),
+    ("chat.json", '{"voice": "nova", "language": "en", "max_turns": 4}'),
+    ("config/session.yml", "cookie_name: sid\nlifetime: 3600\n"),  # a web app's session store
+    ("firebase/realtime-database.rules.json", '{"rules": {".read": true}}'),
+    ("app/sessions/2024-01-01.json", '[{"user": 1}]'),
+])
+def test_a_yaml_or_json_file_of_another_tool_shows_nothing(server, project, name, text):
+    uri = open_path(server, write(project, name, text))
+    assert server.diagnostics(uri, 1) == []
+
+
+def test_a_file_that_stops_looking_like_a_config_stops_showing_findings(server, project):
+    """Whether a file is a config is decided again at each change that parses (only a text
+    that does not parse keeps the last verdict, so that a config being typed does not flicker)."""
+    uri = open_path(server, write(project, "deploy.yaml", "voice: alloy\ninstructions: Be brief.\ntemperature: 0.3\n"))
+    assert codes(server.diagnostics(uri, 1)) == ["S004"]
+    assert codes(server.diagnostics(uri, server.change(uri, "voice: alloy\ninstructions: [\n"))) == ["L001"]
+    manifest = "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec: {containers: []}\nvoice: alloy\n"
+    assert server.diagnostics(uri, server.change(uri, manifest)) == []
+
+
+def test_completion_does_not_open_on_a_colon_or_a_space(server):
+    options = server.initialized.capabilities.completion_provider
+    assert list(options.trigger_characters) == ['"']
+
+
+def test_a_value_completed_right_after_the_colon_gets_its_space_and_null_comes_last(server, project):
+    text = "model: gpt-realtime-2\nturn_detection:\n"
+    items = complete_in(server, project, "session.yaml", text, after(text, "turn_detection:"))
+    assert labels(items)[-1] == "null"
+    text = "model: gpt-realtime-2\nvoice:\n"
+    items = complete_in(server, project, "realtime/v.yaml", text, after(text, "voice:"))
+    assert applied(text, items, "marin") == "model: gpt-realtime-2\nvoice: marin\n"
+
+
+@pytest.mark.parametrize("text, cursor_after, label, expected", [
+    ("vo: alloy\n", "vo", "voice", "voice: alloy\n"),  # the whole key, and no second colon
+    ("voice: al\n", "voice: al", "alloy", "voice: alloy\n"),
+    ("voice: alloyy\n", "voice: al", "alloy", "voice: alloy\n"),  # the rest of the word goes too
+], ids=["key-before-colon", "value", "value-rest-of-word"])
+def test_a_completion_replaces_the_whole_word_under_the_cursor(server, project, text, cursor_after, label, expected):
+    text = "model: gpt-realtime-2\n" + text
+    items = complete_in(server, project, "session.yaml", text, after(text, cursor_after))
+    assert applied(text, items, label) == "model: gpt-realtime-2\n" + expected
+
+
+def test_a_json_entry_after_a_value_without_a_comma_gets_the_comma(server, project):
+    text = '{\n  "model": "gpt-realtime-2"\n  \n}'
+    items = complete_in(server, project, "session.json", text, (2, 2))
+    item = next(item for item in items if item.label == "voice")
+    assert "model" not in labels(items)
+    fixed = apply_edits(text, [item.text_edit, *item.additional_text_edits])
+    assert fixed == '{\n  "model": "gpt-realtime-2",\n  "voice": \n}'
+
+
+def test_json_keys_written_after_the_cursor_are_not_offered(server, project):
+    text = '{\n  \n  "model": "gpt-realtime-2"\n}'
+    items = complete_in(server, project, "session.json", text, (1, 2))
+    assert "voice" in labels(items) and "model" not in labels(items)
+
+
+def test_a_ga_json_file_being_typed_gets_ga_keys(server, project):
+    text = '{\n  "type": "realtime",\n  "au\n}'
+    items = complete_in(server, project, "session.json", text, (2, 5))
+    assert "audio" in labels(items) and "input_audio_format" not in labels(items)
+    assert apply_edits(text, [next(i for i in items if i.label == "audio").text_edit]) == \
+        '{\n  "type": "realtime",\n  "audio": \n}'
+
+
+def test_a_new_file_is_offered_type_for_a_ga_shaped_config(server, project):
+    items = complete_in(server, project, "realtime/new.yaml", "", (0, 0))
+    assert labels(items)[0] == "type"
+    assert "voice" in labels(items)
+
+
+def test_tool_choice_offers_its_keywords_and_the_functions_defined(server, project):
+    text = ("model: gpt-realtime-2\ntools:\n  - {type: function, name: lookup_order, parameters: {type: object}}\n"
+            "tool_choice: \n")
+    items = complete_in(server, project, "session.yaml", text, after(text, "tool_choice: "))
+    assert {"auto", "none", "required", "lookup_order"} <= set(labels(items))
+
+
+def test_an_object_of_free_keys_is_not_offered_null_as_a_key(server, project):
+    text = "model: gpt-realtime-2\nprompt:\n  id: pmpt_1\n  variables:\n    \n"
+    assert complete_in(server, project, "session.yaml", text, (4, 4)) == []
+
+
+@pytest.mark.parametrize("text, needle, wanted, unwanted", [
+    ("model: gpt-realtime-2\nmodalities: [text]\n", "text", "**modalities[0]**", "**0**"),
+    ("type: realtime\nmodel: gpt-realtime-2\n", "type", "`transcription`", None),
+    ("model: gpt-realtime-2\ntracing: auto\n", "auto", "**tracing** = `auto`", "`auto`: "),
+], ids=["list-item", "ga-type-key", "enum-value"])
+def test_hover_names_list_items_and_describes_unions_and_values_rightly(server, project, text, needle, wanted, unwanted):
+    uri = open_path(server, write(project, "session.yaml", text))
+    server.diagnostics(uri, 1)
+    shown_text = server.hover(uri, *inside(text, needle)).contents.value
+    assert wanted in shown_text
+    assert unwanted is None or unwanted not in shown_text
+
+
+def test_a_ga_type_value_is_described_once(server, project):
+    text = "type: realtime\nmodel: gpt-realtime-2\naudio:\n  input:\n    turn_detection: {type: server_vad}\n"
+    uri = open_path(server, write(project, "session.yaml", text))
+    server.diagnostics(uri, 1)
+    shown_text = server.hover(uri, *inside(text, "server_vad")).contents.value
+    assert shown_text.count("Fields:") == 1
+
+
+def test_findings_name_files_as_validate_run_in_the_workspace_does(tmp_path):
+    """The editor starts the server in the workspace folder: paths in messages are relative to
+    it, as `rtcfg validate` run there writes them."""
+    root = tmp_path.resolve()
+    (root / ".git").mkdir()
+    config = write(root, "realtime/a.yaml", "extends: nothere.yaml\nmodel: gpt-realtime-2\n")
+    running = Server(root)
+    try:
+        found = running.diagnostics(running.open(config), 1)
+        cli = subprocess.run([*RTCFG, "validate", "--format", "json", "realtime/a.yaml"], cwd=root,
+                             capture_output=True, text=True)
+        expected = json.loads(cli.stdout)["diagnostics"][0]
+        assert [(d.code, d.message.splitlines()[0]) for d in found] == [("B002", expected["message"])]
+        assert "realtime/nothere.yaml does not exist" in expected["message"]
+    finally:
+        running.stop()
+
+
+def test_a_base_open_in_the_editor_but_not_on_disk_counts(server, project):
+    base = project / "fresh-base.yaml"  # created in the editor, never saved
+    base_uri = server.open(base, "voice: alloy\n")
+    uri = open_path(server, write(project, "f_session.yaml", "extends: fresh-base.yaml\nmodel: gpt-realtime-2\n"))
+    assert server.diagnostics(uri, 1) == []
+    server.close(base_uri)
+    assert codes(shown(server, uri)) == ["B002"]  # closed unsaved: it is gone

@@ -24,7 +24,6 @@ the project are allowed.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import random
@@ -221,25 +220,15 @@ class Session:
         self.yaml_path, self.json_path = self.project / "session.yaml", self.project / "session.json"
         self.yaml_path.write_text(GOOD_YAML)
         self.json_path.write_text(good_json())
-        self.stderr: list[str] = []
         self.shown: list[str] = []  # window/showMessage
         self.server = Server(self.project, env={SECRET_NAME: SECRET})
+        self.stderr = self.server.stderr  # what the server wrote there (lsp_client reads it)
         self.process = self.server.client._server  # pygls's asyncio subprocess
 
         @self.server.client.feature(types.WINDOW_SHOW_MESSAGE)
         def _shown(ls, params: types.ShowMessageParams) -> None:
             self.shown.append(params.message)
 
-        # lsp_client pipes the server's stderr and never reads it: read it here, so that a
-        # chatty server cannot fill the pipe and block, and a traceback can be reported
-        async def drain() -> None:
-            while True:
-                line = await self.process.stderr.readline()
-                if not line:
-                    return
-                self.stderr.append(line.decode("utf-8", "replace"))
-
-        asyncio.run_coroutine_threadsafe(drain(), self.server.loop)
         self.uris = {"yaml": self.server.open(self.yaml_path, GOOD_YAML),
                      "json": self.server.open(self.json_path, good_json())}
         self.sent = {(self.uris["yaml"], 1): GOOD_YAML, (self.uris["json"], 1): good_json()}  # (URI, version): text

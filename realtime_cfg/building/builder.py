@@ -272,6 +272,8 @@ class _Builder:
                 raise error_at(OUTSIDE_ROOT, f"{shorten(text)!r} leaves the project root {self.root}", site,
                                   "keep shared files inside the project, or allow it with --allow-outside-root")
         try:
+            if self.options.texts and os.path.realpath(path) in self.options.texts:
+                return display, str(path)  # an editor's text, not yet saved (perhaps never on disk)
             if not path.is_file():
                 what = "is not a file" if path.exists() else "does not exist"
                 raise error_at(MISSING_FILE, f"{shorten(display)} {what}", site)

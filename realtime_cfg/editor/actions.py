@@ -50,33 +50,59 @@ def quick_fixes(workspace: Workspace, uri: str, wanted: types.Range,
 
 
 def fix_all(workspace: Workspace, uri: str, lazy: bool) -> types.CodeAction | None:
-    """"Fix all safe" for an open config with a safe fix to make. With lazy, the action without
-    its edit (codeAction/resolve computes it: it costs a check per pass of fixes)."""
-    result = workspace.results.get(uri)
-    if result is None or not any(finding.fix is not None and finding.fix.applies(False)
-                                 for finding in result.checked.findings):
+    """"Fix all safe" for a file with a safe fix to make: an open config, or a file configs are
+    built from (a base, an include). It edits that file only: saving a config with
+    `source.fixAll` on save must not change a base other configs share. With lazy, the action
+    comes without its edit (codeAction/resolve computes it: a check per pass of fixes)."""
+    source = _fixable_by(workspace, uri)
+    if source is None:
         return None
     action = types.CodeAction(title=FIX_ALL, kind=types.CodeActionKind.SourceFixAll + "." + SOURCE,
-                              data={"uri": uri, "version": result.version})
+                              data={"uri": uri, "source": source, "version": workspace.results[source].version})
     return action if lazy else resolve_fix_all(workspace, action)
 
 
+def _fixable_by(workspace: Workspace, uri: str) -> str | None:
+    """The open config whose check finds a safe fix in `uri` (itself, if it is one)."""
+    shown = workspace.shown.get(uri, {})
+    for source in sorted(shown, key=lambda source: source != uri):
+        if source in workspace.results and any(finding.fix is not None and finding.fix.applies(False)
+                                               for finding, _ in shown[source]):
+            return source
+    return None
+
+
 def resolve_fix_all(workspace: Workspace, action: types.CodeAction) -> types.CodeAction:
-    """Fill in the edit of a "fix all safe" action: every file the fixes change, replaced whole."""
+    """Fill in the edit of a "fix all safe" action: the fix engine's result for the config (every
+    safe fix that adds no finding), as one edit of the requested file's changed part."""
     data = action.data if isinstance(action.data, dict) else {}
-    uri = data.get("uri")
-    result = workspace.results.get(uri)
-    document = workspace.documents.get(uri)
-    if result is None or document is None or result.version != data.get("version"):
-        return action  # the document changed since: no edit (the client asks again)
+    uri, source = data.get("uri"), data.get("source")
+    result = workspace.results.get(source)
+    document = workspace.documents.get(source)
+    if result is None or document is None or result.version != data.get("version") or result.options is None:
+        return action  # changed since: no edit (the client asks again)
     fixed = pipeline.fix(document.path, result.options)
-    replacements = []
     for name, text in fixed.changed.items():
-        end_line, end_column = Lines(fixed.original[name]).end()
-        replacements.append((name, 1, 1, end_line + 1, end_column + 1, text))
-    if replacements:
-        action.edit = _workspace_edit(workspace, uri, result, replacements)
+        if workspace.uri_for(name, document) == uri:
+            before = fixed.original[name]
+            start, end, middle = _changed_part(before, text)
+            lines = Lines(before)
+            (line, column), (end_line, end_column) = lines.position(start), lines.position(end)
+            action.edit = _workspace_edit(workspace, source, result,
+                                          [(name, line + 1, column + 1, end_line + 1, end_column + 1, middle)])
     return action
+
+
+def _changed_part(before: str, after: str) -> tuple[int, int, str]:
+    """(start, end in `before`, the text that replaces it): all that differs between the two,
+    as one edit (the cursor and the undo history keep what did not change)."""
+    start, limit = 0, min(len(before), len(after))
+    while start < limit and before[start] == after[start]:
+        start += 1
+    end_before, end_after = len(before), len(after)
+    while end_before > start and end_after > start and before[end_before - 1] == after[end_after - 1]:
+        end_before, end_after = end_before - 1, end_after - 1
+    return start, end_before, after[start:end_after]
 
 
 def _touches(have: types.Range, wanted: types.Range) -> bool:

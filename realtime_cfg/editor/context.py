@@ -28,13 +28,14 @@ class Context:
     field whose value is (kind VALUE, also a list item); `prefix` is what is typed of it, from
     offset `start`; `present` the keys the mapping already has, with their scalar values."""
 
-    __slots__ = ("path", "kind", "prefix", "start", "present", "quote")
+    __slots__ = ("path", "kind", "prefix", "start", "present", "quote", "comma_at")
 
     def __init__(self, path: tuple, kind: str, prefix: str, start: int, present: dict | None = None,
-                 quote: str = "") -> None:
+                 quote: str = "", comma_at: int | None = None) -> None:
         self.path, self.kind, self.prefix, self.start = path, kind, prefix, start
         self.present = present or {}
         self.quote = quote  # the quote the prefix opened with, if any
+        self.comma_at = comma_at  # where a comma is missing before this entry (JSON, flow YAML)
 
     def __repr__(self) -> str:
         return f"Context({self.path!r}, {self.kind}, {self.prefix!r}, present={sorted(self.present)!r})"
@@ -47,6 +48,16 @@ def context_at(text: str, offset: int, json: bool) -> Context | None:
     if json:
         return _flow(text, 0, offset, ())
     return _block(text, offset)
+
+
+def word_end(text: str, offset: int, quote: str) -> int:
+    """Where the key or value under the cursor ends: at its closing quote, or where a plain word
+    stops (a space, `:`, `,`, a bracket, a comment, the line's end)."""
+    stops = (quote + "\r\n") if quote else " \t\r\n:,#{}[]\"'"
+    end = offset
+    while end < len(text) and text[end] not in stops:
+        end += 1
+    return end
 
 
 # -- block YAML: by indentation ------------------------------------------------------------
@@ -201,16 +212,29 @@ def _siblings(lines: list[tuple[int, str]], index: int, column: int) -> dict:
 # -- JSON and YAML flow collections: by brackets ----------------------------------------------
 
 class _Frame:
-    __slots__ = ("bracket", "key", "index", "expect_key", "keys")
+    """An open `{` or `[`: the key being written or valued (a mapping), the item index (a
+    sequence), the keys seen, and where the last value ended while no comma has followed it."""
+
+    __slots__ = ("bracket", "key", "index", "expect_key", "keys", "value_end")
 
     def __init__(self, bracket: str) -> None:
         self.bracket, self.key, self.index = bracket, None, 0
         self.expect_key = bracket == "{"
         self.keys: dict = {}
+        self.value_end: int | None = None
+
+    def valued(self, value, end: int) -> None:
+        if self.bracket == "{" and self.key is not None and not self.expect_key:
+            self.keys[self.key] = value
+        self.value_end = end
 
 
 _WORD = re.compile(r"""[^\s{}\[\],:"'#]""")  # a token that is a plain word
 _TOKEN = re.compile(r"""\s+|#[^\n\r]*|"(?:[^"\\]|\\.)*"?|'(?:[^']|'')*'?|[{}\[\],:]|[^\s{}\[\],:"']+""")
+
+
+def _unclosed(token: str) -> bool:
+    return token[:1] in ("\"", "'") and (len(token) == 1 or token[-1] != token[0])
 
 
 def _flow(text: str, begin: int, offset: int, base: tuple) -> Context | None:
@@ -222,10 +246,11 @@ def _flow(text: str, begin: int, offset: int, base: tuple) -> Context | None:
         match = _TOKEN.match(text, position)
         token = match.group()
         end = match.end()
-        if end > offset or (end == offset and _WORD.match(token)):  # the cursor is in (or just after) it
-            return _inside(stack, base, token, position, offset, text, begin)
+        # the cursor is in this token, or just after a word or a string not yet closed
+        if end > offset or (end == offset and (_WORD.match(token) or _unclosed(token))):
+            return _inside(stack, base, token, position, offset, text)
         position = end
-        if token[0].isspace() or (token[0] == "#" and not text.startswith("{", begin)):
+        if token[0].isspace() or token[0] == "#":
             continue
         if token in ("{", "["):
             stack.append(_Frame(token))
@@ -234,53 +259,47 @@ def _flow(text: str, begin: int, offset: int, base: tuple) -> Context | None:
                 stack.pop()
             if not stack:
                 return None  # the collection closed before the cursor
-            _after_value(stack[-1])
+            stack[-1].valued(None, end)
         elif token == ":":
             if stack and stack[-1].bracket == "{" and pending is not None:
-                stack[-1].key, stack[-1].expect_key = pending, False
+                frame = stack[-1]
+                frame.key, frame.expect_key, frame.value_end = pending, False, None
         elif token == ",":
             if stack:
                 frame = stack[-1]
                 frame.index += 1
-                frame.expect_key = frame.bracket == "{"
+                frame.expect_key, frame.value_end = frame.bracket == "{", None
         else:
             pending = _key(token)
-            if stack and not stack[-1].expect_key and stack[-1].bracket == "{" and stack[-1].key is not None:
-                stack[-1].keys[stack[-1].key] = pending
-    return _inside(stack, base, "", offset, offset, text, begin)
+            if stack and not stack[-1].expect_key:
+                stack[-1].valued(pending, end)
+    return _inside(stack, base, "", offset, offset, text)
 
 
-def _after_value(frame: _Frame) -> None:
-    if frame.bracket == "{" and frame.key is not None:
-        frame.keys.setdefault(frame.key, None)
-
-
-def _inside(stack: list[_Frame], base: tuple, token: str, start: int, offset: int, text: str,
-            begin: int) -> Context | None:
+def _inside(stack: list[_Frame], base: tuple, token: str, start: int, offset: int, text: str) -> Context | None:
     if not stack:
         return None
     if token[:1] == "#" or token.strip() == "" and token:
         token, start = "", offset
     frame = stack[-1]
     path = base + tuple(f.key if f.bracket == "{" else f.index for f in stack[:-1])
-    # the keys of the innermost mapping, before and after the cursor
-    if frame.bracket == "{":
-        present = dict(frame.keys)
-        present.update(_keys_after(text, offset, begin))
-    quote = token[:1] if token[:1] in "\"'" else ""
+    quote = token[:1] if token[:1] in ("\"", "'") else ""
     typed = token[len(quote):offset - start]
+    comma_at = frame.value_end  # a value ended and no comma followed: the next entry needs one
     if frame.bracket == "[":
-        return Context(path + (frame.index,), VALUE, typed, start + len(quote), quote=quote)
-    if frame.expect_key:
+        index = frame.index + (comma_at is not None)
+        return Context(path + (index,), VALUE, typed, start + len(quote), quote=quote, comma_at=comma_at)
+    if frame.expect_key or comma_at is not None:
+        present = {**frame.keys, **_keys_after(text, offset)}  # the mapping's keys, before and after
         present.pop(typed, None)
-        return Context(path, KEY, typed, start + len(quote), present, quote)
-    return Context(path + (frame.key,), VALUE, typed, start + len(quote), present, quote)
+        return Context(path, KEY, typed, start + len(quote), present, quote, comma_at)
+    return Context(path + (frame.key,), VALUE, typed, start + len(quote), frame.keys, quote)
 
 
-def _keys_after(text: str, offset: int, begin: int) -> dict:
+def _keys_after(text: str, offset: int) -> dict:
     """Keys written after the cursor in the mapping it is in (up to where that mapping closes)."""
     keys: dict = {}
-    depth, position, pending, expect_key = 0, offset, None, False
+    depth, position, pending, expect_key = 0, offset, None, True
     limit = len(text)
     while position < limit:
         match = _TOKEN.match(text, position)

@@ -12,6 +12,7 @@ import json
 from typing import Any, Callable
 
 from ..schema.views import SHAPE_SCHEMAS, alternatives, branch_for, load_schema
+from ..report.masking import shorten
 from ..source.document import MISSING
 from ..targets import display_name
 
@@ -62,12 +63,13 @@ def _tag(branch: dict) -> tuple[str, Any, Any] | None:
 # -- hover ------------------------------------------------------------------------------------
 
 def describe_key(shape: str, path: tuple, lookup: Lookup) -> str | None:
-    """Markdown for the field at `path`: description, type, range, default, targets."""
-    nodes = nodes_at(shape, path, lookup, narrow_last=False)
+    """Markdown for the field at `path`: description, type, range, default, targets. (The
+    `type` of a union is described across every branch: it is what picks one.)"""
+    nodes = nodes_at(shape, path, _unknown_at(path[:-1], lookup) if path[-1:] == ("type",) else lookup,
+                     narrow_last=False)
     if not nodes:
         return None
-    name = path[-1] if path else "session"
-    lines = [f"**{name}**" + (f" · {_types(nodes)}" if _types(nodes) else "")]
+    lines = [f"**{field_name(path)}**" + (f" · {_types(nodes)}" if _types(nodes) else "")]
     description = _first(nodes, "description")
     if description:
         lines += ["", description]
@@ -99,22 +101,21 @@ def describe_value(shape: str, path: tuple, value: Any, lookup: Lookup, today: d
     nodes = nodes_at(shape, path, lookup, narrow_last=False)
     if not nodes or isinstance(value, (dict, list)):
         return None
-    lines = [f"**{path[-1]}** = `{written if written is not None else _literal(value)}`"]
+    lines = [f"**{field_name(path)}** = `{shorten(written if written is not None else _literal(value))}`"]
+    field_description = _first(nodes, "description")
     for node in nodes if path[-1] != "type" else ():  # a `type` is described by its branch, below
-        branch = branch_for(node, value)
-        if branch is not None and ("const" in branch or "enum" in branch) and branch.get("description"):
+        branch = branch_for(node, value)  # a value of its own (`const`), with words of its own
+        if branch is not None and "const" in branch and branch.get("description") not in (None, field_description):
             lines.append(f"`{_literal(value)}`: {branch['description']}")
             break
-    if len(path) >= 1 and path[-1] == "type":  # a discriminator: the fields its branch takes
-        parents = nodes_at(shape, path[:-1], lambda _: MISSING, narrow_last=False)
-        for parent in parents:
+    if path[-1] == "type":  # a discriminator: the branch it picks, and that branch's fields
+        for parent in nodes_at(shape, path[:-1], lambda _: MISSING, narrow_last=False):
             tag = _tag(parent)
             if tag is not None and tag[1] == value:
                 fields = [key for key in parent.get("properties", {}) if key != tag[0]]
-                if parent.get("description"):
-                    lines.append(parent["description"])
-                if fields:
-                    lines.append("Fields: " + ", ".join(f"`{field}`" for field in fields))
+                lines += [parent["description"]] if parent.get("description") else []
+                lines += ["Fields: " + ", ".join(f"`{field}`" for field in fields)] if fields else []
+                break  # one branch per value (a GA field may list a flat one's branches again)
     known = _first(nodes, "x-rtcfg-known-values")
     if isinstance(value, str) and known is not None:
         what = (_first(nodes, "x-rtcfg-open-set") or {}).get("what", "name")
@@ -126,7 +127,7 @@ def describe_value(shape: str, path: tuple, value: Any, lookup: Lookup, today: d
         days = (shutdown - today).days
         when = f"in {days} days" if days > 0 else "today" if days == 0 else f"{-days} days ago"
         lines.append(f"**Deprecated**: OpenAI announced its shutdown for {plan['shutdown']} ({when}).")
-    return "\n\n".join(lines) if len(lines) > 1 else None
+    return "\n\n".join(lines)
 
 
 # -- completion -------------------------------------------------------------------------------
@@ -165,6 +166,11 @@ def keys(shape: str, path: tuple, present: dict, lookup: Lookup, json_text: bool
             insert = f'"{name}": ' if json_text else f"{name}: "
             found[name] = Suggestion(name, insert, "field", _types(subs) + branch_note,
                                      _first(subs, "description") or "", preselect=name == "type")
+    if not path and not present and shape != "ga":  # a new file: it may be meant GA-shaped
+        for node in nodes_at("ga", ("type",), lambda _: MISSING, narrow_last=False)[:1]:
+            found.setdefault("type", Suggestion(
+                "type", '"type": ' if json_text else "type: ", "field", "realtime | transcription (a GA-shaped file)",
+                node.get("description", ""), preselect=True))
     return sorted(found.values(), key=lambda suggestion: not suggestion.preselect)  # `type` first, then schema order
 
 
@@ -190,6 +196,14 @@ def values(shape: str, path: tuple, lookup: Lookup, json_text: bool, quoted: boo
                 fields = [key for key in parent.get("properties", {}) if key != tag[0]]
                 add(tag[1], "\n\n".join(filter(None, [parent.get("description", ""),
                                                       "Fields: " + ", ".join(f"`{f}`" for f in fields) if fields else ""])))
+    for keyword in _first(nodes, "x-rtcfg-keywords") or ():  # tool_choice: auto, none, required
+        add(keyword)
+    if path == ("tool_choice",):  # or the name of a function the config defines
+        tools = lookup(("tools",))
+        for tool in tools if isinstance(tools, list) else ():
+            if isinstance(tool, dict) and tool.get("type", "function") == "function" and isinstance(tool.get("name"), str):
+                add(tool["name"], "a function this config defines: the model must call it")
+    nullable = False
     for node in nodes:
         if "const" in node:
             add(node["const"], node.get("description", ""))
@@ -199,17 +213,32 @@ def values(shape: str, path: tuple, lookup: Lookup, json_text: bool, quoted: boo
         kinds = kinds if isinstance(kinds, list) else [kinds]
         if "boolean" in kinds:
             add(True), add(False)
-        if "null" in kinds:
-            add(None, "`null`: " + (_first(nodes, "description") or ""))
+        nullable = nullable or "null" in kinds
         lifecycle = node.get("x-rtcfg-lifecycle") or _first(nodes, "x-rtcfg-lifecycle") or {}
         for name in node.get("x-rtcfg-known-values", ()):
             plan = lifecycle.get(name) or {}
             retiring = bool(plan.get("shutdown"))
             add(name, f"OpenAI announced its shutdown for {plan['shutdown']}." if retiring else "", retiring)
+    if nullable:  # last: an editor selects the first item, and `null` often switches a feature off
+        add(None, "`null`: " + (_first(nodes, "description") or ""))
     return list(found.values())
 
 
 # -- small readers ------------------------------------------------------------------------
+
+def field_name(path: tuple) -> str:
+    """How a field is named in a heading: its key, or its list's key and index (`modalities[0]`)."""
+    if not path:
+        return "session"
+    if isinstance(path[-1], int):
+        return f"{field_name(path[:-1])}[{path[-1]}]"
+    return str(path[-1])
+
+
+def _unknown_at(hidden: tuple, lookup: Lookup) -> Lookup:
+    """`lookup`, but for the value at `hidden`, which it says nothing of."""
+    return lambda path: MISSING if path == hidden else lookup(path)
+
 
 def _first(nodes: list[dict], key: str, default: Any = None) -> Any:
     for node in nodes:

@@ -20,15 +20,20 @@ from typing import Any, Callable
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
+from ..report.masking import shown
 from ..source.document import MISSING, value_at
 from ..version import __version__
 from . import actions, help
-from .context import KEY, VALUE, context_at
+from .context import KEY, VALUE, context_at, word_end
 from .positions import UTF16, Lines, from_client, to_client
 from .workspace import Workspace, path_of, uri_of
 
 NAME = "rtcfg"
-GA_MARKER = re.compile(r"""^["']?type["']?\s*:\s*["']?(?:realtime|transcription)\b""", re.MULTILINE)
+# A text that does not parse yet is GA-shaped if it says so: a GA key at the top of a YAML
+# file, or in JSON (where the top cannot be told without parsing) `audio`, `output_modalities`
+# or `"type": "realtime"` anywhere. (targets/ga.py MARKERS, written as text.)
+GA_MARKER = re.compile(r"""(?m)^["']?(?:type|audio|output_modalities)["']?[ \t]*:|"(?:audio|output_modalities)"\s*:"""
+                       r'|"type"\s*:\s*"(?:realtime|transcription)"')
 LINKS = ("extends", "$file")  # keys whose values name another file
 
 
@@ -38,10 +43,10 @@ class RtcfgServer(LanguageServer):
         self.files = Workspace()
 
     def publish(self, diagnostics: dict[str, list[types.Diagnostic]]) -> None:
-        for uri, shown in diagnostics.items():
+        for uri, found in diagnostics.items():
             document = self.files.documents.get(uri)
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-                uri=uri, diagnostics=shown, version=document.version if document is not None else None))
+                uri=uri, diagnostics=found, version=document.version if document is not None else None))
 
 
 def guarded(fallback: Any = None) -> Callable:
@@ -200,14 +205,15 @@ def hover(ls: RtcfgServer, params: types.HoverParams) -> types.Hover | None:
     path, on_key, position = best
     lookup = lambda at: value_at(document.data, at)  # noqa: E731
     value = value_at(document.data, path)
-    if on_key or isinstance(value, (dict, list)):
-        markdown = help.describe_key(document.shape, path, lookup)
-    else:  # a value from the environment is shown as written (`${VAR}`), never as its value
-        markdown = help.describe_value(document.shape, path, value, lookup, _today(),
-                                       written=document.templates.get(path)) or help.describe_key(
-            document.shape, path, lookup)
+    markdown = help.describe_key(document.shape, path, lookup)
+    if not on_key and not isinstance(value, (dict, list)) and markdown:  # the value, then its field
+        # a value from the environment is shown as written (`${VAR}`), never as its value
+        about = help.describe_value(document.shape, path, value, lookup, _today(), written=document.templates.get(path))
+        markdown = f"{about}\n\n---\n\n{markdown}" if about else markdown
     if not markdown:
         return None
+    # as every report: environment values as their ${VAR}, keys masked, no terminal controls
+    markdown = shown(markdown, document.redactions)
     start, end = (position.key_start, position.key_end) if on_key else (position.start, position.end)
     return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=markdown),
                        range=types.Range(_client(ls, lines, start), _client(ls, lines, end)))
@@ -222,7 +228,9 @@ def _today() -> datetime.date:
         return datetime.date.today()
 
 
-@server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[":", " ", '"']))
+# Completion opens by itself as a word is typed, and on `"` in JSON; not on `:` or a space,
+# where an editor would select the first value and Enter would write it.
+@server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=['"']))
 @guarded()
 def completion(ls: RtcfgServer, params: types.CompletionParams) -> types.CompletionList | None:
     uri = params.text_document.uri
@@ -237,21 +245,30 @@ def completion(ls: RtcfgServer, params: types.CompletionParams) -> types.Complet
     shape, lookup = _shape_and_lookup(ls, uri, text)
     if place.kind == KEY:
         found = help.keys(shape, place.path, place.present, lookup, json_text)
-        if not found and place.path:  # a list of scalars: `- ` starts a value
+        if not found and place.path and isinstance(place.path[-1], int):  # `- ` in a list of values
             found = help.values(shape, place.path, lookup, json_text, bool(place.quote), _today())
     else:
         found = help.values(shape, place.path, lookup, json_text, bool(place.quote), _today())
-    # the text an item replaces: what is typed of the key or value; for a JSON key, its quotes
-    # too (the item writes `"voice": `), the closing one where the editor has already put it
+    # An item replaces the whole key or value under the cursor (`vo|ice` -> `voice`), a JSON
+    # key with its quotes; it writes `: ` after a key only where none follows, a space before a
+    # value right after `:`, and a comma where the entry before has none (JSON, flow YAML).
     whole_key = json_text and place.kind == KEY
     start = place.start - len(place.quote) if whole_key else place.start
-    end = offset + 1 if whole_key and place.quote and text[offset:offset + 1] == place.quote else offset
+    end = word_end(text, offset, place.quote)
+    if whole_key and place.quote and text[end:end + 1] == place.quote:
+        end += 1
+    colon_follows = place.kind == KEY and text[end:end + 80].lstrip(" \t").startswith(":")
+    space = " " if place.kind == VALUE and not place.quote and text[start - 1:start] == ":" else ""
     edit_range = types.Range(_client(ls, lines, start), _client(ls, lines, end))
+    comma = ([types.TextEdit(range=types.Range(*[_client(ls, lines, place.comma_at)] * 2), new_text=",")]
+             if place.comma_at is not None else None)
     items = []
     for rank, suggestion in enumerate(found):
         insert = suggestion.insert
         if place.kind == VALUE and place.quote and json_text:
             insert = insert.strip('"')
+        if colon_follows:
+            insert = insert.rstrip().removesuffix(":")
         items.append(types.CompletionItem(
             label=suggestion.label, kind=types.CompletionItemKind.Property if suggestion.kind == "field"
             else types.CompletionItemKind.EnumMember,
@@ -259,8 +276,8 @@ def completion(ls: RtcfgServer, params: types.CompletionParams) -> types.Complet
             documentation=types.MarkupContent(kind=types.MarkupKind.Markdown, value=suggestion.documentation)
             if suggestion.documentation else None,
             tags=[types.CompletionItemTag.Deprecated] if suggestion.deprecated else None,
-            preselect=suggestion.preselect or None, sort_text=f"{rank:04d}",
-            filter_text=suggestion.label, text_edit=types.TextEdit(range=edit_range, new_text=insert)))
+            preselect=suggestion.preselect or None, sort_text=f"{rank:04d}", filter_text=suggestion.label,
+            text_edit=types.TextEdit(range=edit_range, new_text=space + insert), additional_text_edits=comma))
     return types.CompletionList(is_incomplete=False, items=items)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 from urllib.parse import quote, unquote, urlparse
@@ -19,13 +20,13 @@ from urllib.parse import quote, unquote, urlparse
 from lsprotocol import types
 
 from .. import pipeline
-from ..building.builder import BuildOptions
+from ..building.builder import EXTENDS, BuildOptions
 from ..building.paths import real_root, within
 from ..diagnostics import Diagnostic
 from ..report.machine import INFORMATION_URI
 from ..schema.views import GA_SCHEMA, SESSION_SCHEMA, session_properties
 from ..source import settings as project_settings
-from ..source.problems import bad_settings
+from ..source.problems import NOT_A_MAPPING, bad_settings
 from .positions import UTF16, Lines, to_client
 
 # The pre-commit hook's `files:` pattern (.pre-commit-hooks.yaml; a test keeps the two equal),
@@ -60,18 +61,53 @@ def uri_of(path: str) -> str:
     return "file://" + quote(Path(path).as_posix())
 
 
-def session_like(data: object) -> bool:
-    """A built config's data looks like a session: a key only sessions have, or `type:
-    realtime|transcription`."""
+def looks_like_config(data: object, by_name: bool, from_parts: bool = False) -> bool:
+    """Whether a built file's data is a session config. A file the hook would check (`by_name`)
+    needs one session key (or to be empty: a config being started); any other YAML or JSON
+    must look like a session throughout: `type: realtime|transcription`, or two keys only
+    sessions have (one, where it was built with rtcfg's own `extends:` or `$file:`) and at
+    least two thirds of its keys a session's. An assistant's or an LLM client's config
+    (`model`, `instructions`, `temperature`, a key of its own), a TTS config with a `voice`, a
+    Kubernetes manifest someone pasted `voice:` into: none of these is underlined."""
+    if data is None or data == {}:
+        return by_name
     if not isinstance(data, dict):
         return False
     if data.get("type") in SESSION_TYPES:
         return True
-    return any(isinstance(key, str) and key in _session_keys() and key not in COMMON_KEYS for key in data)
+    keys = [key for key in data if isinstance(key, str)]
+    known = [key for key in keys if key in _session_keys()]
+    if by_name:
+        return bool(known)
+    distinctive = [key for key in known if key not in COMMON_KEYS]
+    return len(distinctive) >= (1 if from_parts else 2) and 3 * len(known) >= 2 * len(keys)
 
 
+@lru_cache(maxsize=1)
 def _session_keys() -> frozenset[str]:
-    return frozenset(session_properties(SESSION_SCHEMA)) | frozenset(session_properties(GA_SCHEMA))
+    return (frozenset(session_properties(SESSION_SCHEMA)) | frozenset(session_properties(GA_SCHEMA))
+            | {EXTENDS})
+
+
+@lru_cache(maxsize=1)
+def _candidate_keys() -> re.Pattern:
+    """Keys only sessions have, written as keys: a text without two of them (or a `type:
+    realtime`) cannot look like a config, so it is not built at all (a 500 KB OpenAPI file
+    costs a search per keystroke, not a parse)."""
+    names = "|".join(sorted(map(re.escape, _session_keys() - COMMON_KEYS)))
+    return re.compile(rf"""(?m)^["']?({names})["']?[ \t]*:|"({names})"\s*:"""
+                      rf"""|\btype["']?\s*:\s*["']?(?:realtime|transcription)\b|["']?(?:extends|\$file)["']?\s*:""")
+
+
+def may_be_config(text: str) -> bool:
+    found = set()
+    for match in _candidate_keys().finditer(text):
+        if not (match.group(1) or match.group(2)):
+            return True  # type: realtime|transcription, or built from parts: build it to see
+        found.add(match.group(1) or match.group(2))
+        if len(found) >= 2:
+            return True
+    return False
 
 
 def hook_would_check(path: str) -> bool:
@@ -97,8 +133,8 @@ class OpenDocument:
         self.set_text(text)
         self.path = path_of(uri)
         self.real = os.path.realpath(self.path) if self.path is not None else None
-        # decided by each check until it is one, then kept while the file is open: a config
-        # being typed into does not stop being one because it does not parse for a moment
+        # decided again by each check whose text parses (workspace.looks_like_config); kept
+        # while it does not, so a config being typed into does not flicker
         self.is_config: bool | None = None
 
     def set_text(self, text: str) -> None:
@@ -199,12 +235,16 @@ class Workspace:
         self.results.pop(uri, None)
         if document.path is None or not document.path.lower().endswith((".yaml", ".yml", ".json")):
             return touched  # untitled, or not a file rtcfg reads: left alone
-        result = self._run(document)
-        if not document.is_config:  # once a config, always (while open): see OpenDocument
-            built = result.checked.document if result.decided_by is None else result.decided_by
-            document.is_config = hook_would_check(document.path) or (built is not None and session_like(built.data))
-        if not document.is_config:
+        by_name = hook_would_check(document.path)
+        if not by_name and not document.is_config and not may_be_config(document.text):
+            document.is_config = False
             return touched | {uri}  # an empty list: the client knows it was looked at
+        result = self._run(document)
+        verdict = _verdict(result, by_name, not document.text.strip())
+        if verdict is not None:  # else (it does not parse) as it was: no flicker while typing
+            document.is_config = verdict
+        if not document.is_config:
+            return touched | {uri}
         self.results[uri] = result
         by_file: dict[str, tuple[str, Lines]] = {}  # worked out once per file, not once per finding
         for finding in result.checked.findings:
@@ -226,13 +266,14 @@ class Workspace:
             settings = project_settings.settings_for(document.path)
         except project_settings.SettingsError as exc:  # F002, as validate reports it; whether the
             # file is a config at all is still told by its keys, read with the default settings
-            checked = pipeline.Checked(document.path, None, [bad_settings(document.path, str(exc))])
+            name = report_name(document.path)
+            checked = pipeline.Checked(name, None, [bad_settings(name, str(exc))])
             result = Result(document.version, checked, texts, {document.real}, None)
             result.decided_by = pipeline.check(document.path, pipeline.Options(build=BuildOptions(texts=texts))).document
             return result
         build = BuildOptions(allow_outside_root=settings.allow_outside_root, texts=texts)
         options = pipeline.Options(settings.target, settings.strict, settings.ignore, settings.known, build)
-        checked = pipeline.check(document.path, options)
+        checked = pipeline.check(report_name(document.path), options)
         names = set(checked.document.texts()) if checked.document is not None else set()
         names |= {finding.file for finding in checked.findings}
         files = {os.path.realpath(name) for name in names}
@@ -268,9 +309,9 @@ class Workspace:
     def uri_for(self, name: str, document: OpenDocument) -> str:
         """The URI a file a report names is shown in: the open document's own URI when it is
         one (the editor may have opened it by another path), else its real path's."""
-        if name == document.path:
-            return document.uri
         real = os.path.realpath(name)
+        if real == document.real:
+            return document.uri
         for other in self.documents.values():
             if other.real == real:
                 return other.uri
@@ -286,6 +327,28 @@ class Workspace:
         if text is None:
             text = _read_text(name)
         return Lines(text, bom and real in result.texts)
+
+
+def report_name(path: str) -> str:
+    """How findings name a file: relative to the working folder (where an editor starts the
+    server: the workspace's), as `rtcfg validate` run there names it; else as it is."""
+    try:
+        relative = os.path.relpath(path)
+    except (OSError, ValueError):  # no working folder any more, another drive
+        return path
+    return path if relative.startswith(os.pardir) else relative
+
+
+def _verdict(result: Result, by_name: bool, empty: bool) -> bool | None:
+    """Whether a checked file is a config; None where its text does not say (it does not
+    parse): a file the hook would check is, to show why, unless its top level is a list or
+    a scalar (an empty one is a config being started)."""
+    built = result.checked.document if result.decided_by is None else result.decided_by
+    if built is not None:
+        return looks_like_config(built.data, by_name, from_parts=bool(built.sources))
+    if any(finding.code == NOT_A_MAPPING.code for finding in result.checked.findings):
+        return by_name and empty
+    return True if by_name else None
 
 
 def _read_text(name: str) -> str:
