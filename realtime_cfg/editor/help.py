@@ -14,7 +14,7 @@ from typing import Any, Callable
 from ..schema.views import SHAPE_SCHEMAS, alternatives, branch_for, load_schema
 from ..report.masking import shorten
 from ..source.document import MISSING
-from ..targets import display_name
+from ..targets import CANONICAL, display_name, ga
 
 Lookup = Callable[[tuple], Any]  # the data written at a path (MISSING: not known)
 
@@ -166,8 +166,8 @@ def keys(shape: str, path: tuple, present: dict, lookup: Lookup, json_text: bool
             insert = f'"{name}": ' if json_text else f"{name}: "
             found[name] = Suggestion(name, insert, "field", _types(subs) + branch_note,
                                      _first(subs, "description") or "", preselect=name == "type")
-    if not path and not present and shape != "ga":  # a new file: it may be meant GA-shaped
-        for node in nodes_at("ga", ("type",), lambda _: MISSING, narrow_last=False)[:1]:
+    if not path and not present and shape == CANONICAL:  # a new file: it may be meant GA-shaped
+        for node in nodes_at(ga.NAME, ("type",), lambda _: MISSING, narrow_last=False)[:1]:
             found.setdefault("type", Suggestion(
                 "type", '"type": ' if json_text else "type: ", "field", "realtime | transcription (a GA-shaped file)",
                 node.get("description", ""), preselect=True))

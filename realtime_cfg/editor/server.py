@@ -22,6 +22,7 @@ from pygls.lsp.server import LanguageServer
 
 from ..report.masking import shown
 from ..source.document import MISSING, value_at
+from ..targets import CANONICAL, ga
 from ..version import __version__
 from . import actions, help
 from .context import KEY, VALUE, context_at, word_end
@@ -179,7 +180,7 @@ def _shape_and_lookup(ls: RtcfgServer, uri: str, text: str):
     built = result.checked.document if result is not None else None
     if built is not None:
         return built.shape, (lambda path: value_at(built.data, path))
-    return ("ga" if GA_MARKER.search(text) else "beta"), (lambda path: MISSING)
+    return (ga.NAME if GA_MARKER.search(text) else CANONICAL), (lambda path: MISSING)
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)

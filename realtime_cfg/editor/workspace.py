@@ -1,7 +1,8 @@
 """The documents an editor has open, checked by the pipeline as `rtcfg validate` checks them,
 and the diagnostics to show in each file.
 
-A config is checked with the text the editor holds (saved or not) for itself and for every
+Which files are configs: looks_like_config (other tools' YAML and JSON are left alone). A
+config is checked with the text the editor holds (saved or not) for itself and for every
 open file it is built from; the rest is read from disk. A finding is shown in the file it
 points into: a base file or include gets the findings that configs built from it have
 there, merged (and deduplicated) with its own when it is a config itself. A change to a
@@ -30,7 +31,8 @@ from ..source.problems import NOT_A_MAPPING, bad_settings
 from .positions import UTF16, Lines, to_client
 
 # The pre-commit hook's `files:` pattern (.pre-commit-hooks.yaml; a test keeps the two equal),
-# searched in the path relative to the project root: a file the hook would check is a config.
+# searched in the path relative to the project root: a file the hook would check needs less
+# to be taken for a config (looks_like_config).
 HOOK_FILES = re.compile(r"""(?ix)^(?!\.github/)(?:
     (?:.*/)?(?:realtime|sessions?)/.*
   | (?:.*/)?[^/]*(?:session|realtime)[^/]*
