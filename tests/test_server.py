@@ -1187,3 +1187,16 @@ def test_a_base_open_in_the_editor_but_not_on_disk_counts(server, project):
     assert server.diagnostics(uri, 1) == []
     server.close(base_uri)
     assert codes(shown(server, uri)) == ["B002"]  # closed unsaved: it is gone
+
+
+def test_completion_inside_a_flow_mapping_written_over_several_lines(server, project):
+    text = "model: gpt-realtime-2\nturn_detection: {type: semantic_vad,\n  ea}\n"
+    items = complete_in(server, project, "session.yaml", text, after(text, "  ea"))
+    assert "eagerness" in labels(items) and "silence_duration_ms" not in labels(items)
+    assert applied(text, items, "eagerness") == "model: gpt-realtime-2\nturn_detection: {type: semantic_vad,\n  eagerness: }\n"
+
+
+def test_completion_of_a_quoted_yaml_key_replaces_its_quote(server, project):
+    text = 'model: gpt-realtime-2\n"vo\n'
+    items = complete_in(server, project, "session.yaml", text, after(text, '"vo'))
+    assert applied(text, items, "voice") == "model: gpt-realtime-2\nvoice: \n"

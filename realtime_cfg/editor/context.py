@@ -125,6 +125,9 @@ def _block(text: str, offset: int) -> Context | None:
     if _COMMENT.search(before) and not re.search(r"[\"']", before):
         return None
     _, dash, column, content = _shape(before)
+    inside_flow = _open_flow(text, lines, index, column, offset)
+    if inside_flow is not None:  # a line inside `key: {a: 1,` written over several lines
+        return inside_flow
     path = _parent(lines, index, column, dash if dash >= 0 else None)
     if path is None:
         return None
@@ -140,11 +143,37 @@ def _block(text: str, offset: int) -> Context | None:
         return Context(path + (key,), VALUE, rest[len(quote):], value_start + len(quote), quote=quote)
     if content[:1] in ("{", "["):
         return _flow(text, start + column, offset, path)
+    quote = content[:1] if content[:1] in ("\"", "'") else ""
+    if quote and quote not in content[1:]:  # a quoted key being written: `"vo`
+        present = _siblings(lines, index, column) if dash < 0 else {}
+        return Context(path, KEY, content[1:], start + column + 1, present, quote)
     if not _PLAIN_WORD.match(content):
         return None
     present = {} if dash >= 0 else _siblings(lines, index, column)  # `- ` starts a new item: nothing in it yet
     present.pop(content, None)
     return Context(path, KEY, content, start + column, present)
+
+
+def _open_flow(text: str, lines: list[tuple[int, str]], index: int, column: int, offset: int) -> Context | None:
+    """The context inside a flow collection opened on an earlier, less indented line and not
+    closed before the cursor (None: the line is not inside one)."""
+    for number in range(index - 1, -1, -1):
+        start, line = lines[number]
+        _, dash, content_column, content = _shape(line)
+        if dash < 0 and _blank(content):
+            continue
+        if content_column >= column:
+            continue
+        owner = _parent(lines, number, content_column, dash if dash >= 0 else None)
+        entry = _entry(content)
+        if owner is None:
+            return None
+        if content[:1] in ("{", "["):  # `- {type: function,`: the item itself
+            return _flow(text, start + content_column, offset, owner)
+        if entry is not None and entry[1][:1] in ("{", "["):  # `key: {a: 1,`
+            return _flow(text, start + len(line) - len(entry[1]), offset, owner + (_key(entry[0]),))
+        return None  # the nearest line above that could own this one opens no flow collection
+    return None
 
 
 def _line_index(lines: list[tuple[int, str]], offset: int) -> int:

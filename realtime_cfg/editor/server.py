@@ -253,7 +253,7 @@ def completion(ls: RtcfgServer, params: types.CompletionParams) -> types.Complet
     # An item replaces the whole key or value under the cursor (`vo|ice` -> `voice`), a JSON
     # key with its quotes; it writes `: ` after a key only where none follows, a space before a
     # value right after `:`, and a comma where the entry before has none (JSON, flow YAML).
-    whole_key = json_text and place.kind == KEY
+    whole_key = place.kind == KEY and (json_text or bool(place.quote))  # its opening quote goes too
     start = place.start - len(place.quote) if whole_key else place.start
     end = word_end(text, offset, place.quote)
     if whole_key and place.quote and text[end:end + 1] == place.quote:
