@@ -140,7 +140,8 @@ def fix(source: str | os.PathLike, options: Options | None = None, unsafe: bool 
         texts: Mapping[str, str] | None = None) -> FixResult:
     """Check one config and apply the fixes its findings carry (safe ones; with unsafe, unsafe
     ones too), in memory: fixing/applying.py, whose `write` puts the result on disk. `texts`
-    stands in for files (by the names reports give them). Never raises for what its files hold."""
+    stands in for files (by the names reports give them), over the options' own `build.texts`
+    (by real path: an editor's unsaved text). Never raises for what its files hold."""
     from .fixing.applying import FixResult, fix as apply_fixes
 
     options = options or Options()

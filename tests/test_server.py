@@ -1056,8 +1056,9 @@ def test_without_the_extra_the_server_says_how_to_install_it(tmp_path):
     ("llm.yaml", "model: gpt-4o\ntemperature: 0.2\nmodalities: [text, image]\n"),
     ("assistant.yaml", "model: gpt-4o\ninstructions: Be brief.\ntools: [{type: code_interpreter}]\n"),
     ("chat.json", '{"voice": "nova", "language": "en", "max_turns": 4}'),
-    ("config/session.yml", "cookie_name: sid\nlifetime: 3600\n"),  # a web app's session store
-    ("firebase/realtime-database.rules.json", '{"rules": {".read": true}}'),
+    ("conf/responses.json", '{"model": "gpt-5", "instructions": "x", "reasoning": {"effort": "low"}, '
+                            '"max_output_tokens": 500, "tools": []}'),
+    ("conf/llm.yaml", "model: gpt-4o\ninstructions: x\nreasoning: {effort: low}\ntemperature: 0.2\n"),
     ("app/sessions/2024-01-01.json", '[{"user": 1}]'),
 ])
 def test_a_yaml_or_json_file_of_another_tool_shows_nothing(server, project, name, text):
@@ -1200,3 +1201,62 @@ def test_completion_of_a_quoted_yaml_key_replaces_its_quote(server, project):
     text = 'model: gpt-realtime-2\n"vo\n'
     items = complete_in(server, project, "session.yaml", text, after(text, '"vo'))
     assert applied(text, items, "voice") == "model: gpt-realtime-2\nvoice: \n"
+
+
+@pytest.mark.parametrize("name, text", [
+    ("agents/support.yaml", "model: gpt-realtime-2\nvoice: marin\ninstructions: be nice\nturn_detecton:\n"
+     "  type: server_vad\nmodalites: [audio]\n"),  # typos count as the keys they mean
+    ("agents/small.yaml", "model: gpt-realtime-2\nvoice: marin\ntemperature: 0.3\n"),
+    ("agents/ga.yaml", "model: gpt-realtime-2\naudio:\n  output:\n    voice: marin\n    speed: 9\n"),
+    ("agents/ext.yaml", "extends: nothere.yaml\nvoice: marin\n"),  # not built: judged by its own keys
+    ("realtime/typos.yaml", "modle: gpt-realtime-2\nvoise: marin\n"),  # the hook's name: always
+    ("realtime/new.yaml", "m"),  # the first letter of a new config
+], ids=["typos", "small", "ga-without-type", "missing-base", "hook-name", "first-letter"])
+def test_a_config_is_checked_with_its_mistakes(server, project, name, text):
+    """What the editor shows is what `rtcfg validate` (the pre-commit hook) reports."""
+    path = write(project, name, text)
+    found = server.diagnostics(open_path(server, path), 1)
+    cli = subprocess.run([*RTCFG, "validate", "--format", "json", str(path)], capture_output=True, text=True)
+    expected = [finding["code"] for finding in json.loads(cli.stdout)["diagnostics"]]
+    assert expected and codes(found) == expected
+
+
+def test_a_list_in_a_folder_the_hook_checks_is_not_a_config(server, project):
+    uri = open_path(server, write(project, "sessions/log.json", '[{"user": 1}]'))
+    assert server.diagnostics(uri, 1) == []
+
+
+def test_the_first_key_of_a_new_config_is_completed(server, project):
+    text = "mo"
+    items = complete_in(server, project, "realtime/first.yaml", text, (0, 2))
+    assert applied(text, items, "model") == "model: "
+
+
+@pytest.mark.parametrize("text, cursor_after, label, expected", [
+    ('{"m}', '{"m', "model", '{"model": }'),  # no closing quote: the brace stays
+    ('{"voice": "al}', '"al', "alloy", '{"voice": "alloy"}'),
+    ('voice: "al  # pick\n', '"al', "alloy", 'voice: "alloy"  # pick\n'),
+    ('{"voice": "alloy"}', '"alloy"', "model", '{"voice": "alloy", "model": }'),  # the comma, once
+], ids=["json-key", "json-value", "yaml-value-comment", "right-after-a-value"])
+def test_completing_in_unclosed_quotes_keeps_the_rest_of_the_line(server, project, text, cursor_after, label, expected):
+    name = "session.json" if text.startswith("{") else "session.yaml"
+    items = complete_in(server, project, name, text, after(text, cursor_after))
+    item = next(item for item in items if item.label == label)
+    assert apply_edits(text, [item.text_edit, *(item.additional_text_edits or [])]) == expected
+
+
+def test_hover_says_only_for_a_target_only_when_every_form_of_the_field_is(server, project):
+    text = "model: gpt-realtime-2\nvoice: marin\ntemperature: 0.8\n"
+    uri = open_path(server, write(project, "session.yaml", text))
+    server.diagnostics(uri, 1)
+    assert "only for" not in server.hover(uri, *inside(text, "voice")).contents.value
+    assert "only for beta" in server.hover(uri, *inside(text, "temperature")).contents.value
+
+
+def test_hover_on_a_union_type_key_describes_the_union(server, project):
+    text = "model: gpt-realtime-2\nturn_detection: {type: semantic_vad}\n"
+    uri = open_path(server, write(project, "session.yaml", text))
+    server.diagnostics(uri, 1)
+    shown_text = server.hover(uri, *inside(text, "type")).contents.value
+    assert SCHEMA["properties"]["turn_detection"]["description"] in shown_text
+    assert "`server_vad`, `semantic_vad`" in shown_text

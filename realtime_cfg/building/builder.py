@@ -15,7 +15,7 @@ from ..report.masking import prepare_for_display, shorten
 from ..source import loader
 from ..source.document import Document, Limits, LoadError, Position
 from ..source.problems import FILE_TOO_LARGE, NOT_A_MAPPING, TOO_DEEP
-from .paths import project_root, real_root, within
+from .paths import project_root, real_root, referenced, within
 
 # A config in one piece (the common case, and every file of a pre-commit run) needs none of
 # the modules that build from parts: they are imported when a config names another part.
@@ -46,8 +46,10 @@ class BuildOptions:
     # (a symlink there could point at ../../secrets.yaml), not one named on the command line
     confine_source: bool = False
     # a file's real path (or the name of a text never on disk, such as <stdin>) -> text to use
-    # instead of reading it: a fix's trial edits are checked in memory before anything is
-    # written (fixing/applying.py); one file reached by two names is one key
+    # instead of reading it: a fix's trial edits, checked in memory before anything is written
+    # (fixing/applying.py), and an editor's unsaved text (editor/workspace.py, which gives
+    # only files inside the project: no confinement check is made on these texts, and a file
+    # given here counts as existing); one file reached by two names is one key
     texts: Mapping[str, str] | None = None
 
 
@@ -125,7 +127,7 @@ class _Builder:
         if given is not None:
             name = display or (loader.STDIN_NAME if str(source) == loader.STDIN else str(source))
             key = os.path.realpath(source) if loader.on_disk(name) else name
-            if key in given:  # read before, from disk, with every check; now edited in memory
+            if key in given:  # a fix's edit of a file read before, or an editor's text
                 text = given[key]
                 size = len(text.encode("utf-8", "surrogatepass"))
                 if size > self.options.limits.max_bytes:  # as if it were read: a fix must not outgrow the limit
@@ -260,8 +262,7 @@ class _Builder:
             raise error_at(BAD_REFERENCE, "a file name cannot use ${VAR}", site,
                               "name the file; keep one overlay per environment instead")
         stdin = including == loader.STDIN_NAME
-        base = Path.cwd() if stdin else Path(os.path.abspath(including)).parent
-        path = Path(os.path.normpath(base / text))
+        path = Path(os.path.normpath(Path.cwd() / text)) if stdin else referenced(including, text)
         display = text if stdin else os.path.normpath(os.path.join(os.path.dirname(including), text))
         if not self.options.allow_outside_root:
             if os.path.isabs(text):

@@ -25,3 +25,15 @@ def real_root(start: Path) -> Path:
 
 def within(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
+
+
+def referenced(including: str, name: str) -> Path:
+    """The file `extends:` or `$file:` names in `including`: relative to that file's folder."""
+    return Path(os.path.normpath(Path(os.path.abspath(including)).parent / name))
+
+
+def forget() -> None:
+    """Look for the project roots again (a long-running `rtcfg server`: a `.git` or a
+    pyproject.toml made since counts)."""
+    project_root.cache_clear()
+    real_root.cache_clear()

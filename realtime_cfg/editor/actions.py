@@ -5,17 +5,19 @@ config (the fix engine's result: every safe fix that adds no finding, re-checked
 
 from __future__ import annotations
 
+from typing import Sequence
+
 from lsprotocol import types
 
 from .. import pipeline
 from ..check.suppression import why_unsuppressible, with_code
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, Edit
+from ..source import loader
 from ..source.document import Document, value_at
 from .positions import Lines, to_client
-from .workspace import SOURCE, Result, Workspace
+from .workspace import SOURCE, Result, Workspace, identity
 
 FIX_ALL = "rtcfg: fix all safe findings"
-YAML_SUFFIXES = (".yaml", ".yml")
 
 
 def quick_fixes(workspace: Workspace, uri: str, wanted: types.Range,
@@ -30,18 +32,16 @@ def quick_fixes(workspace: Workspace, uri: str, wanted: types.Range,
         if result is None or not (_touches(diagnostic.range, wanted) or
                                   (diagnostic.code, diagnostic.range.start.line, diagnostic.range.start.character) in named):
             continue
-        key = (finding.code, finding.line, finding.column, finding.path)
-        if key in seen:  # one base file's finding, found by two configs
+        if identity(finding) in seen:  # one base file's finding, found by two configs
             continue
-        seen.add(key)
+        seen.add(identity(finding))
         fix = finding.fix
         if fix is not None and fix.available and fix.edits:
             unsafe = fix.applicability != "safe"
             actions.append(types.CodeAction(
                 title=f"{finding.code}: {fix.title}" + (" (unsafe: check it is what you meant)" if unsafe else ""),
                 kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic], is_preferred=not unsafe,
-                edit=_workspace_edit(workspace, source, result, [(edit.file, edit.line, edit.column, edit.end_line,
-                                                                  edit.end_column, edit.text) for edit in fix.edits])))
+                edit=_workspace_edit(workspace, source, result, fix.edits)))
         ignore = _ignore(workspace, source, result, finding)
         if ignore is not None:
             ignore.diagnostics = [diagnostic]
@@ -86,10 +86,7 @@ def resolve_fix_all(workspace: Workspace, action: types.CodeAction) -> types.Cod
         if workspace.uri_for(name, document) == uri:
             before = fixed.original[name]
             start, end, middle = _changed_part(before, text)
-            lines = Lines(before)
-            (line, column), (end_line, end_column) = lines.position(start), lines.position(end)
-            action.edit = _workspace_edit(workspace, source, result,
-                                          [(name, line + 1, column + 1, end_line + 1, end_column + 1, middle)])
+            action.edit = _workspace_edit(workspace, source, result, [_edit(name, Lines(before), start, end, middle)])
     return action
 
 
@@ -110,19 +107,24 @@ def _touches(have: types.Range, wanted: types.Range) -> bool:
             and (wanted.start.line, wanted.start.character) <= (have.end.line, have.end.character))
 
 
-def _workspace_edit(workspace: Workspace, source: str, result: Result,
-                    edits: list[tuple[str, int, int, int, int, str]]) -> types.WorkspaceEdit:
-    """(file, line, column, end line, end column, new text), 1-based as rtcfg counts, as an
-    edit of each file's URI in the client's units."""
+def _edit(file: str, lines: Lines, start: int, end: int, text: str) -> Edit:
+    """An edit of `file` between two offsets of its text."""
+    (line, column), (end_line, end_column) = lines.position(start), lines.position(end)
+    return Edit(file, start, end, text, line + 1, column + 1, end_line + 1, end_column + 1)
+
+
+def _workspace_edit(workspace: Workspace, source: str, result: Result, edits: Sequence[Edit]) -> types.WorkspaceEdit:
+    """rtcfg's edits (1-based lines and code-point columns) as edits of each file's URI, in the
+    client's units."""
     document = workspace.documents[source]
     changes: dict[str, list[types.TextEdit]] = {}
     read: dict[str, Lines] = {}
-    for file, line, column, end_line, end_column, text in edits:
-        lines = read[file] = read.get(file) or workspace.lines_of(file, result)
-        start = types.Position(*to_client(lines, line - 1, column - 1, workspace.encoding))
-        end = types.Position(*to_client(lines, end_line - 1, end_column - 1, workspace.encoding))
-        changes.setdefault(workspace.uri_for(file, document), []).append(
-            types.TextEdit(range=types.Range(start, end), new_text=text))
+    for edit in edits:
+        lines = read[edit.file] = read.get(edit.file) or workspace.lines_of(edit.file, result)
+        start = types.Position(*to_client(lines, edit.line - 1, edit.column - 1, workspace.encoding))
+        end = types.Position(*to_client(lines, edit.end_line - 1, edit.end_column - 1, workspace.encoding))
+        changes.setdefault(workspace.uri_for(edit.file, document), []).append(
+            types.TextEdit(range=types.Range(start, end), new_text=edit.text))
     return types.WorkspaceEdit(changes=changes)
 
 
@@ -130,14 +132,14 @@ def _ignore(workspace: Workspace, source: str, result: Result, finding: Diagnost
     """`# rtcfg: ignore[CODE]` at the end of the finding's line, in a YAML file (JSON has no
     comments), where a comment there cannot change what the line means."""
     if (why_unsuppressible(finding.code) or not finding.line or result.checked.document is None
-            or not finding.file.lower().endswith(YAML_SUFFIXES)):
+            or loader.guess_format(finding.file, "") != "yaml"):
         return None
     lines = workspace.lines_of(finding.file, result)
     index = finding.line - 1
-    line = lines.line(index)
     if index >= len(lines) or not _comment_fits(result.checked.document, finding.file, lines, index):
         return None
-    edit = (finding.file, finding.line, 1, finding.line, len(line) + 1, with_code(line, finding.code))
+    line = lines.line(index)
+    edit = _edit(finding.file, lines, lines.starts[index], lines.starts[index] + len(line), with_code(line, finding.code))
     return types.CodeAction(title=f"Ignore {finding.code} on this line", kind=types.CodeActionKind.QuickFix,
                             edit=_workspace_edit(workspace, source, result, [edit]))
 

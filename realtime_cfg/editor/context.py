@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ..source.document import LINE_BREAK
+from .positions import Lines
 
 KEY, VALUE = "key", "value"
 # a block mapping entry: a key (quoted, or plain up to the first `: `), the colon, the rest.
@@ -50,24 +50,19 @@ def context_at(text: str, offset: int, json: bool) -> Context | None:
     return _block(text, offset)
 
 
-def word_end(text: str, offset: int, quote: str) -> int:
+def word_end(text: str, offset: int, quote: str, stops: str = " \t\r\n:,#{}[]\"'") -> int:
     """Where the key or value under the cursor ends: at its closing quote, or where a plain word
-    stops (a space, `:`, `,`, a bracket, a comment, the line's end)."""
-    stops = (quote + "\r\n") if quote else " \t\r\n:,#{}[]\"'"
+    stops (at a space, `:`, `,`, a bracket, a comment, the line's end; or at `stops`). A quote
+    not closed before a space, `,`, `:` or a bracket ends there: the rest of the line is not
+    the string's."""
     end = offset
-    while end < len(text) and text[end] not in stops:
+    ends = (quote + " \t\r\n,:{}[]#") if quote else stops
+    while end < len(text) and text[end] not in ends:
         end += 1
     return end
 
 
 # -- block YAML: by indentation ------------------------------------------------------------
-
-def _lines(text: str) -> list[tuple[int, str]]:
-    """(start offset, text without its break) of every line."""
-    starts = [0] + [m.end() for m in LINE_BREAK.finditer(text)]
-    ends = [m.start() for m in LINE_BREAK.finditer(text)] + [len(text)]
-    return [(start, text[start:end]) for start, end in zip(starts, ends)]
-
 
 def _shape(line: str) -> tuple[int, int, int, str]:
     """(indent, the column of its last `- ` item marker or -1, the content's column, the
@@ -91,6 +86,27 @@ def _entry(content: str) -> tuple[str, str] | None:
     if not content or content[0] in _NOT_A_KEY or colon is None or _COMMENT.search(content, 0, colon.start()):
         return None
     return content[:colon.start()], content[colon.end():]
+
+
+def comment_start(line: str) -> int | None:
+    """Where a YAML comment starts on a line: the first `#` at its start or after white space,
+    outside a quoted scalar (a quote opens one only where a scalar starts: `don't` is plain)."""
+    quote, index = "", 0
+    while index < len(line):
+        char = line[index]
+        if quote:
+            if char == "\\" and quote == '"':
+                index += 1  # an escaped character, `\"` included
+            elif char == quote and line[index + 1:index + 2] == quote == "'":
+                index += 1  # '' in a single-quoted scalar
+            elif char == quote:
+                quote = ""
+        elif char in ("\"", "'") and (index == 0 or line[index - 1] in " \t:[{,-?"):
+            quote = char
+        elif char == "#" and (index == 0 or line[index - 1] in " \t"):
+            return index
+        index += 1
+    return None
 
 
 def _blank(content: str) -> bool:
@@ -118,11 +134,11 @@ def _opens_block(rest: str) -> bool:
 
 
 def _block(text: str, offset: int) -> Context | None:
-    lines = _lines(text)
-    index = _line_index(lines, offset)
-    start, line = lines[index]
+    lines = Lines(text)
+    index = lines.position(offset)[0]
+    start, line = lines.starts[index], lines.line(index)
     before = line[:offset - start]
-    if _COMMENT.search(before) and not re.search(r"[\"']", before):
+    if comment_start(before) is not None:
         return None
     _, dash, column, content = _shape(before)
     inside_flow = _open_flow(text, lines, index, column, offset)
@@ -154,11 +170,11 @@ def _block(text: str, offset: int) -> Context | None:
     return Context(path, KEY, content, start + column, present)
 
 
-def _open_flow(text: str, lines: list[tuple[int, str]], index: int, column: int, offset: int) -> Context | None:
+def _open_flow(text: str, lines: Lines, index: int, column: int, offset: int) -> Context | None:
     """The context inside a flow collection opened on an earlier, less indented line and not
     closed before the cursor (None: the line is not inside one)."""
     for number in range(index - 1, -1, -1):
-        start, line = lines[number]
+        start, line = lines.starts[number], lines.line(number)
         _, dash, content_column, content = _shape(line)
         if dash < 0 and _blank(content):
             continue
@@ -176,25 +192,14 @@ def _open_flow(text: str, lines: list[tuple[int, str]], index: int, column: int,
     return None
 
 
-def _line_index(lines: list[tuple[int, str]], offset: int) -> int:
-    low, high = 0, len(lines) - 1
-    while low < high:  # the last line starting at or before offset
-        middle = (low + high + 1) // 2
-        if lines[middle][0] <= offset:
-            low = middle
-        else:
-            high = middle - 1
-    return low
-
-
-def _parent(lines: list[tuple[int, str]], index: int, column: int, dash: int | None) -> tuple | None:
+def _parent(lines: Lines, index: int, column: int, dash: int | None) -> tuple | None:
     """The path of the mapping (or, for a line that starts a list item at column `dash`, the
     item) that a line whose content is at `column` belongs to, read upwards. None where the
     line is inside a multi-line value, or the structure above is not a config's."""
     path: list = []
     count = 0  # earlier items of the sequence being walked
     for number in range(index - 1, -1, -1):
-        indent, item_dash, content_column, content = _shape(lines[number][1])
+        indent, item_dash, content_column, content = _shape(lines.line(number))
         if item_dash < 0 and _blank(content):
             continue
         if dash is not None:  # in a sequence item: find the key that owns the sequence
@@ -217,13 +222,13 @@ def _parent(lines: list[tuple[int, str]], index: int, column: int, dash: int | N
     return None if dash is not None else tuple(path)
 
 
-def _siblings(lines: list[tuple[int, str]], index: int, column: int) -> dict:
+def _siblings(lines: Lines, index: int, column: int) -> dict:
     """The keys (and scalar values) at `column` of the mapping the line at `index` is in."""
     present: dict = {}
     for step in (-1, 1):
         number = index + step
         while 0 <= number < len(lines):
-            _, dash, content_column, content = _shape(lines[number][1])
+            _, dash, content_column, content = _shape(lines.line(number))
             number += step
             if dash < 0 and _blank(content):
                 continue
@@ -319,7 +324,8 @@ def _inside(stack: list[_Frame], base: tuple, token: str, start: int, offset: in
         index = frame.index + (comma_at is not None)
         return Context(path + (index,), VALUE, typed, start + len(quote), quote=quote, comma_at=comma_at)
     if frame.expect_key or comma_at is not None:
-        present = {**frame.keys, **_keys_after(text, offset)}  # the mapping's keys, before and after
+        # the mapping's keys, before and after (read from the end of the key under the cursor)
+        present = {**frame.keys, **_keys_after(text, max(offset, start + len(token)))}
         present.pop(typed, None)
         return Context(path, KEY, typed, start + len(quote), present, quote, comma_at)
     return Context(path + (frame.key,), VALUE, typed, start + len(quote), frame.keys, quote)

@@ -12,6 +12,7 @@ import json
 from typing import Any, Callable
 
 from ..schema.views import SHAPE_SCHEMAS, alternatives, branch_for, load_schema
+from ..fixing.edits import literal
 from ..report.masking import shorten
 from ..source.document import MISSING
 from ..targets import CANONICAL, display_name, ga
@@ -71,6 +72,9 @@ def describe_key(shape: str, path: tuple, lookup: Lookup) -> str | None:
         return None
     lines = [f"**{field_name(path)}**" + (f" · {_types(nodes)}" if _types(nodes) else "")]
     description = _first(nodes, "description")
+    if path[-1:] == ("type",) and len({node.get("description") for node in nodes}) > 1:
+        # each branch says what its own value means; the union's field says what they are
+        description = _first(nodes_at(shape, path[:-1], lookup, narrow_last=False), "description")
     if description:
         lines += ["", description]
     facts = []
@@ -84,7 +88,10 @@ def describe_key(shape: str, path: tuple, lookup: Lookup) -> str | None:
     default = _first(nodes, "default", MISSING)
     if default is not MISSING:
         facts.append(f"default: `{_literal(default)}`")
-    targets = _first(nodes, "x-rtcfg-targets")
+    # a field is for some targets only where every form of it is (a voice's name is for all,
+    # though its `{id}` form is GA's)
+    targets = sorted({target for node in nodes for target in node.get("x-rtcfg-targets", ())}) if all(
+        "x-rtcfg-targets" in node for node in nodes) else None
     if targets:
         facts.append("only for " + " and ".join(display_name(target) for target in targets)
                      + f" (this file is {display_name(shape)}-shaped)")
@@ -186,7 +193,7 @@ def values(shape: str, path: tuple, lookup: Lookup, json_text: bool, quoted: boo
         label = _literal(value)
         if label in found:
             return
-        insert = label if quoted and isinstance(value, str) else json.dumps(value) if json_text else _yaml(value)
+        insert = label if quoted and isinstance(value, str) else literal(value, "json" if json_text else "yaml")
         found[label] = Suggestion(label, insert, "value", _types([{"type": _kind(value)}]), documentation, deprecated)
 
     if path and path[-1] == "type":
@@ -278,24 +285,3 @@ def _types(nodes: list[dict]) -> str:
 def _literal(value: Any) -> str:
     """A value as it reads in the docs: JSON, strings without quotes."""
     return value if isinstance(value, str) else json.dumps(value)
-
-
-_YAML_SPECIAL = ("yes", "no", "on", "off", "y", "n", "true", "false", "null", "~", "")
-
-
-def _yaml(value: Any) -> str:
-    """A value as YAML writes it in a flow context; a string YAML would read as something
-    else (`no`, `1`, `a: b`) quoted."""
-    if isinstance(value, str):
-        plain = value.lower() not in _YAML_SPECIAL and not any(c in value for c in ":#{}[],&*!|>'\"%@`")
-        try:
-            float(value)
-            plain = False
-        except ValueError:
-            pass
-        return value if plain and value == value.strip() else json.dumps(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_yaml(item) for item in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{_yaml(k)}: {_yaml(v)}" for k, v in value.items()) + "}"
-    return json.dumps(value)

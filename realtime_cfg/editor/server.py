@@ -11,16 +11,22 @@ where the two sides count lines differently would corrupt it).
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 import os
 import re
 import sys
+from pathlib import Path
 from typing import Any, Callable
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
+from ..building.builder import EXTENDS, INCLUDE
+from ..building.paths import real_root, referenced, within
 from ..report.masking import shown
+from ..source import loader
+from ..source.settings import PYPROJECT
 from ..source.document import MISSING, value_at
 from ..targets import CANONICAL, ga
 from ..version import __version__
@@ -30,12 +36,14 @@ from .positions import UTF16, Lines, from_client, to_client
 from .workspace import Workspace, path_of, uri_of
 
 NAME = "rtcfg"
-# A text that does not parse yet is GA-shaped if it says so: a GA key at the top of a YAML
-# file, or in JSON (where the top cannot be told without parsing) `audio`, `output_modalities`
-# or `"type": "realtime"` anywhere. (targets/ga.py MARKERS, written as text.)
-GA_MARKER = re.compile(r"""(?m)^["']?(?:type|audio|output_modalities)["']?[ \t]*:|"(?:audio|output_modalities)"\s*:"""
+# A text that does not parse yet is GA-shaped if it says so: one of targets/ga.py's MARKERS at
+# the top of a YAML file; in JSON (whose top cannot be told without parsing) anywhere, but for
+# `type`, which tools have too: there, `"type": "realtime"` (or transcription).
+_YAML_MARKER = "|".join(map(re.escape, ga.MARKERS))
+_JSON_MARKER = "|".join(re.escape(marker) for marker in ga.MARKERS if marker != "type")
+GA_MARKER = re.compile(rf"""(?m)^["']?(?:{_YAML_MARKER})["']?[ \t]*:|"(?:{_JSON_MARKER})"\s*:"""
                        r'|"type"\s*:\s*"(?:realtime|transcription)"')
-LINKS = ("extends", "$file")  # keys whose values name another file
+LINKS = (EXTENDS, INCLUDE)  # keys whose values name another file
 
 
 class RtcfgServer(LanguageServer):
@@ -104,7 +112,7 @@ def did_close(ls: RtcfgServer, params: types.DidCloseTextDocumentParams) -> None
 @guarded()
 def did_save(ls: RtcfgServer, params: types.DidSaveTextDocumentParams) -> None:
     path = path_of(params.text_document.uri)
-    if path is not None and os.path.basename(path) == "pyproject.toml":  # [tool.rtcfg] may have changed
+    if path is not None and os.path.basename(path) == PYPROJECT:  # [tool.rtcfg] may have changed
         ls.publish(ls.files.changed_on_disk([path]))
 
 
@@ -139,16 +147,23 @@ def watched_files_changed(ls: RtcfgServer, params: types.DidChangeWatchedFilesPa
 def code_action(ls: RtcfgServer, params: types.CodeActionParams) -> list[types.CodeAction]:
     uri, only = params.text_document.uri, params.context.only
     found: list[types.CodeAction] = []
-    if not only or any(types.CodeActionKind.QuickFix.value.startswith(kind) or kind.startswith("quickfix")
-                       for kind in only):
+    if _asked(only, types.CodeActionKind.QuickFix):
         found += actions.quick_fixes(ls.files, uri, params.range, params.context.diagnostics)
-    if not only or any(kind in ("source", "source.fixAll") or kind.startswith("source.fixAll") for kind in only):
-        resolve = ls.client_capabilities.text_document and ls.client_capabilities.text_document.code_action
-        lazy = bool(resolve and resolve.resolve_support and "edit" in resolve.resolve_support.properties)
+    resolve = ls.client_capabilities.text_document and ls.client_capabilities.text_document.code_action
+    lazy = bool(resolve and resolve.resolve_support and "edit" in resolve.resolve_support.properties)
+    # "fix all" costs a check per pass of fixes: made at once only when it is asked for by
+    # kind (on save), not for every light bulb of a client that cannot resolve it later
+    if (only and _asked(only, types.CodeActionKind.SourceFixAll)) or (not only and lazy):
         everything = actions.fix_all(ls.files, uri, lazy)
         if everything is not None:
             found.append(everything)
     return found
+
+
+def _asked(only: list[str] | None, kind: str) -> bool:
+    """Whether a request for the kinds `only` (None: any) takes an action of `kind`: a kind
+    takes its sub-kinds (`source` takes `source.fixAll.rtcfg`)."""
+    return not only or any(kind == wanted or kind.startswith(wanted + ".") for wanted in only)
 
 
 @server.feature(types.CODE_ACTION_RESOLVE)
@@ -195,10 +210,10 @@ def hover(ls: RtcfgServer, params: types.HoverParams) -> types.Hover | None:
     offset = _offset(ls, lines, params.position)
     best = None  # the deepest key or value under the cursor, in this file
     for path, position in document.positions.items():
-        if (position.file or document.name) != document.name:
-            continue
-        on_key = position.key_start is not None and position.key_start <= offset <= position.key_end
-        on_value = position.start is not None and position.start <= offset <= position.end
+        here = (position.file or document.name) == document.name  # the value (or its key, below) is in this file
+        on_key = (position.key_start is not None and position.key_start <= offset <= position.key_end
+                  and (position.key_file or position.file or document.name) == document.name)
+        on_value = here and position.start is not None and position.start <= offset <= position.end
         if (on_key or on_value) and (best is None or len(path) > len(best[0])):
             best = (path, on_key, position)
     if best is None or not best[0]:
@@ -239,7 +254,7 @@ def completion(ls: RtcfgServer, params: types.CompletionParams) -> types.Complet
     if lines is None:
         return None
     text, offset = lines.text, _offset(ls, lines, params.position)
-    json_text = uri.lower().endswith(".json")
+    json_text = loader.guess_format(path_of(uri) or uri, text) == "json"
     place = context_at(text, offset, json_text)
     if place is None:
         return None
@@ -256,20 +271,28 @@ def completion(ls: RtcfgServer, params: types.CompletionParams) -> types.Complet
     whole_key = place.kind == KEY and (json_text or bool(place.quote))  # its opening quote goes too
     start = place.start - len(place.quote) if whole_key else place.start
     end = word_end(text, offset, place.quote)
-    if whole_key and place.quote and text[end:end + 1] == place.quote:
+    closed = bool(place.quote) and text[end:end + 1] == place.quote
+    if whole_key and closed:
         end += 1
     colon_follows = place.kind == KEY and text[end:end + 80].lstrip(" \t").startswith(":")
     space = " " if place.kind == VALUE and not place.quote and text[start - 1:start] == ":" else ""
     edit_range = types.Range(_client(ls, lines, start), _client(ls, lines, end))
+    # a missing comma goes before the entry: in the item's own text where the two would meet
+    # (LSP forbids an extra edit that touches the item's), else as an extra edit
+    comma_first = place.comma_at is not None and place.comma_at >= start - len(place.quote)
     comma = ([types.TextEdit(range=types.Range(*[_client(ls, lines, place.comma_at)] * 2), new_text=",")]
-             if place.comma_at is not None else None)
+             if place.comma_at is not None and not comma_first else None)
     items = []
     for rank, suggestion in enumerate(found):
         insert = suggestion.insert
-        if place.kind == VALUE and place.quote and json_text:
-            insert = insert.strip('"')
+        if place.kind == VALUE and place.quote:  # inside the user's quotes: the text, escaped for them
+            insert = suggestion.label.replace("'", "''") if place.quote == "'" else json.dumps(suggestion.label)[1:-1]
+            insert += "" if closed else place.quote
         if colon_follows:
             insert = insert.rstrip().removesuffix(":")
+        insert = space + insert
+        if comma_first:
+            insert = ", " + insert.lstrip()
         items.append(types.CompletionItem(
             label=suggestion.label, kind=types.CompletionItemKind.Property if suggestion.kind == "field"
             else types.CompletionItemKind.EnumMember,
@@ -278,7 +301,7 @@ def completion(ls: RtcfgServer, params: types.CompletionParams) -> types.Complet
             if suggestion.documentation else None,
             tags=[types.CompletionItemTag.Deprecated] if suggestion.deprecated else None,
             preselect=suggestion.preselect or None, sort_text=f"{rank:04d}", filter_text=suggestion.label,
-            text_edit=types.TextEdit(range=edit_range, new_text=space + insert), additional_text_edits=comma))
+            text_edit=types.TextEdit(range=edit_range, new_text=insert), additional_text_edits=comma))
     return types.CompletionList(is_incomplete=False, items=items)
 
 
@@ -293,14 +316,14 @@ def definition(ls: RtcfgServer, params: types.DefinitionParams) -> types.Locatio
     if lines is None or path is None:
         return None
     text = lines.text
-    place = context_at(text, _offset(ls, lines, params.position), uri.lower().endswith(".json"))
+    place = context_at(text, _offset(ls, lines, params.position), loader.guess_format(path, text) == "json")
     if place is None or not place.path or place.kind == KEY and not isinstance(place.path[-1], int):
         return None  # a key; but a list item of `extends:` reads as one until it has a colon
     names_file = place.path[-1] in LINKS or (len(place.path) > 1 and isinstance(place.path[-1], int)
                                              and place.path[-2] in LINKS)
     if not names_file:
         return None
-    name = _word(text, place.start, place.quote)
+    name = text[place.start:word_end(text, place.start, place.quote, stops=",]}#\r\n")].strip()
     result = ls.files.results.get(uri)
     allowed = result is not None and result.options is not None and result.options.build.allow_outside_root
     target = _resolve(path, name, allowed)
@@ -309,26 +332,14 @@ def definition(ls: RtcfgServer, params: types.DefinitionParams) -> types.Locatio
     return types.Location(uri=uri_of(target), range=types.Range(types.Position(0, 0), types.Position(0, 0)))
 
 
-def _word(text: str, start: int, quote: str) -> str:
-    """The file name written from `start`: to its closing quote, or to the end of a plain scalar."""
-    end = start
-    stops = quote if quote else ",]}#\r\n"
-    while end < len(text) and text[end] not in stops:
-        end += 1
-    return text[start:end].strip()
-
-
 def _resolve(including: str, name: str, allow_outside_root: bool) -> str | None:
-    from pathlib import Path
-
-    from ..building.paths import real_root, within
-
-    if not name or os.path.isabs(name) and not allow_outside_root:
+    """The file a reference names, as the build finds it (building/builder.py resolve): None
+    where the build would refuse it (absolute, or out of the project) or there is none."""
+    target = referenced(including, name)
+    if not name or not allow_outside_root and (os.path.isabs(name) or not within(
+            Path(os.path.realpath(target)), real_root(Path(including).parent))):
         return None
-    target = os.path.normpath(os.path.join(os.path.dirname(including), name))
-    if not allow_outside_root and not within(Path(os.path.realpath(target)), real_root(Path(including).parent)):
-        return None
-    return target if os.path.isfile(target) else None
+    return str(target) if os.path.isfile(target) else None  # (never raises: a name too long is no file)
 
 
 def serve() -> None:

@@ -22,12 +22,14 @@ from lsprotocol import types
 
 from .. import pipeline
 from ..building.builder import EXTENDS, BuildOptions
+from ..building import paths
 from ..building.paths import real_root, within
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, suggest
 from ..report.machine import INFORMATION_URI
 from ..schema.views import GA_SCHEMA, SESSION_SCHEMA, session_properties
-from ..source import settings as project_settings
-from ..source.problems import NOT_A_MAPPING, bad_settings
+from ..source import loader, settings as project_settings
+from ..source.document import Limits, LoadError
+from ..source.problems import bad_settings
 from .positions import UTF16, Lines, to_client
 
 # The pre-commit hook's `files:` pattern (.pre-commit-hooks.yaml; a test keeps the two equal),
@@ -38,9 +40,13 @@ HOOK_FILES = re.compile(r"""(?ix)^(?!\.github/)(?:
   | (?:.*/)?[^/]*(?:session|realtime)[^/]*
   | .*\.rtcfg
 )\.(?:ya?ml|json)$""")
-# Top-level keys that other YAML and JSON files use too (package.json's `type`, an ML
-# config's `model`): alone, they do not make a file a session config.
-COMMON_KEYS = frozenset({"type", "model", "tools", "include", "prompt", "temperature", "speed", "extends"})
+# Session keys other YAML and JSON use too (package.json's `type`, an ML config's `model`, the
+# Chat Completions, Responses and Assistants APIs' `modalities`, `instructions`, `tools`,
+# `reasoning`, `max_output_tokens`, a TTS config's `speed`): they count for a file that has a key only Realtime sessions have
+# (`voice`, `turn_detection`, `audio`, ...), but alone they do not make one a session config.
+COMMON_KEYS = frozenset({"type", "model", "modalities", "tools", "tool_choice", "parallel_tool_calls", "include",
+                         "prompt", "instructions", "reasoning", "temperature", "max_output_tokens", "truncation",
+                         "speed", "extends"})
 SESSION_TYPES = ("realtime", "transcription")
 SEVERITY = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning,
             "info": types.DiagnosticSeverity.Information}
@@ -63,26 +69,26 @@ def uri_of(path: str) -> str:
     return "file://" + quote(Path(path).as_posix())
 
 
-def looks_like_config(data: object, by_name: bool, from_parts: bool = False) -> bool:
-    """Whether a built file's data is a session config. A file the hook would check (`by_name`)
-    needs one session key (or to be empty: a config being started); any other YAML or JSON
-    must look like a session throughout: `type: realtime|transcription`, or two keys only
-    sessions have (one, where it was built with rtcfg's own `extends:` or `$file:`) and at
-    least two thirds of its keys a session's. An assistant's or an LLM client's config
-    (`model`, `instructions`, `temperature`, a key of its own), a TTS config with a `voice`, a
-    Kubernetes manifest someone pasted `voice:` into: none of these is underlined."""
-    if data is None or data == {}:
-        return by_name
+def looks_like_config(data: object, by_name: bool) -> bool:
+    """Whether a file's data is a session config. A file the pre-commit hook checks by its name
+    (`by_name`) is, as the hook takes it, unless its top level is a list: what fails the commit
+    is what the editor shows. Any other YAML or JSON must look like a session: `type: realtime`
+    or `transcription`, or a key only Realtime sessions have, with at least two thirds of its
+    keys a session's (or misspelt ones: a config with typos is what rtcfg is for). An LLM
+    client's or the Responses API's config (`model`, `instructions`, `reasoning`), a TTS
+    config with a `voice` and keys of its own, a manifest someone pasted `voice:` into: none
+    of these is underlined."""
+    if by_name:
+        return not isinstance(data, list)
     if not isinstance(data, dict):
         return False
     if data.get("type") in SESSION_TYPES:
         return True
     keys = [key for key in data if isinstance(key, str)]
-    known = [key for key in keys if key in _session_keys()]
-    if by_name:
-        return bool(known)
-    distinctive = [key for key in known if key not in COMMON_KEYS]
-    return len(distinctive) >= (1 if from_parts else 2) and 3 * len(known) >= 2 * len(keys)
+    session_keys = sorted(_session_keys())
+    known = [key for key in keys if key in _session_keys() or suggest(key, session_keys) is not None]
+    distinctive = [key for key in keys if key in _session_keys() and key not in COMMON_KEYS]
+    return bool(distinctive) and 3 * len(known) >= 2 * len(keys)
 
 
 @lru_cache(maxsize=1)
@@ -93,23 +99,19 @@ def _session_keys() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _candidate_keys() -> re.Pattern:
-    """Keys only sessions have, written as keys: a text without two of them (or a `type:
-    realtime`) cannot look like a config, so it is not built at all (a 500 KB OpenAPI file
-    costs a search per keystroke, not a parse)."""
+    """Keys only sessions have, written as keys: a text without one (or a `type: realtime`)
+    cannot look like a config, so it is not built at all (a 500 KB OpenAPI file costs a
+    search per keystroke, not a parse)."""
     names = "|".join(sorted(map(re.escape, _session_keys() - COMMON_KEYS)))
-    return re.compile(rf"""(?m)^["']?({names})["']?[ \t]*:|"({names})"\s*:"""
+    return re.compile(rf"""(?m)^["']?(?:{names})["']?[ \t]*:|"(?:{names})"\s*:"""
                       rf"""|\btype["']?\s*:\s*["']?(?:realtime|transcription)\b|["']?(?:extends|\$file)["']?\s*:""")
 
 
 def may_be_config(text: str) -> bool:
-    found = set()
-    for match in _candidate_keys().finditer(text):
-        if not (match.group(1) or match.group(2)):
-            return True  # type: realtime|transcription, or built from parts: build it to see
-        found.add(match.group(1) or match.group(2))
-        if len(found) >= 2:
-            return True
-    return False
+    """A quick look before a file not named as a config is built: it holds a key only sessions
+    have, `type: realtime|transcription`, or `extends:`/`$file:` (built to see), and is not
+    larger than rtcfg reads (a package-lock.json is not searched at all)."""
+    return len(text) <= Limits().max_bytes and _candidate_keys().search(text) is not None
 
 
 def hook_would_check(path: str) -> bool:
@@ -235,14 +237,16 @@ class Workspace:
         document = self.documents[uri]
         touched = self._forget(uri)
         self.results.pop(uri, None)
-        if document.path is None or not document.path.lower().endswith((".yaml", ".yml", ".json")):
+        if document.path is None or not document.path.lower().endswith(loader.CONFIG_SUFFIXES):
             return touched  # untitled, or not a file rtcfg reads: left alone
+        project_settings.forget()  # a pyproject.toml or a .git made or saved since the last check counts
+        paths.forget()
         by_name = hook_would_check(document.path)
         if not by_name and not document.is_config and not may_be_config(document.text):
             document.is_config = False
             return touched | {uri}  # an empty list: the client knows it was looked at
         result = self._run(document)
-        verdict = _verdict(result, by_name, not document.text.strip())
+        verdict = _verdict(result, document, by_name)
         if verdict is not None:  # else (it does not parse) as it was: no flicker while typing
             document.is_config = verdict
         if not document.is_config:
@@ -263,19 +267,18 @@ class Workspace:
         for other in self.documents.values():  # unsaved text of open files inside the project
             if other.real is not None and (other is document or within(Path(other.real), project)):
                 texts[other.real] = other.text
-        project_settings.forget()  # a pyproject.toml saved since the last check counts
         try:
             settings = project_settings.settings_for(document.path)
         except project_settings.SettingsError as exc:  # F002, as validate reports it; whether the
             # file is a config at all is still told by its keys, read with the default settings
-            name = report_name(document.path)
+            name = shown_name(document.path)
             checked = pipeline.Checked(name, None, [bad_settings(name, str(exc))])
             result = Result(document.version, checked, texts, {document.real}, None)
             result.decided_by = pipeline.check(document.path, pipeline.Options(build=BuildOptions(texts=texts))).document
             return result
         build = BuildOptions(allow_outside_root=settings.allow_outside_root, texts=texts)
         options = pipeline.Options(settings.target, settings.strict, settings.ignore, settings.known, build)
-        checked = pipeline.check(report_name(document.path), options)
+        checked = pipeline.check(shown_name(document.path), options)
         names = set(checked.document.texts()) if checked.document is not None else set()
         names |= {finding.file for finding in checked.findings}
         files = {os.path.realpath(name) for name in names}
@@ -296,9 +299,8 @@ class Workspace:
         seen, shown = set(), []
         for pairs in self.shown.get(uri, {}).values():
             for finding, diagnostic in pairs:
-                key = (finding.code, finding.line, finding.column, finding.message, finding.path)
-                if key not in seen:
-                    seen.add(key)
+                if identity(finding) not in seen:
+                    seen.add(identity(finding))
                     shown.append(diagnostic)
         return shown
 
@@ -331,7 +333,7 @@ class Workspace:
         return Lines(text, bom and real in result.texts)
 
 
-def report_name(path: str) -> str:
+def shown_name(path: str) -> str:
     """How findings name a file: relative to the working folder (where an editor starts the
     server: the workspace's), as `rtcfg validate` run there names it; else as it is."""
     try:
@@ -341,16 +343,23 @@ def report_name(path: str) -> str:
     return path if relative.startswith(os.pardir) else relative
 
 
-def _verdict(result: Result, by_name: bool, empty: bool) -> bool | None:
-    """Whether a checked file is a config; None where its text does not say (it does not
-    parse): a file the hook would check is, to show why, unless its top level is a list or
-    a scalar (an empty one is a config being started)."""
+def _verdict(result: Result, document: OpenDocument, by_name: bool) -> bool | None:
+    """Whether a checked file is a config: by its data as built, else (a base is missing, a
+    ${VAR} unset) as the file alone reads; None where its text does not parse. A file the
+    hook checks by name is one whatever it holds (the parse error shown), but a list."""
     built = result.checked.document if result.decided_by is None else result.decided_by
-    if built is not None:
-        return looks_like_config(built.data, by_name, from_parts=bool(built.sources))
-    if any(finding.code == NOT_A_MAPPING.code for finding in result.checked.findings):
-        return by_name and empty
-    return True if by_name else None
+    if built is None:
+        try:
+            name = shown_name(document.path)
+            built = loader.parse(document.text, name, loader.guess_format(name, document.text), Limits(), False)
+        except (LoadError, RecursionError, MemoryError, ValueError):
+            return True if by_name else None
+    return looks_like_config(built.data, by_name)
+
+
+def identity(finding: Diagnostic) -> tuple:
+    """What makes two findings one, shown in one file (a base's finding, found by two configs)."""
+    return finding.code, finding.line, finding.column, finding.path, finding.message
 
 
 def _read_text(name: str) -> str:

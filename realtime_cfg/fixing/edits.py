@@ -124,6 +124,12 @@ def _format(document: Document, file: str) -> str:
     return "json" if file.lower().endswith(".json") else "yaml"
 
 
+def literal(value: Any, fmt: str) -> str:
+    """`value` as a YAML (`fmt` "yaml") or JSON literal; a YAML string plain only where YAML
+    reads it back as that string (not `no`, `0x1A`, `2024-01-01`)."""
+    return _scalar(value, "", fmt)
+
+
 def _scalar(value: Any, written: str, fmt: str, quote: bool = False) -> str:
     """`value` as this file writes it where `written` stands (a mapping, in YAML, as a flow
     mapping: `{type: audio/pcm, rate: 24000}`)."""
