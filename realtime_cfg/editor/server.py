@@ -26,8 +26,8 @@ from ..building.builder import EXTENDS, INCLUDE
 from ..building.paths import real_root, referenced, within
 from ..report.masking import shown
 from ..source import loader
-from ..source.settings import PYPROJECT
 from ..source.document import MISSING, value_at
+from ..source.settings import PYPROJECT
 from ..targets import CANONICAL, ga
 from ..version import __version__
 from . import actions, help
@@ -79,15 +79,9 @@ def guarded(fallback: Any = None) -> Callable:
 server = RtcfgServer()
 
 
-def _encoding() -> str:
-    chosen = server.workspace.position_encoding if server.workspace is not None else None
-    return str(getattr(chosen, "value", chosen) or UTF16)
-
-
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
 @guarded()
 def did_open(ls: RtcfgServer, params: types.DidOpenTextDocumentParams) -> None:
-    ls.files.encoding = _encoding()
     document = params.text_document
     ls.publish(ls.files.open(document.uri, document.text, document.version))
 
@@ -124,6 +118,9 @@ WATCHED = "**/*.{yaml,yml,json,md,markdown,txt,text,toml}"
 @server.feature(types.INITIALIZED)
 @guarded()
 def initialized(ls: RtcfgServer, params: types.InitializedParams) -> None:
+    # the column units pygls agreed with the client (UTF-16 unless it offered UTF-8 or UTF-32)
+    chosen = ls.workspace.position_encoding
+    ls.files.encoding = str(getattr(chosen, "value", chosen) or UTF16)
     workspace = ls.client_capabilities.workspace
     watching = workspace and workspace.did_change_watched_files
     if watching and watching.dynamic_registration:
