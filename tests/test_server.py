@@ -1260,3 +1260,33 @@ def test_hover_on_a_union_type_key_describes_the_union(server, project):
     shown_text = server.hover(uri, *inside(text, "type")).contents.value
     assert SCHEMA["properties"]["turn_detection"]["description"] in shown_text
     assert "`server_vad`, `semantic_vad`" in shown_text
+
+
+def test_the_server_works_offline(tmp_path_factory):
+    """Nothing is fetched: with every network connection refused in the server's process,
+    a config whose function `parameters` are checked against the JSON Schema meta-schema is
+    still checked, hovered and completed."""
+    blocker = tmp_path_factory.mktemp("offline")
+    loaded = blocker / "loaded"
+    (blocker / "sitecustomize.py").write_text(
+        f"open({str(loaded)!r}, 'w').close()\n"  # proof that the server ran with it
+        "import socket\n"
+        "def _refused(*args, **kwargs):\n"
+        "    raise OSError('offline: rtcfg server must not use the network')\n"
+        "socket.socket.connect = _refused\n"
+        "socket.create_connection = _refused\n", encoding="utf-8")
+    home = tmp_path_factory.mktemp("offline-project").resolve()
+    (home / ".git").mkdir()
+    text = ("model: gpt-realtime-2\ntools:\n  - type: function\n    name: lookup\n"
+            "    parameters: {type: object, required: city}\n")
+    config = write(home, "session.yaml", text)
+    running = Server(home, env={"PYTHONPATH": str(blocker)})
+    try:
+        found = running.diagnostics(running.open(config), 1)
+        assert loaded.exists()
+        assert [(d.code, d.data["path"]) for d in found] == [("S008", "tools[0].parameters.required")]
+        assert running.hover(config.as_uri(), *inside(text, "model")) is not None
+        assert "voice" in labels(running.complete(config.as_uri(), 5, 0))
+        assert not [line for line in running.stderr if "offline" in line]
+    finally:
+        running.stop()
