@@ -291,6 +291,48 @@ def rewritten(checked: Checked, payload: dict) -> list[Change]:
     return diff(_valid(checked).data, payload)
 
 
+class Asked:
+    """One config after `check --live`: the config (its findings now include the server's),
+    the payload sent (None: not sent, it has errors) and what asking came to."""
+
+    __slots__ = ("checked", "sent", "outcome")
+
+    def __init__(self, checked: Checked, sent: dict | None = None, outcome=None) -> None:
+        self.checked, self.sent, self.outcome = checked, sent, outcome
+
+
+def ask_server(configs: Sequence[tuple[Checked, Options]], endpoint, key: tuple[str, str], settings) -> list[Asked]:
+    """Send each config without errors, rendered as `session` renders it, to a server
+    (live/endpoints.Endpoint; `key`: (its variable, its value)), a few at a time, and add what
+    the answer says to its findings, suppressed as the config's own are. A config with
+    errors is not sent. The key is shown nowhere: wherever it appears it is replaced by its
+    variable's name."""
+    from .live.answers import findings
+    from .live.asking import Request, ask_all
+    from .report.masking import prepare_for_display
+
+    asked = [Asked(checked) for checked, _ in configs]
+    ready = [(index, checked) for index, (checked, _) in enumerate(configs) if checked.ok]
+    requests = [Request(session(checked)[0], checked.target, checked.document.session_type) for _, checked in ready]
+    outcomes = ask_all(requests, endpoint, key[1], settings)
+    for (index, checked), request, outcome in zip(ready, requests, outcomes):
+        document = checked.document
+        found = findings(document, request.payload, checked.target, outcome, endpoint.shown)
+        prepare_for_display(found, document.texts(), {**document.redactions, key[1]: f"${{{key[0]}}}"})
+        kept, suppressed = split(found, configs[index][1].ignore)
+        checked.findings = checked.findings + kept
+        checked.suppressed = checked.suppressed + suppressed
+        asked[index] = Asked(checked, request.payload, outcome)
+    return asked
+
+
+def answer(asked: Asked, with_effective: bool, key: tuple[str, str]) -> dict:
+    """What the server answered about one config, masked, for reports (report/live.py)."""
+    from .live.answers import entry
+
+    return entry(asked.checked.document, asked.sent, asked.outcome, key, with_effective)
+
+
 class LeakError(ValueError):
     """A migrated config would hold the value of an environment variable, not its ${VAR}."""
 

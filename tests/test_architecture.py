@@ -13,7 +13,7 @@ import pytest
 from realtime_cfg.check.registry import RULES
 
 PACKAGE = Path(__file__).resolve().parent.parent / "realtime_cfg"
-CODE = re.compile(r"[FLBSRTX]\d{3}")
+CODE = re.compile(r"[FLBSRTXA]\d{3}")
 
 
 def _modules() -> dict[str, Path]:
@@ -201,3 +201,35 @@ def test_validate_never_loads_the_language_server():
     assert "realtime_cfg.pipeline" in loaded  # the probe sees rtcfg's own modules
     assert not {name for name in loaded if name.split(".")[0] in ("pygls", "lsprotocol", "cattrs")
                 or name.startswith("realtime_cfg.editor")}
+
+
+def test_websockets_is_imported_only_by_the_live_websocket_module():
+    users = {module for module, path in MODULES.items() if "websockets" in _third_party_imports(path)}
+    assert users == {"realtime_cfg.live.websocket"}
+
+
+def test_only_check_live_reaches_the_live_package_but_its_codes():
+    """Every command lists the live codes (`rtcfg rules`), so live/problems.py is loaded by all;
+    the code that talks to servers only by the pipeline's ask_server, which `check` calls."""
+    outside = {module: sorted(name for name in _imports(module, path)
+                              if name.startswith("realtime_cfg.live") and name != "realtime_cfg.live.problems")
+               for module, path in MODULES.items() if not module.startswith("realtime_cfg.live")}
+    assert {module for module, names in outside.items() if names} == {"realtime_cfg.cli.app", "realtime_cfg.pipeline"}
+
+
+@pytest.mark.parametrize("command", [["validate"], ["render"], ["render", "--explain"], ["rules"]])
+def test_validate_and_render_never_load_the_live_check(command):
+    """`check --live` is the only command that talks to a server: the others start as fast as
+    before, without the network modules (http.client, ssl, websockets) or rtcfg's own."""
+    import subprocess
+    import sys
+
+    sample = sorted((PACKAGE.parent / "sample_configs").glob("*.yaml"))[0]
+    args = [*command, str(sample)] if command != ["rules"] else command
+    run = subprocess.run([sys.executable, "-X", "importtime", "-m", "realtime_cfg", *args],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    loaded = {line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines() if "|" in line}
+    assert "realtime_cfg.live.problems" in loaded  # the probe sees the codes' module
+    assert not {name for name in loaded if name.split(".")[0] in ("websockets", "ssl", "http", "concurrent")
+                or name.startswith("realtime_cfg.live.") and name != "realtime_cfg.live.problems"}

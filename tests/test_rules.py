@@ -34,9 +34,11 @@ WHERE: dict[str, tuple[int | None, int | None, str]] = {
 # The catalog describes L005's example in words (120 levels would not fit a terminal).
 BAD_OVERRIDE = {"L005": "tracing: {metadata: " + "{a: " * 120 + "1" + "}" * 121 + "\n"}
 
-# Codes whose examples are files (or rtcfg's own limits), not config text: tested below, in
-# test_loader.py, test_building.py and test_hostile*.py (F002, F003, X001).
-FILE_LEVEL = {"F001", "F002", "F003", "F004", "X001", "L008", "L009", "B001", "B002", "B003", "B004", "B005", "B006"}
+# Codes whose examples are files (or rtcfg's own limits, or a server's answers), not config
+# text: tested below, in test_loader.py, test_building.py and test_hostile*.py (F002, F003,
+# X001), and test_live.py (A001-A003, F005, F006: against local servers).
+FILE_LEVEL = {"F001", "F002", "F003", "F004", "X001", "L008", "L009", "B001", "B002", "B003", "B004", "B005", "B006",
+              "A001", "A002", "A003", "F005", "F006"}
 CASES = sorted(set(RULES) - FILE_LEVEL)
 
 

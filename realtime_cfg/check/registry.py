@@ -6,7 +6,8 @@ never change meaning once released: suppressions and CI reports refer to them.
 
 F = the file could not be read (exit code 2), L = loading the file, B = building a config
 from its parts (extends, $file, ${VAR}), S = the schema, R = rules the schema cannot
-express, T = what the chosen target (beta or GA) can carry, X = a limit of rtcfg's own.
+express, T = what the chosen target (beta or GA) can carry, X = a limit of rtcfg's own, A = the
+answer of a real server (`rtcfg check --live`; F005 and F006 when it could not be asked).
 The examples are tested: each bad one is reported with its code, each good one is clean.
 
 Adding a rule: see docs/architecture.md. A new family is a module in check/rules/ with
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 from ..building import problems as building_problems
 from ..fixing import applying as fixing
+from ..live import problems as live_problems
 from ..diagnostics import Diagnostic, Rule
 from ..source import problems as source_problems
 from .rules import limits, open_sets, schema, speech, spelling, tools, transcription, values
@@ -28,8 +30,9 @@ __all__ = ["RULES", "SESSION_FAMILIES", "Diagnostic"]
 # Families that look at a loaded session, in the order they run (check/validation.py runs
 # the schema, spelling and the target's checks itself: they depend on what these found).
 SESSION_FAMILIES = (values, tools, speech, open_sets, transcription)
-_ALL = (source_problems, fixing, building_problems, schema, *SESSION_FAMILIES, spelling, target_rules, limits)
-_ORDER = "FLBSRTX"
+_ALL = (source_problems, fixing, live_problems, building_problems, schema, *SESSION_FAMILIES, spelling, target_rules,
+        limits)
+_ORDER = "FLBSRTXA"
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in sorted(
     (rule for family in _ALL for rule in family.RULES), key=lambda rule: (_ORDER.index(rule.code[0]), rule.code))}

@@ -168,14 +168,11 @@ def validate(
     """Check configs (flat or GA-shaped, built from their parts) and report every problem at file:line:col."""
     from .. import pipeline
     from ..building.overrides import OverrideError
-    from ..report.model import FileResult, Report
+    from ..report.model import Report
     from ..report.text import Printer, TextReporter
-    from ..source.loader import STDIN, discover
-    from ..source.problems import bad_settings, no_configs_in
-    from ..source.settings import SettingsError
+    from ..source.loader import STDIN
 
-    ignored = [_check_code(code, "--ignore", suppressible=True)
-               for option in ignore or () for code in option.split(",") if code.strip()]
+    ignored = _check_codes(ignore)
     limits = _limits(max_bytes)
     fixing = "diff" if show_diff else "fix" if fix else None
     if fixing == "fix" and STDIN in paths:
@@ -189,26 +186,10 @@ def validate(
     printer = Printer(sys.stderr) if fixing == "diff" else Printer()
     text = (TextReporter(printer, quiet, show_statistics, unsafe_fixes)
             if format is ReportFormat.text or output_file else None)
-    found = discover(paths)
-    for folder in found.empty:
-        report.results.append(FileResult(folder, [no_configs_in(folder)]))
-    if found.hidden and not quiet:
-        shown = ", ".join(found.hidden[:5]) + (f" and {len(found.hidden) - 5:,} more" if len(found.hidden) > 5 else "")
-        _say(f"rtcfg: skipped hidden folders (name one to check it): {shown}")
-    if output_file and os.path.realpath(output_file) in {os.path.realpath(f) for f in found.files if f != STDIN}:
-        raise typer.BadParameter(f"{output_file} is one of the configs to check; name another file",
-                                 param_hint="--output-file")
     parts: set[str] = set()
     fixes = pipeline.FixRun(fixing == "diff", unsafe_fixes) if fixing else None
-    for path in found.files:
-        try:
-            settings = _project(path, target, strict, ignored, exit_on_error=False)
-        except SettingsError as exc:  # this file's finding; the run goes on
-            name = pipeline.report_name(path)
-            report.results.append(FileResult(name, [bad_settings(name, str(exc))]))
-            continue
-        options = _options(settings, limits, no_env, allow_outside_root, overrides,
-                           confine_source=path in found.walked)
+    for path, options in _configs(paths, report, output_file, quiet, target, strict, ignored, limits, no_env,
+                                  allow_outside_root, overrides):
         try:
             if fixes:
                 checked, fixed = fixes.fix(path, options)
@@ -218,11 +199,199 @@ def validate(
         except OverrideError as exc:
             raise typer.BadParameter(str(exc), param_hint="--set") from None
         parts |= checked.document.parts if checked.document else set()
-        report.results.append(FileResult(checked.name, checked.findings, checked.suppressed,
-                                         None if path == STDIN else os.path.realpath(path)))
+        report.results.append(_result(path, checked))
     report.settle(parts)
     if fixing == "diff":
         sys.stdout.write(fixes.diff())
+    _finish(report, text, format, output_file, quiet, show_statistics)
+
+
+class Auth(str, Enum):
+    bearer = "bearer"
+    api_key = "api-key"
+
+
+@app.command(epilog="""Examples:
+
+  OPENAI_API_KEY=... rtcfg check --live session.yaml
+
+  rtcfg check --live --diff configs/                   # sent vs what the server applied
+
+  rtcfg check --live --show-effective session.yaml     # the effective session (masked)
+
+  AZURE_OPENAI_API_KEY=... rtcfg check --live --endpoint \
+    'wss://RESOURCE.openai.azure.com/openai/v1/realtime?model=DEPLOYMENT' session.yaml
+
+What it sends and costs (nothing is billed: no audio, no response.create): README, "Ask the
+real server". Needs the extra rtcfg[live] for wss:// endpoints only.""")
+def check(
+    paths: List[str] = typer.Argument(..., help="Config files or directories (searched for .yaml, .yml, .json); - for stdin.",
+                                      show_default=False),
+    live: bool = typer.Option(False, "--live", help="Send each config without errors, rendered as `render` renders "
+                              "it, to a real server, and report what it rejected and what it applied differently "
+                              "(required: the check talks to a server)."),
+    endpoint: Optional[str] = typer.Option(
+        None, "--endpoint", metavar="URL", show_default=False,
+        help="https://.../client_secrets (POST, GA sessions) or wss://... (session.update: Azure's "
+             "/openai/v1/realtime?model=DEPLOYMENT or /openai/realtime?api-version=...&deployment=..., or a compatible "
+             "server). Default: OpenAI's https://api.openai.com/v1/realtime/client_secrets."),
+    auth: Optional[Auth] = typer.Option(None, "--auth", show_default=False,
+                                        help="How the key is sent: bearer (Authorization header) or api-key (Azure's "
+                                        "header). Default: api-key for Azure OpenAI, else bearer."),
+    api_key_env: Optional[str] = typer.Option(
+        None, "--api-key-env", metavar="NAME", show_default=False,
+        help="The environment variable holding the key. Default: OPENAI_API_KEY for OpenAI, AZURE_OPENAI_API_KEY "
+             "for Azure; other servers need it named."),
+    timeout: float = typer.Option(30.0, "--timeout", metavar="SECONDS", help="Wait this long for an answer once "
+                                  "connected."),
+    connect_timeout: float = typer.Option(10.0, "--connect-timeout", metavar="SECONDS", help="Wait this long for a "
+                                          "connection."),
+    retries: int = typer.Option(2, "--retries", help="Ask again this many times after a 429, a 5xx or a network "
+                                "error, with backoff (a timeout is not retried)."),
+    jobs: int = typer.Option(4, "--jobs", "-j", help="Configs asked at once (1-8)."),
+    show_effective: bool = typer.Option(False, "--show-effective", help="Print the effective session each server "
+                                        "answered (secrets masked) on standard output."),
+    show_diff: bool = typer.Option(False, "--diff", help="Print what was sent against what the server applied, field "
+                                   "by field like `rtcfg diff`, on standard output."),
+    format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="Report format."),
+    output_file: Optional[Path] = typer.Option(
+        None, "--output-file", "-o", show_default=False,
+        help="Write the --format report to this file (atomically); the text report still prints."),
+    target: Optional[Target] = typer.Option(
+        None, "--target", "-t", show_default=False,
+        help="Wire shape to send. Default: the endpoint's (GA for client_secrets and OpenAI; beta for Azure's "
+             "preview), else [tool.rtcfg] target, else the file's own."),
+    strict: Optional[bool] = typer.Option(None, "--strict/--no-strict", help=STRICT_HELP, show_default=False),
+    fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="Lowest severity that makes the exit code 1."),
+    ignore: Optional[List[str]] = typer.Option(None, "--ignore", show_default=False, metavar="CODE",
+                                               help="Do not report this code (repeatable); adds to [tool.rtcfg] "
+                                               "ignore. A config with an error is not sent: ignore its code to ask "
+                                               "the server about it."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the findings' first lines: no source, hints or summary."),
+    overrides: Optional[List[str]] = typer.Option(None, "--set", metavar="PATH=VALUE", help=SET_HELP,
+                                                  show_default=False),
+    no_env: bool = typer.Option(False, "--no-env", help=NO_ENV_HELP),
+    allow_outside_root: bool = typer.Option(False, "--allow-outside-root", help=OUTSIDE_HELP),
+    max_bytes: int = typer.Option(1024 * 1024, "--max-bytes", help=MAX_BYTES_HELP),
+) -> None:
+    """Ask a real server about each config (--live): what it rejected, at file:line:col, and what it applied
+    differently from what was sent. The key comes from the environment only and is never printed."""
+    from .. import pipeline
+    from ..building.overrides import OverrideError
+    from ..live.asking import Settings
+    from ..live.endpoints import EndpointError, endpoint as endpoint_for, key as key_for
+    from ..report.model import Report
+    from ..report.text import Printer, TextReporter
+    from ..targets import display_name
+
+    if not live:
+        raise typer.BadParameter("rtcfg check asks a real server: give --live (rtcfg validate checks without one)",
+                                 param_hint="--live")
+    for name, value, low, high in (("--timeout", timeout, 0.01, 600), ("--connect-timeout", connect_timeout, 0.01, 600),
+                                   ("--retries", retries, 0, 5), ("--jobs", jobs, 1, 8)):
+        if not low <= value <= high:
+            raise typer.BadParameter(f"must be from {low:g} to {high:g}", param_hint=name)
+    if (show_effective or show_diff) and format is not ReportFormat.text and not output_file:
+        raise typer.BadParameter("--show-effective and --diff print on standard output; give the report an "
+                                 "--output-file", param_hint="--format")
+    ignored = _check_codes(ignore)
+    try:
+        server = endpoint_for(endpoint, auth.value if auth else None)
+    except EndpointError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--endpoint") from None
+    if target and server.shape and target.value != server.shape:
+        raise typer.BadParameter(f"{server.shown} takes {display_name(server.shape)} sessions; the "
+                                 f"{display_name(target.value)} shape cannot be sent there", param_hint="--target")
+    try:
+        key = key_for(server, api_key_env, os.environ)
+    except EndpointError as exc:
+        _say(f"rtcfg: {exc}")
+        raise typer.Exit(2)
+    if server.kind == "websocket" and not _has_websockets():
+        _say("rtcfg: a wss:// endpoint needs the live extra: pip install 'rtcfg[live]'")
+        raise typer.Exit(2)
+    report = Report(fail_on=fail_on.value, endpoint=server.shown)
+    stdout_used = show_effective or show_diff
+    text = (TextReporter(Printer(sys.stderr) if stdout_used else Printer(), quiet)
+            if format is ReportFormat.text or output_file else None)
+    configs = []
+    for path, options in _configs(paths, report, output_file, quiet, target, strict, ignored, _limits(max_bytes),
+                                  no_env, allow_outside_root, overrides, shape=server.shape):
+        try:
+            configs.append((path, pipeline.check(path, options), options))
+        except OverrideError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--set") from None
+    asked = pipeline.ask_server([(checked, options) for _, checked, options in configs], server, key,
+                                Settings(connect_timeout, timeout, retries, jobs))
+    parts: set[str] = set()
+    for (path, checked, _), one in zip(configs, asked):
+        parts |= checked.document.parts if checked.document else set()
+        result = _result(path, checked)
+        result.live = pipeline.answer(one, show_effective, key)
+        report.results.append(result)
+    report.settle(parts)
+    if stdout_used:
+        from ..report.live import effective_text
+
+        sys.stdout.write(effective_text(report.results, show_effective, show_diff))
+    _finish(report, text, format, output_file, quiet, False)
+
+
+def _has_websockets() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("websockets") is not None
+
+
+def _check_codes(ignore: Optional[List[str]]) -> list[str]:
+    """--ignore's codes (comma-separated or repeated), each one that can be suppressed."""
+    return [_check_code(code, "--ignore", suppressible=True)
+            for option in ignore or () for code in option.split(",") if code.strip()]
+
+
+def _configs(paths: List[str], report, output_file: Optional[Path], quiet: bool, target, strict, ignored: list,
+             limits, no_env: bool, allow_outside_root: bool, overrides, shape: Optional[str] = None):
+    """(path, pipeline options) for each config the paths name, in order, with its project's
+    settings (`shape`: the target when neither --target nor the project names one). An empty
+    folder, or a file whose project settings cannot be used, is a finding in `report`."""
+    from .. import pipeline
+    from ..report.model import FileResult
+    from ..source.loader import STDIN, discover
+    from ..source.problems import bad_settings, no_configs_in
+    from ..source.settings import SettingsError
+
+    found = discover(paths)
+    for folder in found.empty:
+        report.results.append(FileResult(folder, [no_configs_in(folder)]))
+    if found.hidden and not quiet:
+        shown = ", ".join(found.hidden[:5]) + (f" and {len(found.hidden) - 5:,} more" if len(found.hidden) > 5 else "")
+        _say(f"rtcfg: skipped hidden folders (name one to check it): {shown}")
+    if output_file and os.path.realpath(output_file) in {os.path.realpath(f) for f in found.files if f != STDIN}:
+        raise typer.BadParameter(f"{output_file} is one of the configs to check; name another file",
+                                 param_hint="--output-file")
+    for path in found.files:
+        try:
+            settings = _project(path, target, strict, ignored, exit_on_error=False)
+        except SettingsError as exc:  # this file's finding; the run goes on
+            name = pipeline.report_name(path)
+            report.results.append(FileResult(name, [bad_settings(name, str(exc))]))
+            continue
+        options = _options(settings, limits, no_env, allow_outside_root, overrides,
+                           confine_source=path in found.walked)
+        yield path, options.but(target=options.target or shape) if shape else options
+
+
+def _result(path: str, checked):
+    from ..report.model import FileResult
+    from ..source.loader import STDIN
+
+    return FileResult(checked.name, checked.findings, checked.suppressed,
+                      None if path == STDIN else os.path.realpath(path))
+
+
+def _finish(report, text, format: ReportFormat, output_file: Optional[Path], quiet: bool, statistics: bool) -> None:
+    """Print the text report (`text`: its reporter, if one prints), write the --format report
+    (to stdout, or to --output-file), and exit with the run's code."""
     if text:
         for result in report.results:
             text.file(result)
@@ -232,7 +401,7 @@ def validate(
         from ..report.text import render_text
 
         rendered = (FORMATS[format.value](report) if format is not ReportFormat.text
-                    else render_text(report, quiet, show_statistics))
+                    else render_text(report, quiet, statistics))
         _emit(rendered, output_file)
     raise typer.Exit(report.exit_code)
 

@@ -8,7 +8,7 @@ and so are 1 and true; 1 and 1.0 are the same number."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..schema.engine import json_equal
@@ -23,6 +23,9 @@ class Change:
     path: str
     old: Any = None
     new: Any = None
+    # the same path as keys and list indexes (a named item's index in `old`, or in `new` if
+    # it was added), to find the field in the payload; not part of the output
+    steps: tuple = field(default=(), compare=False, repr=False)
 
     def to_dict(self) -> dict:
         data: dict[str, Any] = {"kind": self.kind, "path": self.path}
@@ -39,26 +42,29 @@ def _named(items: list) -> dict[str, Any] | None:
     return named if None not in named and len(named) == len(items) else None
 
 
-def diff(old: Any, new: Any, path: str = "") -> list[Change]:
+def diff(old: Any, new: Any, path: str = "", steps: tuple = ()) -> list[Change]:
     """Every difference between two payloads, in document order."""
     if isinstance(old, dict) and isinstance(new, dict):
-        return _diff_keyed(old, new, lambda key: f"{path}.{key}" if path else key)
+        return _diff_keyed(old, new, lambda key: (f"{path}.{key}" if path else key, steps + (key,)))
     if isinstance(old, list) and isinstance(new, list):
         old_named, new_named = _named(old), _named(new)
         if old_named is not None and new_named is not None:
-            return _diff_keyed(old_named, new_named, lambda identity: f"{path}[{identity}]")
-    return [] if json_equal(old, new) else [Change("changed", path, old, new)]
+            index = {**{identity: i for i, identity in enumerate(new_named)},
+                     **{identity: i for i, identity in enumerate(old_named)}}
+            return _diff_keyed(old_named, new_named, lambda identity: (f"{path}[{identity}]", steps + (index[identity],)))
+    return [] if json_equal(old, new) else [Change("changed", path, old, new, steps)]
 
 
 def _diff_keyed(old: dict, new: dict, where) -> list[Change]:
     changes: list[Change] = []
     for key in list(old) + [k for k in new if k not in old]:
+        path, steps = where(key)
         if key not in new:
-            changes.append(Change("removed", where(key), old=old[key]))
+            changes.append(Change("removed", path, old=old[key], steps=steps))
         elif key not in old:
-            changes.append(Change("added", where(key), new=new[key]))
+            changes.append(Change("added", path, new=new[key], steps=steps))
         else:
-            changes.extend(diff(old[key], new[key], where(key)))
+            changes.extend(diff(old[key], new[key], path, steps))
     return changes
 
 

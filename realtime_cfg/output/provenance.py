@@ -111,18 +111,28 @@ def _source_path(flat: tuple, document: Document) -> tuple:
     return where
 
 
+def written_path(document: Document, path: tuple, target: str) -> tuple | None:
+    """The path in the document as written of the payload field at `path` (rendered for
+    `target`), or None when no file set it (the target added it). Its position is the value's
+    own, or that of the value it was rendered from (a format string becomes {type, rate}; a
+    forced function name becomes {type, name}): Document.position walks up to it."""
+    flat = target_module(target).flat_path(path)
+    if not flat:
+        return None
+    source = _source_path(flat, document)
+    position, _ = document.position(source)
+    if position is not None and source[:1] and isinstance(document.data, dict) and source[0] in document.data:
+        return source
+    return None
+
+
 def _source(document: Document, path: tuple, target: str, defaults: set[tuple]) -> tuple[str, tuple | None]:
     """(where the payload field came from, its path in the document if it has one)."""
     if any(path[:len(filled)] == filled for filled in defaults):
         return f"default ({display_name(target)} server)", None
-    flat = target_module(target).flat_path(path)
-    if flat:
-        source = _source_path(flat, document)
-        position, _ = document.position(source)
-        # a value's own position, or that of the value it was rendered from (a format
-        # string becomes {type, rate}; a forced function name becomes {type, name})
-        if position is not None and source[:1] and source[0] in document.data:
-            return _describe(position, document.name), source
+    source = written_path(document, path, target)
+    if source is not None:
+        return _describe(document.position(source)[0], document.name), source
     return f"added for {display_name(target)}", None
 
 

@@ -44,6 +44,9 @@ def to_json(report: Report) -> str:
         "diagnostics": [_as_dict(d) for d in report.diagnostics],
         "suppressed": [{**_as_dict(s.diagnostic), "suppressed_by": s.kind} for s in report.suppressed],
     }
+    if report.endpoint is not None:  # check --live: what the server answered, config by config
+        data["live"] = {"endpoint": report.endpoint,
+                        "configs": [{"file": r.name, **r.live} for r in report.results if r.live is not None]}
     return _dumps(data)
 
 

@@ -20,6 +20,8 @@ class FileResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     suppressed: list[Suppressed] = field(default_factory=list)
     real_path: str | None = None
+    # `check --live`: what the server answered (report/live.py), masked and ready to print
+    live: dict | None = None
 
 
 @dataclass
@@ -29,6 +31,7 @@ class Report:
     unsafe_fixes: bool = False  # --unsafe-fixes: an unsafe fix counts as applicable
     fixing: str | None = None  # "fix" (--fix) or "diff" (--diff); None: only checked
     fixed: int = 0  # findings fixed (or, with --diff, that would be)
+    endpoint: str | None = None  # `check --live`: the server asked, as shown
 
     def fixable(self) -> tuple[int, int]:
         """(findings --fix would fix, those that need --unsafe-fixes as well) among those listed."""

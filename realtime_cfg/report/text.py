@@ -25,6 +25,7 @@ from typing import Iterable, TextIO
 from ..check.registry import RULES
 from ..diagnostics import Diagnostic
 from .masking import printable
+from .live import answered_line
 from .model import SEVERITIES, FileResult, Report
 
 WIDTH = 80
@@ -266,6 +267,9 @@ class TextReporter:
             offer = fixable_line(report)
             if offer:  # before the summary, which stays the last line
                 self.printer.line(offer)
+            answered = answered_line(report)
+            if answered:
+                self.printer.line(answered)
             self.printer.line(summary(report), "bold red" if report.exit_code else "bold green")
 
 

@@ -25,6 +25,7 @@ class Target(Protocol):  # what each module in TARGETS provides (documentation; 
     SCHEMA: str  # the file in schemas/ that describes a file written in this shape
     NAMES_FUNCTION_BY_STRING: bool  # a bare tool_choice string other than a keyword forces that function
     MODEL_SCOPED_TRANSCRIPTION: bool  # OpenAI scopes delay/prompt support per model to this API (R017, R018)
+    WEBSOCKET_HEADERS: dict  # headers a WebSocket in this shape needs on OpenAI's endpoint (check --live)
 
     def recognizes(self, data: Any) -> bool: ...  # a file in this shape (only non-canonical shapes say so)
     def session_type(self, data: Any) -> str: ...  # realtime, or transcription

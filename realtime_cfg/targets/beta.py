@@ -17,6 +17,8 @@ DISPLAY = "beta"
 SCHEMA = "session.schema.json"  # the authoring format: the flat beta shape plus GA-only settings
 NAMES_FUNCTION_BY_STRING = True  # `tool_choice: lookup` forces the function lookup
 MODEL_SCOPED_TRANSCRIPTION = False
+# what a WebSocket that speaks this shape needs on OpenAI's endpoint (Azure's preview endpoint needs none)
+WEBSOCKET_HEADERS = {"OpenAI-Beta": "realtime=v1"}
 
 
 def recognizes(data: Any) -> bool:

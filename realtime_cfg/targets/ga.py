@@ -45,6 +45,7 @@ NAMES_FUNCTION_BY_STRING = False  # a function is forced with {type: function, n
 # openai-openapi: delay "only supported with gpt-realtime-whisper in GA Realtime sessions";
 # prompt "not supported with gpt-realtime-whisper in GA Realtime sessions" (R017, R018)
 MODEL_SCOPED_TRANSCRIPTION = True
+WEBSOCKET_HEADERS: dict[str, str] = {}  # the GA endpoint takes no header of its own
 # Top-level keys that only a GA-shaped session has: a file with any of them is read as GA.
 MARKERS = ("type", "audio", "output_modalities")
 

@@ -1,0 +1,141 @@
+"""One POST over HTTP(S) with the standard library (OpenAI's client_secrets endpoint), and the
+answers and failures both ways of asking (this and websocket.py) return.
+
+http.client rather than urllib: the connect and answer timeouts are separate, the answer's
+size is capped before it is read, and redirects are not followed (a key is never re-sent to
+another host). A proxy is taken from the usual environment variables (https_proxy,
+http_proxy, all_proxy, no_proxy, as urllib reads them) and tunnelled with CONNECT.
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import socket
+import ssl
+import time
+import urllib.request
+from urllib.parse import unquote, urlsplit
+
+from ..version import __version__
+
+USER_AGENT = f"rtcfg/{__version__} (check --live)"
+_CHUNK = 64 * 1024
+
+
+class Answer:
+    """What a server answered: an HTTP status (101 for a WebSocket's events), lower-cased
+    headers, and the body or the event as bytes."""
+
+    __slots__ = ("status", "headers", "body")
+
+    def __init__(self, status: int, headers: dict[str, str], body: bytes) -> None:
+        self.status, self.headers, self.body = status, headers, body
+
+
+class NoAnswer(Exception):
+    """No usable answer (what happened, in words that quote no header); `retry` if asking
+    again may help (a refused or dropped connection), not if it cannot (a timeout, which
+    would only double the wait; an answer too large)."""
+
+    def __init__(self, message: str, retry: bool = False) -> None:
+        super().__init__(message)
+        self.retry = retry
+
+
+def post(url: str, body: bytes, headers: dict[str, str], connect_timeout: float, answer_timeout: float,
+         limit: int) -> Answer:
+    """POST `body` (JSON) to `url`; the answer within `answer_timeout` seconds of connecting,
+    at most `limit` bytes. Raises NoAnswer."""
+    parts = urlsplit(url)
+    host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
+    proxy = _proxy(parts.scheme, host)
+    connection_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    extra = {"context": ssl.create_default_context()} if parts.scheme == "https" else {}
+    if proxy:
+        proxy_parts = urlsplit(proxy)
+        connection = connection_class(proxy_parts.hostname, proxy_parts.port or 80, timeout=connect_timeout, **extra)
+        tunnel_headers = {}
+        if proxy_parts.username:
+            credentials = f"{unquote(proxy_parts.username)}:{unquote(proxy_parts.password or '')}"
+            tunnel_headers["Proxy-Authorization"] = "Basic " + base64.b64encode(credentials.encode()).decode()
+        connection.set_tunnel(host, port, headers=tunnel_headers)
+        where = f"{host}:{port} through the proxy {proxy_parts.hostname}:{proxy_parts.port or 80}"
+    else:
+        connection = connection_class(host, port, timeout=connect_timeout, **extra)
+        where = f"{host}:{port}"
+    try:
+        try:
+            connection.connect()
+        except OSError as exc:
+            raise NoAnswer(f"cannot connect to {where}: {_reason(exc, connect_timeout)}",
+                           retry=not isinstance(exc, (socket.gaierror, ssl.SSLCertVerificationError))) from None
+        deadline = time.monotonic() + answer_timeout
+        sock = connection.sock  # kept: the connection forgets it once the answer says it closes
+        sock.settimeout(answer_timeout)
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        try:
+            connection.request("POST", path, body, {**headers, "Content-Type": "application/json",
+                                                     "Accept": "application/json", "User-Agent": USER_AGENT})
+            response = connection.getresponse()
+            answer_headers = {name.lower(): value for name, value in response.getheaders()}
+            declared = answer_headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > limit:
+                raise NoAnswer(f"the answer from {where} is {int(declared):,} bytes, more than the {limit:,} bytes a "
+                               "session can take (not read)")
+            received = _read(sock, response, deadline, limit, where)
+        except socket.timeout:
+            raise NoAnswer(f"no answer from {where} within {answer_timeout:g} s (--timeout)") from None
+        except (http.client.HTTPException, OSError) as exc:
+            raise NoAnswer(f"the connection to {where} was dropped before the whole answer came "
+                           f"({_reason(exc, answer_timeout)})", retry=True) from None
+        return Answer(response.status, answer_headers, received)
+    finally:
+        connection.close()
+
+
+def _read(sock: socket.socket, response, deadline: float, limit: int, where: str) -> bytes:
+    """The body, within the deadline (a server sending a byte a second cannot hold the check
+    past it) and at most `limit` bytes."""
+    chunks, size = [], 0
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise socket.timeout
+        sock.settimeout(left)
+        chunk = response.read1(_CHUNK) if hasattr(response, "read1") else response.read(_CHUNK)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > limit:
+            raise NoAnswer(f"the answer from {where} is larger than the {limit:,} bytes a session can take "
+                           "(not read further)")
+        chunks.append(chunk)
+
+
+def _proxy(scheme: str, host: str) -> str | None:
+    """The proxy URL the environment sets for this scheme and host (None: connect directly)."""
+    proxies = urllib.request.getproxies()
+    proxy = proxies.get(scheme) or proxies.get("all")
+    if not proxy or urllib.request.proxy_bypass(host):
+        return None
+    return proxy if "://" in proxy else f"http://{proxy}"
+
+
+def _reason(exc: BaseException, timeout: float) -> str:
+    """An error in a few words; never the exception's own text when it might quote a header."""
+    if isinstance(exc, socket.timeout):
+        return f"no answer within {timeout:g} s"
+    if isinstance(exc, socket.gaierror):
+        return "the host name cannot be resolved (offline?)"
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return f"its TLS certificate is not trusted ({exc.verify_message})"
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(exc, (ConnectionResetError, BrokenPipeError, http.client.RemoteDisconnected)):
+        return "the server closed the connection"
+    if isinstance(exc, http.client.IncompleteRead):
+        return "the answer was cut short"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    return type(exc).__name__

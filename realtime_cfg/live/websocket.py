@@ -1,0 +1,100 @@
+"""One session.update over a WebSocket (the optional extra `rtcfg[live]`: the `websockets`
+package's sync client, which also takes a proxy from the environment).
+
+The exchange (docs/live-sources.md): the server opens with `session.created`; rtcfg sends
+`session.update` with its own event_id; the answer is `session.updated` (the effective
+session) or an `error` event whose `error.event_id` is that event_id (one without an
+event_id counts too: nothing else was sent). Other events are skipped. Then the socket is
+closed; no audio and no response.create is ever sent.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
+from websockets.sync.client import connect
+
+from .transport import USER_AGENT, Answer, NoAnswer
+
+
+class Closed(Exception):
+    """The server closed the connection with a close code before answering."""
+
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(code, reason)
+        self.code, self.reason = code, reason
+
+
+def exchange(url: str, headers: dict[str, str], event: dict, connect_timeout: float, answer_timeout: float,
+             limit: int) -> tuple[str, dict] | Answer:
+    """("updated", the effective session) or ("error", the error object) for the event sent; an
+    Answer when the server refused the WebSocket handshake with an HTTP status. Raises
+    NoAnswer, or Closed."""
+    try:
+        connection = connect(url, additional_headers=headers, open_timeout=connect_timeout, close_timeout=2,
+                             max_size=limit, ping_interval=None, user_agent_header=USER_AGENT, compression=None)
+    except InvalidStatus as exc:
+        response = exc.response
+        return Answer(response.status_code, {k.lower(): v for k, v in response.headers.raw_items()},
+                      bytes(response.body or b""))
+    except (InvalidHandshake, InvalidURI) as exc:
+        raise NoAnswer(f"the WebSocket handshake failed: {type(exc).__name__}") from None
+    except (socket.timeout, TimeoutError):
+        raise NoAnswer(f"cannot connect within {connect_timeout:g} s (--connect-timeout)", retry=True) from None
+    except socket.gaierror:
+        raise NoAnswer("cannot connect: the host name cannot be resolved (offline?)") from None
+    except OSError as exc:
+        raise NoAnswer(f"cannot connect: {(exc.strerror or type(exc).__name__).lower()}", retry=True) from None
+    with connection:
+        deadline = time.monotonic() + answer_timeout
+        first = _next(connection, deadline, answer_timeout, limit, "session.created")
+        if first.get("type") == "error":
+            return "error", _error_of(first)
+        connection.send(json.dumps(event, ensure_ascii=False))
+        while True:
+            message = _next(connection, deadline, answer_timeout, limit, "session.updated")
+            if message.get("type") == "session.updated":
+                session = message.get("session")
+                if not isinstance(session, dict):
+                    raise NoAnswer("session.updated holds no session object")
+                return "updated", session
+            if message.get("type") == "error":
+                error = _error_of(message)
+                if error.get("event_id") in (event.get("event_id"), None):
+                    return "error", error
+
+
+def _next(connection, deadline: float, timeout: float, limit: int, awaited: str) -> dict:
+    """The next event, as a JSON object."""
+    try:
+        frame = connection.recv(timeout=max(deadline - time.monotonic(), 0))
+    except TimeoutError:
+        raise NoAnswer(f"no {awaited} within {timeout:g} s (--timeout)") from None
+    except ConnectionClosed as exc:
+        if exc.sent is not None and exc.sent.code == 1009:  # websockets closes so on a frame over max_size
+            raise NoAnswer(f"an event larger than the {limit:,} bytes a session can take") from None
+        if exc.rcvd is None:
+            raise NoAnswer(f"the connection was dropped before {awaited}", retry=True) from None
+        raise Closed(exc.rcvd.code, exc.rcvd.reason) from None
+    except OSError as exc:
+        raise NoAnswer(f"the connection failed before {awaited}: {(exc.strerror or type(exc).__name__).lower()}",
+                       retry=True) from None
+    if isinstance(frame, bytes):
+        raise NoAnswer(f"a binary frame where {awaited} was awaited: not the Realtime protocol")
+    try:
+        message = json.loads(frame)
+    except ValueError:
+        raise NoAnswer(f"an event that is not JSON where {awaited} was awaited") from None
+    if not isinstance(message, dict):
+        raise NoAnswer(f"an event that is not a JSON object where {awaited} was awaited")
+    return message
+
+
+def _error_of(message: dict) -> dict:
+    error = message.get("error")
+    if not isinstance(error, dict):
+        raise NoAnswer("an error event without an error object")
+    return error

@@ -1,0 +1,592 @@
+"""`rtcfg check --live` against servers on 127.0.0.1 that these tests start (tests/live_servers.py),
+answering with bodies and frames recorded from OpenAI's spec and published logs
+(tests/fixtures/live/, each with its source). The real command runs as a user runs it, in a
+child process whose sockets cannot reach beyond loopback (a sitecustomize guard); each test
+asserts what the user sees: the finding's position, code, message, the exit code, and that
+the key is nowhere in any output.
+
+None of these tests measures time: a "never answering" server is ended by the client's own
+--timeout, and retries are made instant by the server's `retry-after-ms: 0` (or --retries 0).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+from live_servers import (Close, ConnectProxy, Drop, Error, Frame, HttpServer, Never, Oversized, Reply, Refuse,
+                          Silent, Updated, WebSocketServer, recorded, recorded_reply, sitecustomize_dir)
+
+KEY = "sk-live-test-0123456789abcdefghijklmnopqrstuv"  # what the tests' key variable holds
+OTHER_KEY = "sk-proj-never-sent-0123456789abcdefghijkl"  # OPENAI_API_KEY: must never reach a local server
+FORMATS = ("text", "json", "github", "sarif", "junit")
+
+
+@pytest.fixture
+def guard(tmp_path):
+    return sitecustomize_dir(tmp_path)
+
+
+def live(guard, *args: str, env: dict | None = None, cwd=None, blocked: str = "") -> subprocess.CompletedProcess:
+    """`rtcfg check --live ARGS` with RTCFG_TEST_KEY holding KEY, no proxy, and a guard that blocks
+    every connection beyond 127.0.0.1; asserts no traceback, no key, and that the guard blocked
+    no connection (but `blocked`)."""
+    environment = {name: value for name, value in os.environ.items()
+                   if name.lower() not in ("http_proxy", "https_proxy", "all_proxy", "no_proxy")}
+    environment.pop("FORCE_COLOR", None)
+    environment.update({"RTCFG_TEST_KEY": KEY, "OPENAI_API_KEY": OTHER_KEY, "RTCFG_TODAY": "2026-06-01",
+                        "PYTHONPATH": os.pathsep.join([str(guard), str(ROOT / "tests")])})
+    environment.update(env or {})
+    run = subprocess.run([sys.executable, "-m", "realtime_cfg", "check", "--live", *args], capture_output=True,
+                         env=environment, cwd=cwd or ROOT, timeout=120)
+    run.stdout, run.stderr = run.stdout.decode("utf-8", "replace"), run.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in run.stderr, run.stderr
+    for text in (run.stdout, run.stderr):
+        assert KEY not in text and KEY[8:] not in text and OTHER_KEY not in text
+    assert (guard / "blocked.log").read_text() == blocked
+    return run
+
+
+def findings(run) -> list[dict]:
+    """The findings of a --format json report written to stdout."""
+    return json.loads(run.stdout)["diagnostics"]
+
+
+def config(tmp_path, name: str, text: str):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+GA_CONFIG = """\
+type: realtime
+model: gpt-realtime-2
+instructions: You are a friendly assistant.
+audio:
+  output:
+    voice: marin
+"""
+
+
+def client_secrets_answer(voice: str = "alloy") -> dict:
+    """The spec's client_secrets example answer (the voice it applied replaced)."""
+    body = copy.deepcopy(recorded("client_secrets-200")["body"])
+    body["session"]["audio"]["output"]["voice"] = voice
+    body["session"]["model"] = "gpt-realtime-2"  # the tests' configs name a model with no shutdown date
+    return body
+
+
+# -- client_secrets over HTTP ------------------------------------------------------------------
+
+def test_an_effective_session_that_differs_from_what_was_sent_is_reported_where_it_was_written(tmp_path, guard):
+    path = config(tmp_path, "agent.yaml", GA_CONFIG)
+    with HttpServer([Reply(200, client_secrets_answer())]) as api:
+        run = live(guard, str(path), "--endpoint", f"{api.url}/v1/realtime/client_secrets", "--api-key-env",
+                   "RTCFG_TEST_KEY")
+        request = api.requests[0]
+    assert run.returncode == 0  # a warning does not fail the run
+    assert f"{path}:6:12: A002 [warning] the server applied audio.output.voice = \"alloy\", not \"marin\" as sent" \
+        in run.stdout
+    assert "Asked http://127.0.0.1" in run.stdout and "1 accepted." in run.stdout
+    # what was sent: the rendered payload, the shortest lifetime, the key as a Bearer token
+    rendered = subprocess.run([sys.executable, "-m", "realtime_cfg", "render", "--target", "ga", str(path)],
+                              capture_output=True, text=True, env={**os.environ, "RTCFG_TODAY": "2026-06-01"})
+    assert request.method == "POST" and request.path == "/v1/realtime/client_secrets"
+    assert request.json == {"expires_after": {"anchor": "created_at", "seconds": 10},
+                            "session": json.loads(rendered.stdout)}
+    assert request.headers["authorization"] == f"Bearer {KEY}"
+    assert request.headers["content-type"] == "application/json"
+
+
+def test_a_dated_snapshot_for_the_model_alias_and_the_echoed_defaults_are_no_difference(tmp_path, guard):
+    path = config(tmp_path, "agent.yaml", GA_CONFIG.replace("marin", "alloy"))
+    body = client_secrets_answer()
+    body["session"]["model"] = "gpt-realtime-2-2026-07-15"
+    with HttpServer([Reply(200, body)]) as api:
+        run = live(guard, str(path), "--endpoint", f"{api.url}/v1/realtime/client_secrets", "--api-key-env",
+                   "RTCFG_TEST_KEY", "--format", "json", "--fail-on", "warning")
+    assert run.returncode == 0, run.stdout
+    assert [d["code"] for d in findings(run)] == []
+    answer = json.loads(run.stdout)["live"]
+    assert answer["endpoint"].startswith("http://127.0.0.1")
+    [entry] = answer["configs"]
+    assert entry["outcome"] == "accepted" and entry["status"] == 200 and entry["tries"] == 1
+    assert {"kind": "changed", "path": "model", "old": "gpt-realtime-2", "new": "gpt-realtime-2-2026-07-15"} \
+        in entry["changes"]
+    assert "ek_68af296e8e408191a1120ab6383263c2" not in run.stdout  # the client secret is never kept
+
+
+def test_fail_on_warning_makes_a_value_applied_differently_fail_the_run(tmp_path, guard):
+    path = config(tmp_path, "agent.yaml", GA_CONFIG)
+    with HttpServer([Reply(200, client_secrets_answer())]) as api:
+        run = live(guard, str(path), "--endpoint", f"{api.url}/v1/realtime/client_secrets", "--api-key-env",
+                   "RTCFG_TEST_KEY", "--fail-on", "warning")
+    assert run.returncode == 1
+
+
+def test_a_400_with_param_is_the_servers_message_at_the_value_it_names(tmp_path, guard):
+    path = config(tmp_path, "agent.yaml", GA_CONFIG + "  input:\n    format:\n      type: audio/pcm\n      rate: 24000\n")
+    # (the fixture's message says "string": the server's words are reported as they are)
+    with HttpServer([recorded_reply("client_secrets-400-param")]) as api:
+        run = live(guard, str(path), "--endpoint", f"{api.url}/v1/realtime/client_secrets", "--api-key-env",
+                   "RTCFG_TEST_KEY")
+    assert run.returncode == 1
+    assert (f"{path}:9:7: A001 the server rejected the session: Invalid type for "
+            "'session.audio.input.format': expected an object, but got a string instead. [invalid_type]") \
+        in run.stdout
+    assert "= hint: param session.audio.input.format, HTTP 400" in run.stdout
+    assert "1 rejected." in run.stdout
+
+
+def test_a_rejection_is_reported_in_every_format(tmp_path, guard):
+    path = config(tmp_path, "agent.yaml", GA_CONFIG)
+    answer = recorded_reply("client_secrets-400-unknown-parameter")
+    for fmt in FORMATS:
+        with HttpServer([answer]) as api:
+            run = live(guard, str(path), "--endpoint", f"{api.url}/v1/realtime/client_secrets", "--api-key-env",
+                       "RTCFG_TEST_KEY", "--format", fmt)
+        assert run.returncode == 1, (fmt, run.stdout, run.stderr)
+        assert "A001" in run.stdout and "Unknown parameter: 'session.voice'." in run.stdout, fmt
+        if fmt == "json":
+            [finding] = findings(run)
+            assert (finding["code"], finding["line"], finding["column"], finding["path"]) == ("A001", 6, 12,
+                                                                                             "audio.output.voice")
+        if fmt == "sarif":
+            result = json.loads(run.stdout)["runs"][0]["results"][0]
+            assert result["ruleId"] == "A001"
+            assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 6
+        if fmt == "github":
+            assert run.stdout.startswith(f"::error file={path},line=6,col=12,")
+
+
+def test_a_429_then_success_is_asked_again_and_reported_once(tmp_path, guard):
+    path = config(tmp_path, "agent.yaml", GA_CONFIG.replace("marin", "alloy"))
+    busy = recorded_reply("http-429-rate-limit")
+    # the recorded retry-after is 20 s; the test's server asks for no wait, so no test sleeps
+    busy = Reply(busy.status, busy.body, [(n, v) for n, v in busy.headers if n.lower() != "retry-after"]
+                 + [("retry-after-ms", "0")])
+    with HttpServer([busy, Reply(200, client_secrets_answer())]) as api:
+        run = live(guard, str(path), "--endpoint", f"{api.url}/v1/realtime/client_secrets", "--api-key-env",
+                   "RTCFG_TEST_KEY", "--format", "json")
+        assert len(api.requests) == 2
+    assert run.returncode == 0
+    [entry] = json.loads(run.stdout)["live"]["configs"]
+    assert (entry["outcome"], entry["tries"]) == ("accepted", 2)
+
+
+def test_a_server_still_busy_after_the_retries_is_no_answer_with_what_was_tried(tmp_path, guard):
+    path = config(tmp_path, "agent.yaml", GA_CONFIG)
+    with HttpServer([Reply(503, {"error": {"message": "The server is overloaded.", "type": "server_error",
+                                           "param": None, "code": None}}, [("retry-after-ms", "0")])]) as api:
+        run = live(guard, str(path), "--endpoint", f"{api.url}/v1/realtime/client_secrets", "--api-key-env",
+                   "RTCFG_TEST_KEY", "--retries", "2")
+        assert len(api.requests) == 3
+    assert run.returncode == 2
+    assert f"{path}: F005 {api.url}/v1/realtime/client_secrets: HTTP 503: The server is overloaded. (tried 3 times)" \
+        in run.stdout
+
+
+def test_insufficient_quota_is_not_retried_and_refused(tmp_path, guard):
+    path = config(tmp_path, "agent.yaml", GA_CONFIG)
+    with HttpServer([recorded_reply("http-429-insufficient-quota")]) as api:
+        run = live(guard, str(path), "--endpoint", f"{api.url}/v1/realtime/client_secrets", "--api-key-env",
+                   "RTCFG_TEST_KEY")
+        assert len(api.requests) == 1
+    assert run.returncode == 2
+    assert "F006" in run.stdout and "You exceeded your current quota" in run.stdout
+
+
+def test_a_refused_key_is_request_refused_and_the_key_is_not_shown(tmp_path, guard):
+    path = config(tmp_path, "agent.yaml", GA_CONFIG)
+    refusal = recorded_reply("http-401-invalid-key")
+    # a server quoting the key it was sent, whole: the report shows the variable's name instead
+    echoed = Reply(401, {"error": {"message": f"Incorrect API key provided: {KEY}.", "type": "invalid_request_error",
+                                   "param": None, "code": "invalid_api_key"}})
+    for answer in (refusal, echoed):
+        with HttpServer([answer]) as api:
+            run = live(guard, str(path), "--endpoint", f"{api.url}/v1/realtime/client_secrets", "--api-key-env",
+                       "RTCFG_TEST_KEY", "--format", "json")
+        assert run.returncode == 2
+        [finding] = findings(run)
+        assert finding["code"] == "F006" and "HTTP 401: Incorrect API key provided:" in finding["message"]
+        assert "the key was refused" in finding["hint"]
+    assert "${RTCFG_TEST_KEY}" in finding["message"]
+
+
+def test_a_server_that_never_answers_is_ended_by_the_timeout_and_not_asked_again(tmp_path, guard):
+    path = config(tmp_path, "agent.yaml", GA_CONFIG)
+    with HttpServer([Never()]) as api:
+        run = live(guard, str(path), "--endpoint", f"{api.url}/v1/realtime/client_secrets", "--api-key-env",
+                   "RTCFG_TEST_KEY", "--timeout", "0.5")
+        assert len(api.requests) == 1
+    assert run.returncode == 2
+    assert f"{path}: F005 {api.url}/v1/realtime/client_secrets: no answer from 127.0.0.1:{api.port} within 0.5 s " \
+           "(--timeout)" in run.stdout
+    assert "= hint: check the network" in run.stdout
+
+
+def test_a_dropped_connection_is_retried_then_no_answer(tmp_path, guard):
+    path = config(tmp_path, "agent.yaml", GA_CONFIG)
+    with HttpServer([Drop()]) as api:
+        run = live(guard, str(path), "--endpoint", f"{api.url}/v1/realtime/client_secrets", "--api-key-env",
+                   "RTCFG_TEST_KEY", "--retries", "1")
+        assert len(api.requests) == 2
+    assert run.returncode == 2
+    assert "F005" in run.stdout and "was dropped before the whole answer came" in run.stdout
+    assert "(tried 2 times)" in run.stdout
+
+
+def test_an_answer_that_is_not_json_is_no_answer(tmp_path, guard):
+    path = config(tmp_path, "agent.yaml", GA_CONFIG)
+    with HttpServer([Reply(200, "<html><body>Welcome to nginx!</body></html>")]) as api:
+        run = live(guard, str(path), "--endpoint", f"{api.url}/v1/realtime/client_secrets", "--api-key-env",
+                   "RTCFG_TEST_KEY")
+    assert run.returncode == 2
+    assert "F005" in run.stdout and "HTTP 200 with an answer that is not JSON: not the client_secrets protocol" \
+        in run.stdout
+
+
+def test_an_error_page_that_is_not_json_is_no_answer_with_its_start(tmp_path, guard):
+    path = config(tmp_path, "agent.yaml", GA_CONFIG)
+    with HttpServer([Reply(400, "<html><body>400 Bad Request</body></html>")]) as api:
+        run = live(guard, str(path), "--endpoint", f"{api.url}/v1/realtime/client_secrets", "--api-key-env",
+                   "RTCFG_TEST_KEY")
+    assert run.returncode == 2
+    assert "HTTP 400 (<html><body>400 Bad Request</body></html>): an answer that is not an OpenAI error" in run.stdout
+
+
+@pytest.mark.parametrize("answer", [Oversized(3 * 1024 * 1024), "chunked"])
+def test_an_oversized_answer_is_refused_without_reading_it_all(tmp_path, guard, answer):
+    from live_servers import Chunked
+
+    path = config(tmp_path, "agent.yaml", GA_CONFIG)
+    if answer == "chunked":  # no Content-Length to refuse it by: the read stops at the limit
+        answer = Chunked({"value": "ek_1", "session": {"instructions": "x" * (3 * 1024 * 1024)}})
+    with HttpServer([answer]) as api:
+        run = live(guard, str(path), "--endpoint", f"{api.url}/v1/realtime/client_secrets", "--api-key-env",
+                   "RTCFG_TEST_KEY", "--retries", "0")
+    assert run.returncode == 2
+    assert re.search(r"F005 .*the answer from 127\.0\.0\.1:\d+ is (3,145,728 bytes, more|larger) than the "
+                     r"1,04\d,\d\d\d bytes a session can take", run.stdout), run.stdout
+
+
+def test_a_redirect_is_not_followed(tmp_path, guard):
+    path = config(tmp_path, "agent.yaml", GA_CONFIG)
+    with HttpServer([Reply(307, "", [("location", "http://127.0.0.1:9/elsewhere")])]) as api:
+        run = live(guard, str(path), "--endpoint", f"{api.url}/v1/realtime/client_secrets", "--api-key-env",
+                   "RTCFG_TEST_KEY")
+        assert len(api.requests) == 1
+    assert run.returncode == 2
+    assert "F006" in run.stdout and "rtcfg follows no redirect" in run.stdout
+
+
+def test_a_config_with_errors_is_not_sent(tmp_path, guard):
+    bad = config(tmp_path, "bad.yaml", GA_CONFIG.replace("voice: marin", "voice: marin\n    speeed: 1"))
+    good = config(tmp_path, "good.yaml", GA_CONFIG.replace("marin", "alloy"))
+    with HttpServer([Reply(200, client_secrets_answer())]) as api:
+        run = live(guard, str(bad), str(good), "--endpoint", f"{api.url}/v1/realtime/client_secrets",
+                   "--api-key-env", "RTCFG_TEST_KEY", "--format", "json")
+        assert len(api.requests) == 1 and api.requests[0].json["session"]["audio"]["output"]["voice"] == "alloy"
+    assert run.returncode == 1
+    assert [(d["file"], d["code"]) for d in findings(run)] == [(str(bad), "S001")]
+    entries = json.loads(run.stdout)["live"]["configs"]
+    assert [(e["file"], e["outcome"]) for e in entries] == [(str(bad), "not sent"), (str(good), "accepted")]
+
+
+def test_many_configs_are_reported_in_order_whatever_answers_first(tmp_path, guard):
+    paths = [config(tmp_path, f"agent{n}.yaml", GA_CONFIG.replace("marin", "alloy")) for n in range(7)]
+    with HttpServer([Reply(200, client_secrets_answer())]) as api:
+        run = live(guard, *map(str, paths), "--endpoint", f"{api.url}/v1/realtime/client_secrets",
+                   "--api-key-env", "RTCFG_TEST_KEY", "--format", "json", "--jobs", "3")
+        assert len(api.requests) == 7
+    assert [e["file"] for e in json.loads(run.stdout)["live"]["configs"]] == list(map(str, paths))
+
+
+def test_show_effective_and_diff_print_the_answer_masked(tmp_path, guard):
+    path = config(tmp_path, "agent.yaml", GA_CONFIG + "  input:\n    noise_reduction: {type: near_field}\n"
+                  "tools:\n  - type: mcp\n    server_label: crm\n    server_url: https://mcp.example.com\n"
+                  "    authorization: ${CRM_TOKEN}\n")
+    token = "crm-token-0123456789-very-secret"
+    body = client_secrets_answer()
+    body["session"]["tools"] = [{"type": "mcp", "server_label": "crm", "server_url": "https://mcp.example.com",
+                                 "authorization": token}]  # a server that echoes the secret
+    with HttpServer([Reply(200, body)]) as api:
+        run = live(guard, str(path), "--endpoint", f"{api.url}/v1/realtime/client_secrets", "--api-key-env",
+                   "RTCFG_TEST_KEY", "--show-effective", "--diff", env={"CRM_TOKEN": token})
+        assert api.requests[0].json["session"]["tools"][0]["authorization"] == token  # sent, as the app sends it
+    assert token not in run.stdout + run.stderr
+    diff, effective = run.stdout.split("\n{", 1)
+    assert diff.splitlines()[0] == f"== {path}: accepted =="
+    assert '~ audio.output.voice: "marin" -> "alloy"' in diff
+    assert '~ audio.input.noise_reduction: {"type": "near_field"} -> null' in diff
+    session = json.loads("{" + effective)
+    assert session["tools"][0]["authorization"] == "${CRM_TOKEN}"
+    assert "value" not in session and "ek_" not in run.stdout
+    # the report goes to stderr, the answer to stdout
+    assert "A002" in run.stderr and "A002" not in run.stdout
+
+
+def test_machine_formats_with_show_effective_need_an_output_file(tmp_path, guard):
+    path = config(tmp_path, "agent.yaml", GA_CONFIG)
+    run = live(guard, str(path), "--show-effective", "--format", "json")
+    assert run.returncode == 2 and "give the report an --output-file" in run.stderr
+
+
+# -- WebSocket: session.update -------------------------------------------------------------------
+
+BETA_CONFIG = """\
+extends: base.yaml
+instructions: Help the caller.
+"""
+BETA_BASE = """\
+model: gpt-4o-realtime-preview
+voice: alloy
+input_audio_transcription:
+  model: whisper-1
+"""
+
+
+def test_an_error_event_with_param_points_into_the_base_file(tmp_path, guard):
+    config(tmp_path, "base.yaml", BETA_BASE)
+    path = config(tmp_path, "agent.yaml", BETA_CONFIG)
+    error = {k: v for k, v in recorded("ws-error-param")["body"]["error"].items() if k != "event_id"}
+    error.update(message="Invalid value: 'whisper-1'. Supported values are: 'gpt-4o-transcribe'.",
+                 param="session.input_audio_transcription.model", code="invalid_value")
+    with WebSocketServer([Error(error)], created=recorded("ws-session.created-beta")["body"]) as ws:
+        run = live(guard, str(path), "--endpoint",
+                   f"{ws.url}/openai/realtime?api-version=2025-04-01-preview&deployment=gpt-4o-realtime-preview",
+                   "--api-key-env", "RTCFG_TEST_KEY")
+        [connection] = ws.connections
+    assert run.returncode == 1
+    assert (f"{tmp_path / 'base.yaml'}:4:10: A001 the server rejected the session: Invalid value: "
+            "'whisper-1'. Supported values are: 'gpt-4o-transcribe'. [invalid_value]") in run.stdout
+    # Azure's preview form: the beta shape, the key in api-key, no OpenAI-Beta header, the URL as given
+    assert connection.headers["api-key"] == KEY and "authorization" not in connection.headers
+    assert "openai-beta" not in connection.headers
+    assert connection.path == "/openai/realtime?api-version=2025-04-01-preview&deployment=gpt-4o-realtime-preview"
+    [update] = connection.frames[:1]
+    assert update["type"] == "session.update" and update["event_id"].startswith("rtcfg_live_")
+    assert update["session"]["voice"] == "alloy" and "type" not in update["session"]  # the flat beta shape
+
+
+def test_session_updated_with_other_values_and_other_defaults(tmp_path, guard):
+    path = config(tmp_path, "agent.yaml", GA_CONFIG + "  input:\n    turn_detection:\n      type: server_vad\n")
+    updated = recorded("ws-session.updated-ga")["body"]
+    session = copy.deepcopy(updated["session"])
+    session["tools"] = []
+    with WebSocketServer([Updated(session)], created=recorded("ws-session.created-ga")["body"]) as ws:
+        run = live(guard, str(path), "--endpoint", ws.url + "/v1/realtime", "--api-key-env", "RTCFG_TEST_KEY",
+                   "--format", "json")
+        [connection] = ws.connections
+    assert run.returncode == 0
+    got = [(d["code"], d["line"], d["column"], d["message"]) for d in findings(run)]
+    assert ("A002", 3, 15, 'the server applied instructions = "Your knowledge cutoff is 2023-10. You are a helpful, '
+            'witty, and friendly AI. A…, not "You are a friendly assistant." as sent') in got
+    # the spec's answers fill in 200 ms; rtcfg documents 500 (docs/live-sources.md, f)
+    assert ("A003", 8, 5, "the server filled in audio.input.turn_detection.silence_duration_ms = 200; rtcfg "
+            "documents the default as 500") in got
+    assert not any(code == "A002" and "voice" in message for code, _, _, message in got)  # marin applied
+    assert connection.path == "/v1/realtime?model=gpt-realtime-2"  # the model added to the URL
+    assert connection.headers["authorization"] == f"Bearer {KEY}"
+
+
+def test_an_error_for_another_event_is_not_taken_for_the_answer(tmp_path, guard):
+    path = config(tmp_path, "agent.yaml", GA_CONFIG.replace("marin", "alloy"))
+    other = recorded("ws-error-example")["body"]  # answers event_567, not rtcfg's event
+    with WebSocketServer([Updated(client_secrets_answer()["session"], extra_events=(other,))]) as ws:
+        run = live(guard, str(path), "--endpoint", ws.url + "/v1/realtime", "--api-key-env", "RTCFG_TEST_KEY")
+    assert run.returncode == 0 and "1 accepted." in run.stdout and "A001" not in run.stdout
+
+
+def test_a_close_for_the_retired_beta_shape_is_request_refused(tmp_path, guard):
+    config(tmp_path, "base.yaml", BETA_BASE)
+    path = config(tmp_path, "agent.yaml", BETA_CONFIG)
+    close = recorded("ws-close-beta-disabled")
+    with WebSocketServer([Close(close["close_code"], close.get("reason") or "")]) as ws:
+        run = live(guard, str(path), "--endpoint", ws.url + "/v1/realtime", "--target", "beta", "--api-key-env",
+                   "RTCFG_TEST_KEY")
+        [connection] = ws.connections
+    assert connection.headers["openai-beta"] == "realtime=v1"  # OpenAI's beta shape
+    assert run.returncode == 2
+    assert "F006" in run.stdout and "the server closed the connection: 4000" in run.stdout
+
+
+@pytest.mark.parametrize("answer, said", [
+    (Never(), "no session.updated within 0.5 s (--timeout)"),
+    (Drop(), "the connection was dropped before session.updated"),
+    (Frame("not json"), "an event that is not JSON where session.updated was awaited"),
+    (Frame(b"\x00\x01"), "a binary frame where session.updated was awaited"),
+    (Oversized(3 * 1024 * 1024), "an event larger than the 1,04"),
+])
+def test_a_websocket_without_a_usable_answer_is_no_answer(tmp_path, guard, answer, said):
+    path = config(tmp_path, "agent.yaml", GA_CONFIG)
+    with WebSocketServer([answer]) as ws:
+        run = live(guard, str(path), "--endpoint", ws.url + "/v1/realtime", "--api-key-env", "RTCFG_TEST_KEY",
+                   "--timeout", "0.5", "--retries", "0")
+    assert run.returncode == 2
+    assert f"{path}: F005 {ws.url}/v1/realtime: {said}" in run.stdout
+
+
+def test_a_websocket_whose_handshake_is_refused_is_request_refused(tmp_path, guard):
+    path = config(tmp_path, "agent.yaml", GA_CONFIG)
+    refusal = recorded("http-401-invalid-key")
+    with WebSocketServer([Never()], handshake=Refuse(401, refusal["body"])) as ws:
+        run = live(guard, str(path), "--endpoint", ws.url + "/v1/realtime", "--api-key-env", "RTCFG_TEST_KEY")
+    assert run.returncode == 2
+    assert "F006" in run.stdout and "HTTP 401: Incorrect API key provided: sk-VKMIs" in run.stdout
+
+
+def test_a_websocket_endpoint_needs_a_model(tmp_path, guard):
+    path = config(tmp_path, "agent.yaml", GA_CONFIG.replace("model: gpt-realtime-2\n", ""))
+    with WebSocketServer([Never()], created=Silent) as ws:
+        run = live(guard, str(path), "--endpoint", ws.url + "/v1/realtime", "--api-key-env", "RTCFG_TEST_KEY")
+        assert list(ws.connections) == []
+    assert run.returncode == 2
+    assert "F006" in run.stdout and "the config names no model, and the WebSocket URL needs one" in run.stdout
+
+
+def test_a_transcription_session_opens_with_intent_transcription(tmp_path, guard):
+    path = config(tmp_path, "captions.yaml", "type: transcription\naudio:\n  input:\n    transcription:\n"
+                  "      model: gpt-4o-transcribe\n")
+    answer = recorded("client_secrets-200-transcription")["body"]["session"]
+    with WebSocketServer([Updated(answer)]) as ws:
+        run = live(guard, str(path), "--endpoint", ws.url + "/v1/realtime", "--api-key-env", "RTCFG_TEST_KEY",
+                   "--format", "json")
+        [connection] = ws.connections
+    assert connection.path == "/v1/realtime?intent=transcription"
+    assert json.loads(run.stdout)["live"]["configs"][0]["outcome"] == "accepted"
+    # the example answers its format as "pcm16": the same format as the object sent
+    assert not [d for d in findings(run) if "format" in d["message"]]
+
+
+# -- the network around it ---------------------------------------------------------------------
+
+def test_a_proxy_from_the_environment_carries_both_ways_of_asking(tmp_path, guard):
+    path = config(tmp_path, "agent.yaml", GA_CONFIG.replace("marin", "alloy"))
+    with ConnectProxy() as proxy, HttpServer([Reply(200, client_secrets_answer())]) as api, \
+            WebSocketServer([Updated(client_secrets_answer()["session"])]) as ws:
+        environment = {"https_proxy": proxy.url, "http_proxy": proxy.url, "no_proxy": ""}
+        over_http = live(guard, str(path), "--endpoint", f"{api.url}/v1/realtime/client_secrets", "--api-key-env",
+                         "RTCFG_TEST_KEY", env=environment)
+        over_ws = live(guard, str(path), "--endpoint", ws.url + "/v1/realtime", "--api-key-env", "RTCFG_TEST_KEY",
+                       env=environment)
+        tunnels = list(proxy.tunnels)
+    assert over_http.returncode == over_ws.returncode == 0, over_http.stdout + over_ws.stdout
+    assert f"127.0.0.1:{api.port}" in tunnels and f"127.0.0.1:{ws.port}" in tunnels
+
+
+def test_offline_every_config_is_no_answer_with_what_was_tried(tmp_path, guard):
+    paths = [config(tmp_path, name, GA_CONFIG) for name in ("a.yaml", "b.yaml")]
+    with HttpServer([Never()]) as api:
+        closed = f"http://127.0.0.1:{api.port}"  # a port that will refuse: the server is gone
+    run = live(guard, *map(str, paths), "--endpoint", f"{closed}/v1/realtime/client_secrets", "--api-key-env",
+               "RTCFG_TEST_KEY", "--retries", "0")
+    assert run.returncode == 2
+    for path in paths:
+        assert f"{path}: F005 {closed}/v1/realtime/client_secrets: cannot connect to 127.0.0.1:" in run.stdout
+    assert "Asked http://127.0.0.1" in run.stdout and "2 no answer." in run.stdout
+
+
+def test_the_default_endpoint_is_openais_and_nothing_leaves_the_machine_in_the_tests(tmp_path, guard):
+    path = config(tmp_path, "agent.yaml", GA_CONFIG)
+    run = live(guard, str(path), "--retries", "0", "--format", "json", env={"OPENAI_API_KEY": OTHER_KEY},
+               blocked="api.openai.com:443\n")
+    # the guard refused the name lookup of api.openai.com: reported as offline, exit 2
+    assert run.returncode == 2
+    [finding] = findings(run)
+    assert finding["code"] == "F005"
+    assert finding["message"].startswith("https://api.openai.com/v1/realtime/client_secrets: cannot connect")
+
+
+# -- keys and endpoints: usage errors, exit 2 ---------------------------------------------------
+
+@pytest.mark.parametrize("args, env, said", [
+    ([], {"OPENAI_API_KEY": ""}, "OPENAI_API_KEY is not set: export the key there"),
+    (["--api-key-env", "RTCFG_TEST_KEY"], {"RTCFG_TEST_KEY": "sk-abc\nsk-def"},
+     "RTCFG_TEST_KEY holds characters no key has"),
+    (["--endpoint", "wss://RES.openai.azure.com/openai/v1/realtime?model=x"], {},
+     "AZURE_OPENAI_API_KEY is not set"),
+    (["--endpoint", "https://llm.example.com/v1/realtime/client_secrets"], {},
+     "is neither OpenAI's nor Azure's: name the environment variable"),
+])
+def test_a_missing_or_unusable_key_is_exit_2_before_anything_is_sent(tmp_path, guard, args, env, said):
+    path = config(tmp_path, "agent.yaml", GA_CONFIG)
+    run = live(guard, str(path), *args, env=env)
+    assert run.returncode == 2
+    assert said in run.stderr
+    assert "sk-def" not in run.stderr
+
+
+@pytest.mark.parametrize("url, said", [
+    ("http://example.com/v1/realtime/client_secrets", "would send the key unencrypted"),
+    ("ws://127.0.0.1.example.com/v1/realtime", "would send the key unencrypted"),
+    ("https://user:pass@api.openai.com/v1/realtime/client_secrets", "a credential in the URL"),
+    ("wss://x.openai.azure.com/openai/realtime?api-version=1&api-key=abc", "a credential in the URL"),
+    ("ftp://api.openai.com/", "give an https:// (client_secrets) or wss:// (WebSocket) URL"),
+    ("https://[::1", "is not a URL"),
+])
+def test_an_endpoint_that_would_leak_the_key_is_a_usage_error(tmp_path, guard, url, said):
+    path = config(tmp_path, "agent.yaml", GA_CONFIG)
+    run = live(guard, str(path), "--endpoint", url, "--api-key-env", "RTCFG_TEST_KEY")
+    assert run.returncode == 2 and said in run.stderr
+    assert "pass" not in run.stderr.replace("--api", "") and "api-key=abc" not in run.stderr
+
+
+def test_check_without_live_and_a_target_the_endpoint_cannot_take_are_usage_errors(tmp_path):
+    path = config(tmp_path, "agent.yaml", GA_CONFIG)
+    run = subprocess.run([sys.executable, "-m", "realtime_cfg", "check", str(path)], capture_output=True, text=True)
+    assert run.returncode == 2 and "give --live (rtcfg validate checks without one)" in run.stderr
+    run = subprocess.run([sys.executable, "-m", "realtime_cfg", "check", "--live", "--target", "beta", str(path)],
+                         capture_output=True, text=True, env={**os.environ, "OPENAI_API_KEY": OTHER_KEY})
+    assert run.returncode == 2 and "takes GA sessions; the beta shape cannot be sent there" in run.stderr
+
+
+# -- the pieces ------------------------------------------------------------------------------------
+
+def test_param_paths():
+    from realtime_cfg.live.answers import param_path
+
+    assert param_path("session.audio.input.format") == ("audio", "input", "format")
+    assert param_path("session.tools[2].meta") == ("tools", 2, "meta")
+    assert param_path("session") == ()
+    assert param_path("expires_after.seconds") is None
+    assert param_path("") is None
+
+
+@pytest.mark.parametrize("url, kind, shape, auth, variable, beta_header", [
+    (None, "client_secrets", "ga", "bearer", "OPENAI_API_KEY", False),
+    ("wss://api.openai.com/v1/realtime", "websocket", "ga", "bearer", "OPENAI_API_KEY", True),
+    ("wss://r.openai.azure.com/openai/v1/realtime?model=d", "websocket", "ga", "api-key", "AZURE_OPENAI_API_KEY",
+     False),
+    ("wss://r.openai.azure.com/openai/realtime?api-version=2025-04-01-preview&deployment=d", "websocket", "beta",
+     "api-key", "AZURE_OPENAI_API_KEY", False),
+    ("wss://r.cognitiveservices.azure.com/openai/realtime?api-version=2024-10-01-preview&deployment=d", "websocket",
+     "beta", "api-key", "AZURE_OPENAI_API_KEY", False),
+    ("wss://llm.example.com/realtime", "websocket", None, "bearer", None, True),
+    ("https://llm.example.com/v1/realtime/client_secrets", "client_secrets", "ga", "bearer", None, False),
+])
+def test_endpoints(url, kind, shape, auth, variable, beta_header):
+    from realtime_cfg.live.endpoints import endpoint
+
+    found = endpoint(url)
+    assert (found.kind, found.shape, found.auth, found.key_variable) == (kind, shape, auth, variable)
+    headers = found.headers("k", "beta")
+    assert ("OpenAI-Beta" in headers) == beta_header
+    assert headers.get("api-key" if auth == "api-key" else "Authorization") in ("k", "Bearer k")
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.5.5.5", "[::1]", "localhost"])
+def test_plain_http_is_for_this_machine_only(host):
+    from realtime_cfg.live.endpoints import EndpointError, endpoint
+
+    assert endpoint(f"http://{host}:8080/x").kind == "client_secrets"
+    for other in ("10.0.0.1", "[::ffff:127.0.0.1]", "0x7f000001", "localhost.example.com", "127.0.0.1.nip.io"):
+        with pytest.raises(EndpointError):
+            endpoint(f"http://{other}:8080/x")
