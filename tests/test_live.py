@@ -590,3 +590,32 @@ def test_plain_http_is_for_this_machine_only(host):
     for other in ("10.0.0.1", "[::ffff:127.0.0.1]", "0x7f000001", "localhost.example.com", "127.0.0.1.nip.io"):
         with pytest.raises(EndpointError):
             endpoint(f"http://{other}:8080/x")
+
+
+def test_ctrl_c_while_a_server_is_silent_ends_the_run_at_once(tmp_path, guard):
+    """SIGINT while a request waits for its answer (a 60 s timeout): `rtcfg: interrupted`, exit
+    130, no traceback; the waiting is done by daemon threads, which do not hold the exit."""
+    import signal
+
+    path = config(tmp_path, "agent.yaml", GA_CONFIG)
+    environment = {**os.environ, "RTCFG_TEST_KEY": KEY, "PYTHONPATH": os.pathsep.join([str(guard), str(ROOT / "tests")])}
+    with HttpServer([Never()]) as api:
+        process = subprocess.Popen([sys.executable, "-m", "realtime_cfg", "check", "--live", str(path), "--endpoint",
+                                    f"{api.url}/v1/realtime/client_secrets", "--api-key-env", "RTCFG_TEST_KEY",
+                                    "--timeout", "60"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment)
+        assert api.requests.wait_for(1, timeout=60)  # the request is out: the client now waits
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert stderr.decode().strip() == "rtcfg: interrupted" and b"Traceback" not in stderr
+
+
+def test_a_config_from_standard_input_is_asked_like_a_file(tmp_path, guard):
+    with HttpServer([Reply(200, client_secrets_answer())]) as api:
+        environment = {**os.environ, "RTCFG_TEST_KEY": KEY, "RTCFG_TODAY": "2026-06-01",
+                       "PYTHONPATH": os.pathsep.join([str(guard), str(ROOT / "tests")])}
+        run = subprocess.run([sys.executable, "-m", "realtime_cfg", "check", "--live", "-", "--endpoint",
+                              f"{api.url}/v1/realtime/client_secrets", "--api-key-env", "RTCFG_TEST_KEY"],
+                             input=GA_CONFIG, capture_output=True, text=True, env=environment, timeout=60)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert '<stdin>:6:12: A002 [warning] the server applied audio.output.voice = "alloy"' in run.stdout

@@ -20,6 +20,11 @@ from websockets.sync.client import connect
 from .transport import USER_AGENT, Answer, NoAnswer
 
 
+# the answer to session.update; one client library reports the transcription_ names for an
+# `intent=transcription` socket (docs/live-sources.md, b), so both are taken
+UPDATED = ("session.updated", "transcription_session.updated")
+
+
 class Closed(Exception):
     """The server closed the connection with a close code before answering."""
 
@@ -56,7 +61,7 @@ def exchange(url: str, headers: dict[str, str], event: dict, connect_timeout: fl
         connection.send(json.dumps(event, ensure_ascii=False))
         while True:
             message = _next(connection, deadline, answer_timeout, limit, "session.updated")
-            if message.get("type") == "session.updated":
+            if message.get("type") in UPDATED:
                 session = message.get("session")
                 if not isinstance(session, dict):
                     raise NoAnswer("session.updated holds no session object")
