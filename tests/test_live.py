@@ -619,3 +619,16 @@ def test_a_config_from_standard_input_is_asked_like_a_file(tmp_path, guard):
                              input=GA_CONFIG, capture_output=True, text=True, env=environment, timeout=60)
     assert run.returncode == 0, run.stdout + run.stderr
     assert '<stdin>:6:12: A002 [warning] the server applied audio.output.voice = "alloy"' in run.stdout
+
+
+def test_a_part_taken_in_with_file_is_not_sent_as_a_config_of_its_own(tmp_path, guard):
+    folder = tmp_path / "agents"
+    folder.mkdir()
+    config(folder, "agent.yaml", "type: realtime\nmodel: gpt-realtime-2\ninstructions: Hi.\naudio: {$file: audio.yaml}\n")
+    config(folder, "audio.yaml", "output:\n  voice: alloy\n")
+    with HttpServer([Reply(200, client_secrets_answer())]) as api:
+        run = live(guard, str(folder), "--endpoint", f"{api.url}/v1/realtime/client_secrets", "--api-key-env",
+                   "RTCFG_TEST_KEY", "--format", "json")
+        assert len(api.requests) == 1
+        assert api.requests[0].json["session"]["audio"] == {"output": {"voice": "alloy"}}
+    assert [e["file"] for e in json.loads(run.stdout)["live"]["configs"]] == [str(folder / "agent.yaml")]

@@ -321,11 +321,14 @@ def check(
             configs.append((path, pipeline.check(path, options), options))
         except OverrideError as exc:
             raise typer.BadParameter(str(exc), param_hint="--set") from None
+    parts: set[str] = set()
+    for _, checked, _ in configs:
+        parts |= checked.document.parts if checked.document else set()
+    # a file others take in with $file is no config of its own: not sent (and not reported)
+    configs = [config for config in configs if _result(config[0], config[1]).real_path not in parts]
     asked = pipeline.ask_server([(checked, options) for _, checked, options in configs], server, key,
                                 Settings(connect_timeout, timeout, retries, jobs))
-    parts: set[str] = set()
     for (path, checked, _), one in zip(configs, asked):
-        parts |= checked.document.parts if checked.document else set()
         result = _result(path, checked)
         result.live = pipeline.answer(one, show_effective, key)
         report.results.append(result)
