@@ -307,7 +307,7 @@ def ask_server(configs: Sequence[tuple[Checked, Options]], endpoint, key: tuple[
     the answer says to its findings, suppressed as the config's own are. A config with
     errors is not sent. The key is shown nowhere: wherever it appears it is replaced by its
     variable's name."""
-    from .live.answers import findings
+    from .live.answers import findings, key_redactions
     from .live.asking import Request, ask_all
     from .report.masking import prepare_for_display
 
@@ -318,7 +318,7 @@ def ask_server(configs: Sequence[tuple[Checked, Options]], endpoint, key: tuple[
     for (index, checked), request, outcome in zip(ready, requests, outcomes):
         document = checked.document
         found = findings(document, request.payload, checked.target, outcome, endpoint.shown)
-        prepare_for_display(found, document.texts(), {**document.redactions, key[1]: f"${{{key[0]}}}"})
+        prepare_for_display(found, document.texts(), {**document.redactions, **key_redactions(key)})
         kept, suppressed = split(found, configs[index][1].ignore)
         checked.findings = checked.findings + kept
         checked.suppressed = checked.suppressed + suppressed

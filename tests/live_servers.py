@@ -64,6 +64,11 @@ class Never(_Answer):
     """Read the request, then answer nothing and hold the connection until the server closes."""
 
 @dataclass(frozen=True)
+class Continues(_Answer):
+    """`HTTP/1.1 100 Continue` heads, one after another, until the client hangs up or the server
+    closes: a status line that never comes, each byte of it quick."""
+
+@dataclass(frozen=True)
 class Drop(_Answer):
     """HTTP: close the connection with no response. WebSocket: end TCP with no close frame."""
 
@@ -285,6 +290,16 @@ class _Httpd(_Tracking, ThreadingHTTPServer):
         socketserver.TCPServer.server_bind(self)
         self.server_name, self.server_port = self.server_address[:2]
 
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        tls = self.owner.tls
+        if tls is not None:  # the TLS handshake in the handler's thread, not the accepting one
+            try:
+                request = tls.wrap_socket(request, server_side=True)
+            except OSError:
+                return
+            self.track(request)
+        super().finish_request(request, client_address)
+
 
 class _HttpHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: a pooled client sends several requests on one
@@ -302,6 +317,13 @@ class _HttpHandler(BaseHTTPRequestHandler):
             self.close_connection = True
             if isinstance(answer, Never):
                 owner._release.wait()
+        elif isinstance(answer, Continues):
+            self.close_connection = True
+            try:
+                while not owner._release.is_set():
+                    self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+            except OSError:
+                pass  # the client gave up, as it should
         elif isinstance(answer, Oversized):
             self._head(200, answer.n_bytes, "application/json", None)
             try:
@@ -351,8 +373,10 @@ class HttpServer(_Served):
     """HTTP/1.1 server answering each request with the next answer of `script` (Reply, Chunked,
     Never, Drop, Oversized); `requests` records the requests (a Log of Request)."""
 
-    def __init__(self, script: list) -> None:
+    def __init__(self, script: list, tls: Any = None) -> None:
         self._script = _Script(script)
+        self.tls = tls  # an ssl.SSLContext (server side): https
+        self.scheme = "https" if tls is not None else "http"
         self.requests = Log()
         self._release = threading.Event()  # set on close: frees the handlers of Never
         self._httpd: _Httpd | None = None
@@ -383,8 +407,10 @@ class WebSocketServer(_Served):
 
     scheme = "ws"
 
-    def __init__(self, script: list, created: Any = None, handshake: Refuse | None = None) -> None:
+    def __init__(self, script: list, created: Any = None, handshake: Refuse | None = None, tls: Any = None) -> None:
         self._script = _Script(script)
+        self._tls = tls  # an ssl.SSLContext (server side): wss
+        self.scheme = "wss" if tls is not None else "ws"
         self._created = DEFAULT_CREATED if created is None else created
         self._handshake = handshake
         self.connections = Log()
@@ -398,7 +424,7 @@ class WebSocketServer(_Served):
             compression=None,  # the frame sizes on the wire are those scripted
             ping_interval=None,  # a Never connection stays open; no ping timeout closes it
             open_timeout=SHUTDOWN_WAIT / 2, close_timeout=SHUTDOWN_WAIT / 2,  # bounds shutdown()
-            max_size=None, logger=_SILENT)
+            max_size=None, logger=_SILENT, ssl=self._tls)
         self.port = self._server.socket.getsockname()[1]
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
 
@@ -515,6 +541,7 @@ class _ProxyHandler(socketserver.BaseRequestHandler):
         owner.proxy_authorization = authorization or owner.proxy_authorization
         where = f"{host}:{port}"
         owner.tunnels.add(where)
+        host = owner.hosts.get(host, host)  # a test's made-up name for a local server
         if not _is_loopback(host):  # never a way out of the machine, whatever a test asks for
             owner.refused.add(where)
             return self._status(403, "Forbidden")
@@ -556,7 +583,8 @@ class ConnectProxy(_Served):
     get a 403). `tunnels` records every target asked for, as "host:port"; `refused` those
     answered 403; `proxy_authorization` is the last Proxy-Authorization header seen, or None."""
 
-    def __init__(self) -> None:
+    def __init__(self, hosts: dict[str, str] | None = None) -> None:
+        self.hosts = dict(hosts or {})  # name -> loopback address, resolved by the proxy alone
         self.tunnels = Log()
         self.refused = Log()
         self.proxy_authorization: str | None = None

@@ -468,18 +468,63 @@ def test_a_transcription_session_opens_with_intent_transcription(tmp_path, guard
 
 # -- the network around it ---------------------------------------------------------------------
 
-def test_a_proxy_from_the_environment_carries_both_ways_of_asking(tmp_path, guard):
+@pytest.fixture(scope="module")
+def tls(tmp_path_factory):
+    """A test certificate authority (trustme) and a server context for `api.rtcfg.test`, a name
+    only the test proxy resolves (to 127.0.0.1); the child trusts the CA by SSL_CERT_FILE."""
+    import ssl
+
+    import trustme
+
+    authority = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("api.rtcfg.test").configure_cert(context)
+    ca_file = tmp_path_factory.mktemp("ca") / "ca.pem"
+    authority.cert_pem.write_to_path(str(ca_file))
+    return context, str(ca_file)
+
+
+def test_a_proxy_from_the_environment_carries_https_and_wss_through_a_tunnel(tmp_path, guard, tls):
+    context, ca_file = tls
+    path = config(tmp_path, "agent.yaml", GA_CONFIG.replace("marin", "alloy"))
+    with ConnectProxy(hosts={"api.rtcfg.test": "127.0.0.1"}) as proxy, \
+            HttpServer([Reply(200, client_secrets_answer())], tls=context) as api, \
+            WebSocketServer([Updated(client_secrets_answer()["session"])], tls=context) as ws:
+        environment = {"https_proxy": proxy.url, "no_proxy": "", "SSL_CERT_FILE": ca_file}
+        over_https = live(guard, str(path), "--endpoint", f"https://api.rtcfg.test:{api.port}/v1/realtime/client_secrets",
+                          "--api-key-env", "RTCFG_TEST_KEY", env=environment)
+        over_wss = live(guard, str(path), "--endpoint", f"wss://api.rtcfg.test:{ws.port}/v1/realtime",
+                        "--api-key-env", "RTCFG_TEST_KEY", env=environment)
+        tunnels = list(proxy.tunnels)
+        assert api.requests[0].headers["authorization"] == f"Bearer {KEY}"  # inside the tunnel, over TLS
+        assert ws.connections[0].headers["authorization"] == f"Bearer {KEY}"
+    assert over_https.returncode == over_wss.returncode == 0, over_https.stdout + over_wss.stdout
+    assert tunnels == [f"api.rtcfg.test:{api.port}", f"api.rtcfg.test:{ws.port}"]
+
+
+def test_a_certificate_nobody_trusts_is_no_answer_and_not_retried(tmp_path, guard, tls):
+    context, _ = tls
+    path = config(tmp_path, "agent.yaml", GA_CONFIG)
+    with ConnectProxy(hosts={"api.rtcfg.test": "127.0.0.1"}) as proxy, \
+            HttpServer([Reply(200, client_secrets_answer())], tls=context) as api:
+        run = live(guard, str(path), "--endpoint", f"https://api.rtcfg.test:{api.port}/v1/realtime/client_secrets",
+                   "--api-key-env", "RTCFG_TEST_KEY", env={"https_proxy": proxy.url, "no_proxy": ""})
+        assert list(api.requests) == [] and len(proxy.tunnels) == 1
+    assert run.returncode == 2
+    assert f"F005 https://api.rtcfg.test:{api.port}/v1/realtime/client_secrets: cannot connect to api.rtcfg.test:" \
+           f"{api.port} through the proxy 127.0.0.1:{proxy.port}: its TLS certificate is not trusted" in run.stdout
+
+
+def test_plain_http_to_this_machine_never_goes_through_a_proxy(tmp_path, guard):
+    """A proxy would see the key in a plain request: http:// and ws:// (loopback only) go direct."""
     path = config(tmp_path, "agent.yaml", GA_CONFIG.replace("marin", "alloy"))
     with ConnectProxy() as proxy, HttpServer([Reply(200, client_secrets_answer())]) as api, \
             WebSocketServer([Updated(client_secrets_answer()["session"])]) as ws:
-        environment = {"https_proxy": proxy.url, "http_proxy": proxy.url, "no_proxy": ""}
-        over_http = live(guard, str(path), "--endpoint", f"{api.url}/v1/realtime/client_secrets", "--api-key-env",
-                         "RTCFG_TEST_KEY", env=environment)
-        over_ws = live(guard, str(path), "--endpoint", ws.url + "/v1/realtime", "--api-key-env", "RTCFG_TEST_KEY",
-                       env=environment)
-        tunnels = list(proxy.tunnels)
-    assert over_http.returncode == over_ws.returncode == 0, over_http.stdout + over_ws.stdout
-    assert f"127.0.0.1:{api.port}" in tunnels and f"127.0.0.1:{ws.port}" in tunnels
+        environment = {"http_proxy": proxy.url, "all_proxy": proxy.url, "https_proxy": proxy.url, "no_proxy": ""}
+        for endpoint in (f"{api.url}/v1/realtime/client_secrets", f"{ws.url}/v1/realtime"):
+            run = live(guard, str(path), "--endpoint", endpoint, "--api-key-env", "RTCFG_TEST_KEY", env=environment)
+            assert run.returncode == 0, run.stdout
+        assert list(proxy.tunnels) == [] and len(api.requests) == 1 and len(ws.connections) == 1
 
 
 def test_offline_every_config_is_no_answer_with_what_was_tried(tmp_path, guard):
@@ -632,3 +677,114 @@ def test_a_part_taken_in_with_file_is_not_sent_as_a_config_of_its_own(tmp_path, 
         assert len(api.requests) == 1
         assert api.requests[0].json["session"]["audio"] == {"output": {"voice": "alloy"}}
     assert [e["file"] for e in json.loads(run.stdout)["live"]["configs"]] == [str(folder / "agent.yaml")]
+
+
+# -- found by a hostile review: each a regression test -----------------------------------------
+
+def test_the_timeout_bounds_the_status_line_and_headers_too(tmp_path, guard):
+    """`100 Continue` forever: each read is quick, so only a deadline on the whole answer ends it."""
+    from live_servers import Continues
+
+    path = config(tmp_path, "agent.yaml", GA_CONFIG)
+    with HttpServer([Continues()]) as api:
+        run = live(guard, str(path), "--endpoint", f"{api.url}/v1/realtime/client_secrets", "--api-key-env",
+                   "RTCFG_TEST_KEY", "--timeout", "0.5")
+    assert run.returncode == 2
+    assert f"no answer from 127.0.0.1:{api.port} within 0.5 s (--timeout)" in run.stdout
+
+
+def test_a_websocket_redirect_is_not_followed_and_the_key_goes_nowhere_else(tmp_path, guard):
+    path = config(tmp_path, "agent.yaml", GA_CONFIG)
+    with WebSocketServer([Never()]) as elsewhere:
+        moved = Refuse(302, "", [("Location", f"{elsewhere.url}/stolen")])
+        with WebSocketServer([Never()], handshake=moved) as ws:
+            run = live(guard, str(path), "--endpoint", f"{ws.url}/openai/v1/realtime", "--auth", "api-key",
+                       "--api-key-env", "RTCFG_TEST_KEY")
+        assert list(elsewhere.connections) == []
+    assert run.returncode == 2
+    assert "F006" in run.stdout and "rtcfg follows no redirect" in run.stdout
+
+
+@pytest.mark.parametrize("body, said", [
+    ('{"value": "ek_1", "session": {"type": "realtime", "speed": NaN}}', "not JSON"),
+    ('{"value": "ek_1", "session": ' + "[" * 500 + "]" * 500 + "}", "not JSON"),
+])
+def test_an_answer_that_is_not_strict_json_or_nested_too_deep_is_no_answer(tmp_path, guard, body, said):
+    path = config(tmp_path, "agent.yaml", GA_CONFIG)
+    with HttpServer([Reply(200, body, [("Content-Type", "application/json")])]) as api:
+        run = live(guard, str(path), "--endpoint", f"{api.url}/v1/realtime/client_secrets", "--api-key-env",
+                   "RTCFG_TEST_KEY", "--format", "json")
+    assert run.returncode == 2
+    [finding] = findings(run)  # the report is valid JSON: no NaN from the server reached it
+    assert finding["code"] == "F005" and said in finding["message"]
+
+
+def test_a_deeply_nested_but_readable_answer_is_compared_without_failing(tmp_path, guard):
+    path = config(tmp_path, "agent.yaml", GA_CONFIG.replace("marin", "alloy"))
+    body = client_secrets_answer()
+    nested: dict = {}
+    body["session"]["tracing"] = {"metadata": nested}
+    for _ in range(90):
+        nested["a"] = nested = {}
+    with HttpServer([Reply(200, body)]) as api:
+        run = live(guard, str(path), "--endpoint", f"{api.url}/v1/realtime/client_secrets", "--api-key-env",
+                   "RTCFG_TEST_KEY", "--format", "json", "--show-effective", "-o", str(tmp_path / "report.json"))
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert json.loads((tmp_path / "report.json").read_text())["live"]["configs"][0]["outcome"] == "accepted"
+
+
+def test_a_long_param_is_placed_at_the_top_of_the_config_at_once(tmp_path, guard):
+    path = config(tmp_path, "agent.yaml", GA_CONFIG)
+    error = {"message": "Invalid value.", "type": "invalid_request_error", "code": None,
+             "param": "session" + "[0]" * 100_000}
+    with HttpServer([Reply(400, {"error": error})]) as api:
+        run = live(guard, str(path), "--endpoint", f"{api.url}/v1/realtime/client_secrets", "--api-key-env",
+                   "RTCFG_TEST_KEY", "--format", "json")
+    assert run.returncode == 1
+    [finding] = findings(run)
+    assert (finding["code"], finding["line"], finding["column"]) == ("A001", 1, 1)
+
+
+def test_values_masked_in_the_answer_are_masked_in_strings_only(tmp_path, guard):
+    """A ${VAR} value that also appears inside a number of the answer (expires_at) must not
+    break the report: only strings are masked."""
+    path = config(tmp_path, "agent.yaml", GA_CONFIG.replace("marin", "alloy")
+                  + 'tracing:\n  workflow_name: "${BUILD_ID}"\n')
+    body = client_secrets_answer()
+    body["session"]["tracing"] = {"workflow_name": "1756310"}
+    body["session"]["expires_at"] = 1756310470
+    with HttpServer([Reply(200, body)]) as api:
+        run = live(guard, str(path), "--endpoint", f"{api.url}/v1/realtime/client_secrets", "--api-key-env",
+                   "RTCFG_TEST_KEY", "--show-effective", env={"BUILD_ID": "1756310"})
+    assert run.returncode == 0, run.stdout + run.stderr
+    session = json.loads(run.stdout[run.stdout.index("{"):])
+    assert session["tracing"] == {"workflow_name": "${BUILD_ID}"} and session["expires_at"] == 1756310470
+
+
+def test_an_mcp_secret_the_server_masks_or_drops_is_no_difference(tmp_path, guard):
+    path = config(tmp_path, "agent.yaml", GA_CONFIG.replace("marin", "alloy") + "tools:\n  - type: mcp\n"
+                  "    server_label: crm\n    server_url: https://mcp.example.com\n    authorization: ${CRM_TOKEN}\n"
+                  "    headers: {X-Tenant: acme, X-Key: \"${CRM_TOKEN}\"}\n")
+    body = client_secrets_answer()
+    body["session"]["tools"] = [{"type": "mcp", "server_label": "crm", "server_url": "https://mcp.example.com",
+                                 "authorization": "***", "headers": {"X-Tenant": "acme"}}]
+    with HttpServer([Reply(200, body)]) as api:
+        run = live(guard, str(path), "--endpoint", f"{api.url}/v1/realtime/client_secrets", "--api-key-env",
+                   "RTCFG_TEST_KEY", "--format", "json", "--fail-on", "warning",
+                   env={"CRM_TOKEN": "crm-0123456789abcdef"})
+    assert run.returncode == 0 and findings(run) == []
+
+
+def test_the_key_is_hidden_also_as_a_url_or_json_would_quote_it(tmp_path, guard):
+    from urllib.parse import quote
+
+    key = "sk-live+test/0123456789abcdef=="
+    path = config(tmp_path, "agent.yaml", GA_CONFIG)
+    echoed = Reply(401, {"error": {"message": f"Incorrect API key provided: {quote(key, safe='')}.",
+                                   "type": "invalid_request_error", "param": None, "code": "invalid_api_key"}})
+    with HttpServer([echoed]) as api:
+        run = live(guard, str(path), "--endpoint", f"{api.url}/v1/realtime/client_secrets", "--api-key-env",
+                   "OTHER_TEST_KEY", env={"OTHER_TEST_KEY": key})
+        assert api.requests[0].headers["authorization"] == f"Bearer {key}"
+    assert run.returncode == 2
+    assert quote(key, safe="") not in run.stdout and "Incorrect API key provided: ${OTHER_TEST_KEY}." in run.stdout

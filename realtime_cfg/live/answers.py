@@ -17,12 +17,13 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+from urllib.parse import quote
 
 from ..diagnostics import Diagnostic
 from ..output.defaults import with_defaults
 from ..output.diffing import Change, diff
 from ..output.provenance import written_path
-from ..report.masking import shown
+from ..report.masking import Redactor, mask_secrets
 from ..source.document import MISSING, Document, value_at
 from ..schema.engine import json_equal
 from ..targets import CANONICAL, COMMON, target_module
@@ -31,13 +32,11 @@ from .problems import APPLIED_DIFFERENTLY, NO_SERVER_ANSWER, REQUEST_REFUSED, SE
 
 # Request fields the response schemas do not have: the server takes them and never shows them
 # again (docs/live-sources.md, e: RealtimeSessionCreateRequestGA against ...ResponseGA, and the
-# transcription pair). And the MCP secrets (`authorization`, `headers`): the response schema
-# has them, but whether a server echoes, masks or drops a secret is not documented; their
-# absence says nothing.
-_SECRETS_MAYBE_DROPPED = {("tools", "*", "authorization"), ("tools", "*", "headers")}
+# transcription pair).
+_SECRET_FIELDS = ("authorization", "headers")
 WRITE_ONLY = {
     "realtime": {("parallel_tool_calls",), ("audio", "input", "transcription", "delay"),
-                 ("audio", "input", "transcription", "keywords")} | _SECRETS_MAYBE_DROPPED,
+                 ("audio", "input", "transcription", "keywords")},
     "transcription": {("audio", "input", "turn_detection", name)
                       for name in ("create_response", "interrupt_response", "idle_timeout_ms", "eagerness")}
     | {("audio", "input", "transcription", "delay"), ("audio", "input", "transcription", "keywords")},
@@ -45,6 +44,7 @@ WRITE_ONLY = {
 # Response-only fields: the session's identity, not its settings (left out of --diff too).
 METADATA = {"id", "object", "expires_at", "client_secret"}
 _PARAM_STEP = re.compile(r"\[(\d+)\]|\.?([^.\[\]]+)")
+_MAX_PARAM = 300  # characters; a field's path is a few dozen (a longer param is placed at the config's top)
 _SHOWN = 80
 
 
@@ -76,7 +76,9 @@ def rejection(document: Document, error: dict, target: str, status: int | None =
 
 def param_path(param: str) -> tuple | None:
     """`session.tools[2].meta` as a payload path, ("tools", 2, "meta"); None for a param outside
-    the session (the request's own fields)."""
+    the session (the request's own fields), or longer than any field's path can be."""
+    if len(param) > _MAX_PARAM:
+        return None
     steps: list[Any] = []
     for match in _PARAM_STEP.finditer(param):
         index, name = match.groups()
@@ -95,7 +97,7 @@ def differences(document: Document, sent: dict, effective: dict, target: str) ->
         if change.kind == "added":
             found.extend(_other_defaults(document, change, defaults, filled, target))
             continue
-        if _same_model(change) or _same_value(change) or (
+        if _same_model(change) or _same_value(change) or _secret(change.steps) or (
                 change.kind == "removed" and _write_only(change.steps, document.session_type)):
             continue
         if change.kind == "removed":
@@ -161,12 +163,23 @@ def _same_model(change: Change) -> bool:
 def _same_value(change: Change) -> bool:
     """Written two ways, one value: a custom voice sent as {id} is answered by its id; a GA
     format object answered by its beta name (the transcription example answers "pcm16")."""
-    if change.kind != "changed" or not isinstance(change.new, str):
+    if change.kind != "changed":
+        return False
+    if isinstance(change.new, dict) and change.new.keys() == {"id"}:  # a voice's id answered as {id}
+        return change.new["id"] == change.old
+    if not isinstance(change.new, str):
         return False
     if isinstance(change.old, dict) and change.old.keys() == {"id"}:
         return change.old["id"] == change.new
     spelled = target_module(COMMON).format_spelling(change.new)
     return isinstance(change.old, dict) and isinstance(spelled, dict) and json_equal(spelled, change.old)
+
+
+def _secret(steps: tuple) -> bool:
+    """An MCP tool's `authorization` or `headers`: the response schema has them, but whether a
+    server echoes, masks (`***`), empties or drops a secret is not documented, so no answer
+    about them says anything (docs/live-sources.md, e)."""
+    return len(steps) >= 3 and steps[0] == "tools" and steps[2] in _SECRET_FIELDS
 
 
 def _write_only(steps: tuple, session_type: str) -> bool:
@@ -201,5 +214,23 @@ def entry(document: Document | None, sent: dict | None, outcome: Outcome | None,
         data["changes"] = [change.to_dict() for change in visible_changes(sent, outcome.effective)]
         if with_effective:
             data["effective"] = {k: v for k, v in outcome.effective.items() if k != "client_secret"}
-    redactions = {**document.redactions, key[1]: f"${{{key[0]}}}"}
-    return json.loads(shown(json.dumps(data, ensure_ascii=False), redactions, json_text=True))
+    return _masked(data, Redactor({**document.redactions, **key_redactions(key)}))
+
+
+def key_redactions(key: tuple[str, str]) -> dict[str, str]:
+    """The key, as written and as a URL or JSON would quote it, each shown as its variable."""
+    name, value = key
+    return {form: f"${{{name}}}" for form in {value, quote(value, safe=""), json.dumps(value)[1:-1]}}
+
+
+def _masked(value: Any, redactor: Redactor) -> Any:
+    """`value` with every string (keys too) masked as reports mask text; numbers, booleans and
+    null as they are. (Recursive: answers are at most transport.MAX_DEPTH deep, configs at
+    most the loader's 100 levels.)"""
+    if isinstance(value, str):
+        return mask_secrets(redactor(value))
+    if isinstance(value, dict):
+        return {_masked(key, redactor): _masked(child, redactor) for key, child in value.items()}
+    if isinstance(value, list):
+        return [_masked(child, redactor) for child in value]
+    return value

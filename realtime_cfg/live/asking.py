@@ -5,8 +5,9 @@ The retry policy is the official SDK's (openai 3.57.0, `_constants.py` and `_bas
 2 retries; 0.5 s doubled each time, at most 8 s, less up to 25 % jitter; a `retry-after-ms` or
 `retry-after` header is honoured (up to MAX_RETRY_AFTER s here: a pre-commit or CI check
 should not wait two minutes); `x-should-retry` is obeyed; 408, 409, 429 and 5xx are retried,
-as is a refused or dropped connection. A timeout is not: asking again would only double the
-wait. 429 `insufficient_quota` is not either: waiting does not add quota.
+as is a refused, dropped or timed-out connection attempt. A server that took the request and
+did not answer within --timeout is not: asking again would only double the wait. Nor is 429
+`insufficient_quota`: waiting adds no quota.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import uuid
 from typing import Callable, Sequence
 
 from .endpoints import Endpoint, EndpointError
-from .transport import Answer, NoAnswer, post
+from .transport import Answer, NoAnswer, loads, post
 
 INITIAL_DELAY, MAX_DELAY, MAX_RETRY_AFTER = 0.5, 8.0, 60.0
 SECRET_LIFETIME = 10  # seconds: the shortest client_secrets allows (RealtimeCreateClientSecretRequest)
@@ -90,15 +91,20 @@ def ask_all(requests: Sequence[Request], endpoint: Endpoint, key: str, settings:
             try:
                 outcomes[index] = ask(requests[index], endpoint, key, settings)
             except Exception as exc:  # noqa: BLE001 - a bug here must not hang the run or show the key
-                outcomes[index] = Outcome("no_answer", message=f"rtcfg failed while asking ({type(exc).__name__}); "
-                                          "this is a bug in rtcfg")
-            done.release()
+                outcomes[index] = _bug(exc)
+            finally:
+                done.release()
 
     for _ in range(max(1, min(settings.jobs, len(requests)))):
         threading.Thread(target=worker, daemon=True, name="rtcfg-live").start()
     for _ in requests:
         done.acquire()
-    return [outcome for outcome in outcomes if outcome is not None]
+    return [outcome if outcome is not None else _bug(None) for outcome in outcomes]
+
+
+def _bug(exc: BaseException | None) -> Outcome:
+    what = type(exc).__name__ if exc is not None else "no outcome"
+    return Outcome("no_answer", message=f"rtcfg failed while asking ({what}); this is a bug in rtcfg")
 
 
 def ask(request: Request, endpoint: Endpoint, key: str, settings: Settings,
@@ -223,8 +229,8 @@ def _retry_after(headers: dict[str, str]) -> float | None:
 
 def _json(body: bytes):
     try:
-        return json.loads(body)
-    except ValueError:  # not JSON, not UTF-8
+        return loads(body)
+    except ValueError:  # not JSON, not UTF-8, too deep
         return None
 
 

@@ -30,7 +30,7 @@ AZURE_HOSTS = (".openai.azure.com", ".cognitiveservices.azure.com", ".services.a
 OPENAI_KEY, AZURE_KEY = "OPENAI_API_KEY", "AZURE_OPENAI_API_KEY"
 # query parameters that may carry a credential in a URL (Azure accepts api-key in the query
 # where a browser cannot set headers): refused, and masked wherever a URL is shown
-_SECRET_QUERY = re.compile(r"(?i)^(api[-_]?key|key|token|access[-_]?token|sig|signature|client[-_]?secret)$")
+_SECRET_QUERY = re.compile(r"(?i)key|token|secret|passw|auth|sig|credential|^code$")
 # what a WebSocket URL may already say about the session it opens
 _SESSION_QUERY = ("model", "deployment", "call_id", "intent")
 # a key is sent as one header line: printable ASCII only (a line break in it would be refused
@@ -97,7 +97,7 @@ def endpoint(url: str | None, auth: str | None = None) -> Endpoint:
     scheme = parts.scheme.lower()
     if scheme not in ("https", "wss", "http", "ws") or not host:
         raise EndpointError(f"{shown_url(url)!r}: give an https:// (client_secrets) or wss:// (WebSocket) URL")
-    if parts.username or parts.password or any(_SECRET_QUERY.match(name) for name, _ in parse_qsl(parts.query)):
+    if parts.username or parts.password or any(_SECRET_QUERY.search(name) for name, _ in parse_qsl(parts.query)):
         raise EndpointError("a credential in the URL would be printed and logged; put the key in an environment "
                             "variable (--api-key-env)")
     if scheme in ("http", "ws") and not _loopback(host):
@@ -148,7 +148,7 @@ def shown_url(url: str) -> str:
     try:
         parts = urlsplit(url)
         netloc = parts.netloc.rsplit("@", 1)[-1]
-        query = [(name, "***" if _SECRET_QUERY.match(name) else value)
+        query = [(name, "***" if _SECRET_QUERY.search(name) else value)
                  for name, value in parse_qsl(parts.query, keep_blank_values=True)]
         return urlunsplit(parts._replace(netloc=netloc, query=urlencode(query, safe="*")))
     except ValueError:

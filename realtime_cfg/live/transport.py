@@ -4,16 +4,17 @@ answers and failures both ways of asking (this and websocket.py) return.
 http.client rather than urllib: the connect and answer timeouts are separate, the answer's
 size is capped before it is read, and redirects are not followed (a key is never re-sent to
 another host). A proxy is taken from the usual environment variables (https_proxy,
-http_proxy, all_proxy, no_proxy, as urllib reads them) and tunnelled with CONNECT.
+all_proxy, no_proxy, as urllib reads them) and tunnelled with CONNECT, for https only.
 """
 
 from __future__ import annotations
 
 import base64
 import http.client
+import json
 import socket
 import ssl
-import time
+import threading
 import urllib.request
 from urllib.parse import unquote, urlsplit
 
@@ -21,6 +22,9 @@ from ..version import __version__
 
 USER_AGENT = f"rtcfg/{__version__} (check --live)"
 _CHUNK = 64 * 1024
+# an answer nested deeper is no session (a session is a few levels deep; a tool's parameters
+# a few more): refused before anything walks it
+MAX_DEPTH = 100
 
 
 class Answer:
@@ -45,8 +49,8 @@ class NoAnswer(Exception):
 
 def post(url: str, body: bytes, headers: dict[str, str], connect_timeout: float, answer_timeout: float,
          limit: int) -> Answer:
-    """POST `body` (JSON) to `url`; the answer within `answer_timeout` seconds of connecting,
-    at most `limit` bytes. Raises NoAnswer."""
+    """POST `body` (JSON) to `url`; the whole answer (status line, headers and body) within
+    `answer_timeout` seconds of connecting, at most `limit` bytes. Raises NoAnswer."""
     parts = urlsplit(url)
     host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
     proxy = _proxy(parts.scheme, host)
@@ -70,9 +74,14 @@ def post(url: str, body: bytes, headers: dict[str, str], connect_timeout: float,
         except OSError as exc:
             raise NoAnswer(f"cannot connect to {where}: {_reason(exc, connect_timeout)}",
                            retry=not isinstance(exc, (socket.gaierror, ssl.SSLCertVerificationError))) from None
-        deadline = time.monotonic() + answer_timeout
         sock = connection.sock  # kept: the connection forgets it once the answer says it closes
         sock.settimeout(answer_timeout)
+        # a server trickling its headers a byte at a time (or sending `100 Continue` forever)
+        # would reset a per-read timeout for ever: at the deadline the socket is shut instead
+        expired = threading.Event()
+        watchdog = threading.Timer(answer_timeout, _expire, (sock, expired))
+        watchdog.daemon = True
+        watchdog.start()
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         try:
             connection.request("POST", path, body, {**headers, "Content-Type": "application/json",
@@ -83,27 +92,56 @@ def post(url: str, body: bytes, headers: dict[str, str], connect_timeout: float,
             if declared.isdigit() and int(declared) > limit:
                 raise NoAnswer(f"the answer from {where} is {int(declared):,} bytes, more than the {limit:,} bytes a "
                                "session can take (not read)")
-            received = _read(sock, response, deadline, limit, where)
-        except socket.timeout:
-            raise NoAnswer(f"no answer from {where} within {answer_timeout:g} s (--timeout)") from None
+            received = _read(response, limit, where)
+            if declared.isdigit() and len(received) != int(declared):
+                raise http.client.IncompleteRead(received, int(declared) - len(received))
         except (http.client.HTTPException, OSError) as exc:
+            if expired.is_set() or isinstance(exc, socket.timeout):
+                raise NoAnswer(f"no answer from {where} within {answer_timeout:g} s (--timeout)") from None
             raise NoAnswer(f"the connection to {where} was dropped before the whole answer came "
                            f"({_reason(exc, answer_timeout)})", retry=True) from None
+        finally:
+            watchdog.cancel()
         return Answer(response.status, answer_headers, received)
     finally:
         connection.close()
 
 
-def _read(sock: socket.socket, response, deadline: float, limit: int, where: str) -> bytes:
-    """The body, within the deadline (a server sending a byte a second cannot hold the check
-    past it) and at most `limit` bytes."""
+def loads(data: bytes | str):
+    """Parsed JSON; ValueError for what is not strict JSON (NaN and Infinity are Python's, not
+    JSON's) or is nested deeper than MAX_DEPTH."""
+    def refuse(constant: str):
+        raise ValueError(f"{constant} is not JSON")
+
+    try:
+        value = json.loads(data, parse_constant=refuse)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ValueError(f"nested deeper than {MAX_DEPTH} levels")
+        if isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+    return value
+
+
+def _expire(sock: socket.socket, expired: threading.Event) -> None:
+    expired.set()
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:  # already closed
+        pass
+
+
+def _read(response, limit: int, where: str) -> bytes:
+    """The body, at most `limit` bytes (the watchdog ends a slow one)."""
     chunks, size = [], 0
     while True:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise socket.timeout
-        sock.settimeout(left)
-        chunk = response.read1(_CHUNK) if hasattr(response, "read1") else response.read(_CHUNK)
+        chunk = response.read1(_CHUNK)
         if not chunk:
             return b"".join(chunks)
         size += len(chunk)
@@ -114,10 +152,12 @@ def _read(sock: socket.socket, response, deadline: float, limit: int, where: str
 
 
 def _proxy(scheme: str, host: str) -> str | None:
-    """The proxy URL the environment sets for this scheme and host (None: connect directly)."""
+    """The proxy URL the environment sets for this scheme and host (None: connect directly).
+    Only an encrypted request goes through a proxy (a CONNECT tunnel carries TLS): plain http,
+    which rtcfg sends only to this machine, would show the proxy the key."""
     proxies = urllib.request.getproxies()
     proxy = proxies.get(scheme) or proxies.get("all")
-    if not proxy or urllib.request.proxy_bypass(host):
+    if scheme != "https" or not proxy or urllib.request.proxy_bypass(host):
         return None
     return proxy if "://" in proxy else f"http://{proxy}"
 

@@ -14,12 +14,15 @@ import json
 import socket
 import time
 
-from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
+import websockets.sync.client as _client
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI, SecurityError
 from websockets.sync.client import connect
 
-from .transport import USER_AGENT, Answer, NoAnswer
+from .transport import USER_AGENT, Answer, NoAnswer, loads
 
-
+# The client follows redirects (websockets 15+) and re-sends headers such as Azure's `api-key`
+# to the new host; with one try allowed, a redirect ends in SecurityError instead, unfollowed.
+_client.MAX_REDIRECTS = 1
 # the answer to session.update; one client library reports the transcription_ names for an
 # `intent=transcription` socket (docs/live-sources.md, b), so both are taken
 UPDATED = ("session.updated", "transcription_session.updated")
@@ -38,13 +41,20 @@ def exchange(url: str, headers: dict[str, str], event: dict, connect_timeout: fl
     """("updated", the effective session) or ("error", the error object) for the event sent; an
     Answer when the server refused the WebSocket handshake with an HTTP status. Raises
     NoAnswer, or Closed."""
+    # only wss:// goes through a proxy (ws://, to this machine only, would show it the key)
+    proxy = True if url.lower().startswith("wss:") else None
     try:
-        connection = connect(url, additional_headers=headers, open_timeout=connect_timeout, close_timeout=2,
-                             max_size=limit, ping_interval=None, user_agent_header=USER_AGENT, compression=None)
+        connection = connect(url, additional_headers=headers, open_timeout=connect_timeout, close_timeout=1,
+                             max_size=limit, ping_interval=None, user_agent_header=USER_AGENT, compression=None,
+                             proxy=proxy)
     except InvalidStatus as exc:
         response = exc.response
         return Answer(response.status_code, {k.lower(): v for k, v in response.headers.raw_items()},
                       bytes(response.body or b""))
+    except SecurityError as exc:
+        if "redirect" in str(exc):
+            return Answer(307, {}, b"")  # a redirect, not followed: reported as one
+        raise NoAnswer("the WebSocket handshake answer broke a limit (headers too long or too many)") from None
     except (InvalidHandshake, InvalidURI) as exc:
         raise NoAnswer(f"the WebSocket handshake failed: {type(exc).__name__}") from None
     except (socket.timeout, TimeoutError):
@@ -55,12 +65,15 @@ def exchange(url: str, headers: dict[str, str], event: dict, connect_timeout: fl
         raise NoAnswer(f"cannot connect: {(exc.strerror or type(exc).__name__).lower()}", retry=True) from None
     with connection:
         deadline = time.monotonic() + answer_timeout
-        first = _next(connection, deadline, answer_timeout, limit, "session.created")
+        first = _next(connection, deadline, answer_timeout, "session.created", limit)
         if first.get("type") == "error":
             return "error", _error_of(first)
-        connection.send(json.dumps(event, ensure_ascii=False))
+        try:
+            connection.send(json.dumps(event, ensure_ascii=False))
+        except ConnectionClosed as exc:
+            raise _closed(exc, limit, "session.update could be sent") from None
         while True:
-            message = _next(connection, deadline, answer_timeout, limit, "session.updated")
+            message = _next(connection, deadline, answer_timeout, "session.updated", limit)
             if message.get("type") in UPDATED:
                 session = message.get("session")
                 if not isinstance(session, dict):
@@ -72,30 +85,36 @@ def exchange(url: str, headers: dict[str, str], event: dict, connect_timeout: fl
                     return "error", error
 
 
-def _next(connection, deadline: float, timeout: float, limit: int, awaited: str) -> dict:
+def _next(connection, deadline: float, timeout: float, awaited: str, limit: int) -> dict:
     """The next event, as a JSON object."""
     try:
         frame = connection.recv(timeout=max(deadline - time.monotonic(), 0))
     except TimeoutError:
         raise NoAnswer(f"no {awaited} within {timeout:g} s (--timeout)") from None
     except ConnectionClosed as exc:
-        if exc.sent is not None and exc.sent.code == 1009:  # websockets closes so on a frame over max_size
-            raise NoAnswer(f"an event larger than the {limit:,} bytes a session can take") from None
-        if exc.rcvd is None:
-            raise NoAnswer(f"the connection was dropped before {awaited}", retry=True) from None
-        raise Closed(exc.rcvd.code, exc.rcvd.reason) from None
+        raise _closed(exc, limit, awaited) from None
     except OSError as exc:
         raise NoAnswer(f"the connection failed before {awaited}: {(exc.strerror or type(exc).__name__).lower()}",
                        retry=True) from None
     if isinstance(frame, bytes):
         raise NoAnswer(f"a binary frame where {awaited} was awaited: not the Realtime protocol")
     try:
-        message = json.loads(frame)
+        message = loads(frame)
     except ValueError:
         raise NoAnswer(f"an event that is not JSON where {awaited} was awaited") from None
     if not isinstance(message, dict):
         raise NoAnswer(f"an event that is not a JSON object where {awaited} was awaited")
     return message
+
+
+def _closed(exc: ConnectionClosed, limit: int, awaited: str) -> Exception:
+    """What a closed connection means: a frame over the limit (websockets closes with 1009), a
+    dropped connection (no close frame: worth retrying), or the server's close code."""
+    if exc.sent is not None and exc.sent.code == 1009:
+        return NoAnswer(f"an event larger than the {limit:,} bytes a session can take")
+    if exc.rcvd is None:
+        return NoAnswer(f"the connection was dropped before {awaited}", retry=True)
+    return Closed(exc.rcvd.code, exc.rcvd.reason)
 
 
 def _error_of(message: dict) -> dict:
