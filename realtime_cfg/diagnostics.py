@@ -143,7 +143,8 @@ class Diagnostic:
 
     @property
     def is_io_error(self) -> bool:
-        """The file could not be read at all (exit code 2, not 1)."""
+        """Nothing could be learned about the file: it could not be read (or built, or fixed, or
+        asked about with check --live): exit code 2, not 1."""
         return self.code.startswith("F")
 
     def to_dict(self) -> dict[str, Any]:

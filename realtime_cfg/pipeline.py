@@ -304,15 +304,17 @@ class Asked:
 def ask_server(configs: Sequence[tuple[Checked, Options]], endpoint, key: tuple[str, str], settings) -> list[Asked]:
     """Send each config without errors, rendered as `session` renders it, to a server
     (live/endpoints.Endpoint; `key`: (its variable, its value)), a few at a time, and add what
-    the answer says to its findings, suppressed as the config's own are. A config with
-    errors is not sent. The key is shown nowhere: wherever it appears it is replaced by its
-    variable's name."""
+    the answer says to its findings (in place), suppressed as the config's own are. Not sent:
+    a config with errors, and a file another takes in with `$file` (a part, no config of its
+    own). The key is shown nowhere: wherever it appears it is replaced by its variable's name."""
     from .live.answers import findings, key_redactions
     from .live.asking import Request, ask_all
     from .report.masking import prepare_for_display
 
     asked = [Asked(checked) for checked, _ in configs]
-    ready = [(index, checked) for index, (checked, _) in enumerate(configs) if checked.ok]
+    parts = {part for checked, _ in configs if checked.document for part in checked.document.parts}
+    ready = [(index, checked) for index, (checked, _) in enumerate(configs)
+             if checked.ok and real_name(checked.name) not in parts]
     requests = [Request(session(checked)[0], checked.target, checked.document.session_type) for _, checked in ready]
     outcomes = ask_all(requests, endpoint, key[1], settings)
     for (index, checked), request, outcome in zip(ready, requests, outcomes):

@@ -478,7 +478,7 @@ def tls(tmp_path_factory):
 
     authority = trustme.CA()
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    authority.issue_cert("api.rtcfg.test").configure_cert(context)
+    authority.issue_cert("api.rtcfg.test", "127.0.0.1").configure_cert(context)
     ca_file = tmp_path_factory.mktemp("ca") / "ca.pem"
     authority.cert_pem.write_to_path(str(ca_file))
     return context, str(ca_file)
@@ -788,3 +788,67 @@ def test_the_key_is_hidden_also_as_a_url_or_json_would_quote_it(tmp_path, guard)
         assert api.requests[0].headers["authorization"] == f"Bearer {key}"
     assert run.returncode == 2
     assert quote(key, safe="") not in run.stdout and "Incorrect API key provided: ${OTHER_TEST_KEY}." in run.stdout
+
+
+# -- found by a second review ----------------------------------------------------------------------
+
+def test_the_endpoint_decides_the_shape_over_the_projects_target(tmp_path, guard):
+    (tmp_path / "pyproject.toml").write_text('[tool.rtcfg]\ntarget = "beta"\n', encoding="utf-8")
+    path = config(tmp_path, "agent.yaml", "model: gpt-realtime-2\nvoice: alloy\ninstructions: Hi.\n")
+    with HttpServer([Reply(200, client_secrets_answer())]) as api:
+        run = live(guard, str(path), "--endpoint", f"{api.url}/v1/realtime/client_secrets", "--api-key-env",
+                   "RTCFG_TEST_KEY")
+        session = api.requests[0].json["session"]
+    assert run.returncode == 0, run.stdout
+    assert session["type"] == "realtime" and session["audio"]["output"]["voice"] == "alloy"  # GA, as render --target ga
+
+
+@pytest.mark.parametrize("scheme", ["https", "wss"])
+def test_a_socks_proxy_is_reported_as_unsupported_not_a_bug(tmp_path, guard, scheme):
+    path = config(tmp_path, "agent.yaml", GA_CONFIG)
+    run = live(guard, str(path), "--endpoint", f"{scheme}://api.rtcfg.test:9/v1/realtime", "--api-key-env",
+               "RTCFG_TEST_KEY", env={"https_proxy": "socks5://127.0.0.1:9", "no_proxy": ""})
+    assert run.returncode == 2
+    assert "the proxy socks5:// from the environment is not supported" in run.stdout and "bug" not in run.stdout
+
+
+def test_a_wss_certificate_nobody_trusts_is_no_answer_and_not_retried(tmp_path, guard, tls):
+    context, _ = tls
+    path = config(tmp_path, "agent.yaml", GA_CONFIG)
+    with WebSocketServer([Never()], tls=context) as ws:
+        run = live(guard, str(path), "--endpoint", f"wss://127.0.0.1:{ws.port}/v1/realtime", "--api-key-env",
+                   "RTCFG_TEST_KEY", "--format", "json")
+    assert run.returncode == 2
+    [finding] = findings(run)
+    assert finding["code"] == "F005" and "its TLS certificate is not trusted" in finding["message"]
+    assert json.loads(run.stdout)["live"]["configs"][0]["tries"] == 1
+
+
+def test_an_error_before_session_update_is_request_refused(tmp_path, guard):
+    """OpenAI's answer to the beta header (docs/live-sources.md, d): an error event, then close 4000."""
+    config(tmp_path, "base.yaml", BETA_BASE)
+    path = config(tmp_path, "agent.yaml", BETA_CONFIG)
+    disabled = {"type": "error", "error": {"type": "invalid_request_error", "code": "beta_api_shape_disabled",
+                "message": "The Realtime Beta API is no longer supported. Please use /v1/realtime for the GA API.",
+                "param": None}}
+    with WebSocketServer([Close(4000)], created=disabled) as ws:
+        run = live(guard, str(path), "--endpoint", ws.url + "/v1/realtime", "--target", "beta", "--api-key-env",
+                   "RTCFG_TEST_KEY")
+        assert [frame for connection in ws.connections for frame in connection.frames] == []  # nothing sent
+    assert run.returncode == 2
+    assert ("F006 " + ws.url + "/v1/realtime: an error before session.update was sent: The Realtime Beta API is "
+            "no longer supported. Please use /v1/realtime for the GA API. [beta_api_shape_disabled]") in run.stdout
+
+
+def test_results_keep_the_order_of_the_arguments_with_a_broken_project_among_them(tmp_path, guard):
+    good = config(tmp_path, "good.yaml", GA_CONFIG)
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "pyproject.toml").write_text("[tool.rtcfg\n", encoding="utf-8")
+    bad = config(tmp_path / "bad", "agent.yaml", GA_CONFIG)
+    with HttpServer([Reply(200, client_secrets_answer())]) as api:
+        run = live(guard, str(good), str(bad), "--endpoint", f"{api.url}/v1/realtime/client_secrets",
+                   "--api-key-env", "RTCFG_TEST_KEY", "--format", "junit")
+    assert run.returncode == 2
+    cases = re.findall(r'<testcase classname="rtcfg.check.live" name="([^"]+)"', run.stdout)
+    assert cases == [str(good), str(bad)]
+    assert '<testsuite name="rtcfg check --live"' in run.stdout

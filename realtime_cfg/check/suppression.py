@@ -31,7 +31,7 @@ def why_unsuppressible(code: str) -> str | None:
         return None
     if code == TOO_MANY_FINDINGS.code:
         return "it stands for findings the report left out"
-    return "it means the config was not read, parsed or built"
+    return "it means the config was not read, parsed, built or (F005, F006) asked about"
 
 
 @dataclass(frozen=True)

@@ -188,8 +188,11 @@ def validate(
             if format is ReportFormat.text or output_file else None)
     parts: set[str] = set()
     fixes = pipeline.FixRun(fixing == "diff", unsafe_fixes) if fixing else None
-    for path, options in _configs(paths, report, output_file, quiet, target, strict, ignored, limits, no_env,
-                                  allow_outside_root, overrides):
+    for path, options, problem in _configs(paths, report, output_file, quiet, target, strict, ignored, limits,
+                                           no_env, allow_outside_root, overrides):
+        if problem:
+            report.results.append(problem)
+            continue
         try:
             if fixes:
                 checked, fixed = fixes.fix(path, options)
@@ -314,23 +317,24 @@ def check(
     stdout_used = show_effective or show_diff
     text = (TextReporter(Printer(sys.stderr) if stdout_used else Printer(), quiet)
             if format is ReportFormat.text or output_file else None)
-    configs = []
-    for path, options in _configs(paths, report, output_file, quiet, target, strict, ignored, _limits(max_bytes),
-                                  no_env, allow_outside_root, overrides, shape=server.shape):
+    configs = []  # (path, checked, options), or (path, None, the FileResult of its bad settings)
+    for path, options, problem in _configs(paths, report, output_file, quiet, target, strict, ignored,
+                                           _limits(max_bytes), no_env, allow_outside_root, overrides,
+                                           shape=server.shape):
         try:
-            configs.append((path, pipeline.check(path, options), options))
+            configs.append((path, pipeline.check(path, options), options) if options else (path, None, problem))
         except OverrideError as exc:
             raise typer.BadParameter(str(exc), param_hint="--set") from None
+    asked = iter(pipeline.ask_server([(checked, options) for _, checked, options in configs if checked], server,
+                                     key, Settings(connect_timeout, timeout, retries, jobs)))
     parts: set[str] = set()
-    for _, checked, _ in configs:
+    for path, checked, options in configs:
+        if checked is None:
+            report.results.append(options)
+            continue
         parts |= checked.document.parts if checked.document else set()
-    # a file others take in with $file is no config of its own: not sent (and not reported)
-    configs = [config for config in configs if _result(config[0], config[1]).real_path not in parts]
-    asked = pipeline.ask_server([(checked, options) for _, checked, options in configs], server, key,
-                                Settings(connect_timeout, timeout, retries, jobs))
-    for (path, checked, _), one in zip(configs, asked):
         result = _result(path, checked)
-        result.live = pipeline.answer(one, show_effective, key)
+        result.live = pipeline.answer(next(asked), show_effective, key)
         report.results.append(result)
     report.settle(parts)
     if stdout_used:
@@ -354,9 +358,10 @@ def _check_codes(ignore: Optional[List[str]]) -> list[str]:
 
 def _configs(paths: List[str], report, output_file: Optional[Path], quiet: bool, target, strict, ignored: list,
              limits, no_env: bool, allow_outside_root: bool, overrides, shape: Optional[str] = None):
-    """(path, pipeline options) for each config the paths name, in order, with its project's
-    settings (`shape`: the target when neither --target nor the project names one). An empty
-    folder, or a file whose project settings cannot be used, is a finding in `report`."""
+    """(path, pipeline options, None) for each config the paths name, in order, with its
+    project's settings (`shape`: the target the endpoint of `check --live` decides, over the
+    project's); (path, None, its FileResult) for a file whose project settings cannot be used.
+    An empty folder is a finding in `report`."""
     from .. import pipeline
     from ..report.model import FileResult
     from ..source.loader import STDIN, discover
@@ -377,11 +382,11 @@ def _configs(paths: List[str], report, output_file: Optional[Path], quiet: bool,
             settings = _project(path, target, strict, ignored, exit_on_error=False)
         except SettingsError as exc:  # this file's finding; the run goes on
             name = pipeline.report_name(path)
-            report.results.append(FileResult(name, [bad_settings(name, str(exc))]))
+            yield path, None, FileResult(name, [bad_settings(name, str(exc))])
             continue
         options = _options(settings, limits, no_env, allow_outside_root, overrides,
                            confine_source=path in found.walked)
-        yield path, options.but(target=options.target or shape) if shape else options
+        yield path, options.but(target=shape) if shape else options, None
 
 
 def _result(path: str, checked):

@@ -22,7 +22,7 @@ from urllib.parse import quote
 from ..diagnostics import Diagnostic
 from ..output.defaults import with_defaults
 from ..output.diffing import Change, diff
-from ..output.provenance import written_path
+from ..output.provenance import leaves, written_path
 from ..report.masking import Redactor, mask_secrets
 from ..source.document import MISSING, Document, value_at
 from ..schema.engine import json_equal
@@ -30,10 +30,12 @@ from ..targets import CANONICAL, COMMON, target_module
 from .asking import Outcome
 from .problems import APPLIED_DIFFERENTLY, NO_SERVER_ANSWER, REQUEST_REFUSED, SERVER_DEFAULT_DIFFERS, SERVER_REJECTED
 
+# MCP secrets: the response schema has them, but whether a server echoes, masks (`***`),
+# empties or drops a secret is not documented, so no answer about them says anything.
+_SECRET_FIELDS = ("authorization", "headers")
 # Request fields the response schemas do not have: the server takes them and never shows them
 # again (docs/live-sources.md, e: RealtimeSessionCreateRequestGA against ...ResponseGA, and the
 # transcription pair).
-_SECRET_FIELDS = ("authorization", "headers")
 WRITE_ONLY = {
     "realtime": {("parallel_tool_calls",), ("audio", "input", "transcription", "delay"),
                  ("audio", "input", "transcription", "keywords")},
@@ -119,7 +121,7 @@ def visible_changes(sent: dict, effective: dict) -> list[Change]:
 def _other_defaults(document: Document, change: Change, defaults: dict, filled: set[tuple],
                     target: str) -> list[Diagnostic]:
     found = []
-    for steps, value in _leaves(change.new, change.steps):
+    for steps, value in leaves(change.new, change.steps):
         if not any(steps[:len(path)] == path for path in filled):
             continue  # rtcfg documents no default for it
         documented = value_at(defaults, steps)
@@ -139,14 +141,6 @@ def _written_ancestor(document: Document, path: tuple) -> tuple:
     while path and path not in document.positions:
         path = path[:-1]
     return path
-
-
-def _leaves(value: Any, steps: tuple):
-    if isinstance(value, dict) and value:
-        for key, child in value.items():
-            yield from _leaves(child, steps + (key,))
-    else:
-        yield steps, value
 
 
 def _suffix(steps: tuple) -> str:
@@ -176,15 +170,12 @@ def _same_value(change: Change) -> bool:
 
 
 def _secret(steps: tuple) -> bool:
-    """An MCP tool's `authorization` or `headers`: the response schema has them, but whether a
-    server echoes, masks (`***`), empties or drops a secret is not documented, so no answer
-    about them says anything (docs/live-sources.md, e)."""
+    """An MCP tool's `authorization` or `headers`, or anything inside them."""
     return len(steps) >= 3 and steps[0] == "tools" and steps[2] in _SECRET_FIELDS
 
 
 def _write_only(steps: tuple, session_type: str) -> bool:
-    return any(len(steps) == len(pattern) and all(p == "*" or p == s for p, s in zip(pattern, steps))
-               for pattern in WRITE_ONLY.get(session_type, ()))
+    return steps in WRITE_ONLY.get(session_type, ())
 
 
 def _show(value: Any) -> str:

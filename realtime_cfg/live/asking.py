@@ -5,9 +5,8 @@ The retry policy is the official SDK's (openai 3.57.0, `_constants.py` and `_bas
 2 retries; 0.5 s doubled each time, at most 8 s, less up to 25 % jitter; a `retry-after-ms` or
 `retry-after` header is honoured (up to MAX_RETRY_AFTER s here: a pre-commit or CI check
 should not wait two minutes); `x-should-retry` is obeyed; 408, 409, 429 and 5xx are retried,
-as is a refused, dropped or timed-out connection attempt. A server that took the request and
-did not answer within --timeout is not: asking again would only double the wait. Nor is 429
-`insufficient_quota`: waiting adds no quota.
+as is a refused, reset or dropped connection. A timeout is not (the SDK's is): asking a silent
+server again would only double the wait. Nor is 429 `insufficient_quota`: waiting adds no quota.
 """
 
 from __future__ import annotations
@@ -168,6 +167,10 @@ def _once(request: Request, endpoint: Endpoint, key: str, settings: Settings) ->
     kind, value = result
     if kind == "updated":
         return Outcome("accepted", effective=value)
+    if kind == "early error":
+        code = f" [{value['code']}]" if isinstance(value.get("code"), str) else ""
+        return Outcome("refused", error=value, message=f"an error before session.update was sent: "
+                       f"{_text(value.get('message'))}{code}")
     if value.get("type") == "server_error":
         raise _Retry(Outcome("no_answer", error=value, message=f"server error: {_text(value.get('message'))}"))
     return Outcome("rejected", error=value)

@@ -3,8 +3,7 @@ answers and failures both ways of asking (this and websocket.py) return.
 
 http.client rather than urllib: the connect and answer timeouts are separate, the answer's
 size is capped before it is read, and redirects are not followed (a key is never re-sent to
-another host). A proxy is taken from the usual environment variables (https_proxy,
-all_proxy, no_proxy, as urllib reads them) and tunnelled with CONNECT, for https only.
+another host). A proxy is taken from the environment (proxy_for), for https only.
 """
 
 from __future__ import annotations
@@ -40,7 +39,7 @@ class Answer:
 class NoAnswer(Exception):
     """No usable answer (what happened, in words that quote no header); `retry` if asking
     again may help (a refused or dropped connection), not if it cannot (a timeout, which
-    would only double the wait; an answer too large)."""
+    would only double the wait; an answer too large; a certificate nobody trusts)."""
 
     def __init__(self, message: str, retry: bool = False) -> None:
         super().__init__(message)
@@ -53,7 +52,7 @@ def post(url: str, body: bytes, headers: dict[str, str], connect_timeout: float,
     `answer_timeout` seconds of connecting, at most `limit` bytes. Raises NoAnswer."""
     parts = urlsplit(url)
     host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
-    proxy = _proxy(parts.scheme, host)
+    proxy = proxy_for(parts.scheme, host)
     connection_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
     extra = {"context": ssl.create_default_context()} if parts.scheme == "https" else {}
     if proxy:
@@ -72,8 +71,7 @@ def post(url: str, body: bytes, headers: dict[str, str], connect_timeout: float,
         try:
             connection.connect()
         except OSError as exc:
-            raise NoAnswer(f"cannot connect to {where}: {_reason(exc, connect_timeout)}",
-                           retry=not isinstance(exc, (socket.gaierror, ssl.SSLCertVerificationError))) from None
+            raise cannot_connect(exc, where, connect_timeout) from None
         sock = connection.sock  # kept: the connection forgets it once the answer says it closes
         sock.settimeout(answer_timeout)
         # a server trickling its headers a byte at a time (or sending `100 Continue` forever)
@@ -151,15 +149,28 @@ def _read(response, limit: int, where: str) -> bytes:
         chunks.append(chunk)
 
 
-def _proxy(scheme: str, host: str) -> str | None:
-    """The proxy URL the environment sets for this scheme and host (None: connect directly).
-    Only an encrypted request goes through a proxy (a CONNECT tunnel carries TLS): plain http,
-    which rtcfg sends only to this machine, would show the proxy the key."""
+def proxy_for(scheme: str, host: str) -> str | None:
+    """The proxy the environment sets for an https:// or wss:// request to `host` (https_proxy,
+    else all_proxy; no_proxy as urllib reads it), None to connect directly. Only an encrypted
+    request goes through a proxy, in a CONNECT tunnel: plain http or ws, which rtcfg sends only
+    to this machine, would show the proxy the key. Raises NoAnswer for a proxy that is not
+    http:// (SOCKS needs a package rtcfg does not install)."""
     proxies = urllib.request.getproxies()
-    proxy = proxies.get(scheme) or proxies.get("all")
-    if scheme != "https" or not proxy or urllib.request.proxy_bypass(host):
+    proxy = proxies.get("https") or proxies.get("all")
+    if scheme not in ("https", "wss") or not proxy or urllib.request.proxy_bypass(host):
         return None
-    return proxy if "://" in proxy else f"http://{proxy}"
+    proxy = proxy if "://" in proxy else f"http://{proxy}"
+    if not proxy.lower().startswith("http://"):
+        raise NoAnswer(f"the proxy {proxy.split('://')[0]}:// from the environment is not supported: rtcfg "
+                       "tunnels through an http:// proxy (CONNECT)")
+    return proxy
+
+
+def cannot_connect(exc: BaseException, where: str, timeout: float) -> NoAnswer:
+    """A failed connection attempt, in words; asked again only when the server refused or reset
+    it (a timeout would double the wait; a name or a certificate does not change)."""
+    retry = isinstance(exc, (ConnectionRefusedError, ConnectionResetError, ConnectionAbortedError, BrokenPipeError))
+    return NoAnswer(f"cannot connect to {where}: {_reason(exc, timeout)}", retry=retry)
 
 
 def _reason(exc: BaseException, timeout: float) -> str:

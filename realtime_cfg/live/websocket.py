@@ -11,17 +11,20 @@ closed; no audio and no response.create is ever sent.
 from __future__ import annotations
 
 import json
-import socket
 import time
+from urllib.parse import urlsplit
 
 import websockets.sync.client as _client
-from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI, SecurityError
+from websockets.exceptions import (ConnectionClosed, InvalidHandshake, InvalidMessage, InvalidStatus, InvalidURI,
+                                   SecurityError)
 from websockets.sync.client import connect
 
-from .transport import USER_AGENT, Answer, NoAnswer, loads
+from .transport import USER_AGENT, Answer, NoAnswer, cannot_connect, loads, proxy_for
 
 # The client follows redirects (websockets 15+) and re-sends headers such as Azure's `api-key`
-# to the new host; with one try allowed, a redirect ends in SecurityError instead, unfollowed.
+# to the new host. With one try allowed, a redirect ends in SecurityError ("more than 1
+# redirects") instead, unfollowed; the library has no per-call switch for it. rtcfg is the
+# only user of websockets in its process.
 _client.MAX_REDIRECTS = 1
 # the answer to session.update; one client library reports the transcription_ names for an
 # `intent=transcription` socket (docs/live-sources.md, b), so both are taken
@@ -38,36 +41,37 @@ class Closed(Exception):
 
 def exchange(url: str, headers: dict[str, str], event: dict, connect_timeout: float, answer_timeout: float,
              limit: int) -> tuple[str, dict] | Answer:
-    """("updated", the effective session) or ("error", the error object) for the event sent; an
-    Answer when the server refused the WebSocket handshake with an HTTP status. Raises
-    NoAnswer, or Closed."""
-    # only wss:// goes through a proxy (ws://, to this machine only, would show it the key)
-    proxy = True if url.lower().startswith("wss:") else None
+    """("updated", the effective session) or ("error", the error object) for the event sent, or
+    ("early error", ...) for an error before it could be sent; an Answer when the server refused
+    the handshake with an HTTP status. Raises NoAnswer, or Closed."""
+    parts = urlsplit(url)
+    where = f"{parts.hostname}:{parts.port or (443 if parts.scheme.lower() == 'wss' else 80)}"
     try:
         connection = connect(url, additional_headers=headers, open_timeout=connect_timeout, close_timeout=1,
                              max_size=limit, ping_interval=None, user_agent_header=USER_AGENT, compression=None,
-                             proxy=proxy)
+                             proxy=proxy_for(parts.scheme.lower(), parts.hostname or ""))
     except InvalidStatus as exc:
         response = exc.response
         return Answer(response.status_code, {k.lower(): v for k, v in response.headers.raw_items()},
                       bytes(response.body or b""))
-    except SecurityError as exc:
+    except SecurityError as exc:  # websockets' words for "one redirect too many": see _client above
         if "redirect" in str(exc):
-            return Answer(307, {}, b"")  # a redirect, not followed: reported as one
-        raise NoAnswer("the WebSocket handshake answer broke a limit (headers too long or too many)") from None
+            return Answer(307, {}, b"")
+        raise NoAnswer(f"the WebSocket handshake with {where} broke a limit (headers too long or too many)") from None
+    except InvalidMessage:
+        raise NoAnswer(f"the connection to {where} was dropped during the WebSocket handshake", retry=True) from None
     except (InvalidHandshake, InvalidURI) as exc:
-        raise NoAnswer(f"the WebSocket handshake failed: {type(exc).__name__}") from None
-    except (socket.timeout, TimeoutError):
-        raise NoAnswer(f"cannot connect within {connect_timeout:g} s (--connect-timeout)", retry=True) from None
-    except socket.gaierror:
-        raise NoAnswer("cannot connect: the host name cannot be resolved (offline?)") from None
+        raise NoAnswer(f"the WebSocket handshake with {where} failed: {type(exc).__name__}") from None
+    except TimeoutError:
+        raise NoAnswer(f"no connection and WebSocket handshake with {where} within {connect_timeout:g} s "
+                       "(--connect-timeout)") from None
     except OSError as exc:
-        raise NoAnswer(f"cannot connect: {(exc.strerror or type(exc).__name__).lower()}", retry=True) from None
+        raise cannot_connect(exc, where, connect_timeout) from None
     with connection:
         deadline = time.monotonic() + answer_timeout
         first = _next(connection, deadline, answer_timeout, "session.created", limit)
-        if first.get("type") == "error":
-            return "error", _error_of(first)
+        if first.get("type") == "error":  # about the connection (the key, the shape): nothing was sent yet
+            return "early error", _error_of(first)
         try:
             connection.send(json.dumps(event, ensure_ascii=False))
         except ConnectionClosed as exc:
@@ -112,6 +116,8 @@ def _closed(exc: ConnectionClosed, limit: int, awaited: str) -> Exception:
     dropped connection (no close frame: worth retrying), or the server's close code."""
     if exc.sent is not None and exc.sent.code == 1009:
         return NoAnswer(f"an event larger than the {limit:,} bytes a session can take")
+    if exc.sent is not None and exc.sent.code == 1007:  # websockets closes so on a text frame not UTF-8
+        return NoAnswer(f"a text frame that is not UTF-8 where {awaited} was awaited: not the Realtime protocol")
     if exc.rcvd is None:
         return NoAnswer(f"the connection was dropped before {awaited}", retry=True)
     return Closed(exc.rcvd.code, exc.rcvd.reason)

@@ -32,7 +32,7 @@ def explain(document: Document, session: dict, target: str, defaults: set[tuple]
     if not session:
         return []
     origins = []
-    for path, value in _leaves(session, ()):
+    for path, value in leaves(session):
         source, source_path = _source(document, path, target, defaults)
         origins.append(Origin(format_path(path), _as_written(document, source_path, value), source))
     return origins
@@ -89,13 +89,14 @@ def _as_written(document: Document, source_path: tuple | None, value: Any) -> An
     return value
 
 
-def _leaves(value: Any, path: tuple):
+def leaves(value: Any, path: tuple = ()):
+    """(path, value) of every leaf of `value` (an empty list or mapping is a leaf)."""
     if isinstance(value, dict) and value:
         for key, child in value.items():
-            yield from _leaves(child, path + (key,))
+            yield from leaves(child, path + (key,))
     elif isinstance(value, list) and value:
         for index, child in enumerate(value):
-            yield from _leaves(child, path + (index,))
+            yield from leaves(child, path + (index,))
     else:
         yield path, value
 

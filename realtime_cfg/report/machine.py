@@ -183,9 +183,10 @@ def to_junit(report: Report) -> str:
         return xml("\n".join(text_line(d) + (f"\n  hint: {printable(d.hint)}" if hints and d.hint else "")
                              for d in findings))
 
+    command = "check --live" if report.endpoint is not None else "validate"
     cases, failures, errors = [], 0, 0
     for result in report.results:
-        case = ET.Element("testcase", classname="rtcfg.validate", name=clean(result.name))
+        case = ET.Element("testcase", classname=f"rtcfg.{command.replace(' --', '.')}", name=clean(result.name))
         failing: list[Diagnostic] = []
         unreadable: list[Diagnostic] = []
         other: list[Diagnostic] = []
@@ -206,7 +207,7 @@ def to_junit(report: Report) -> str:
         cases.append(case)
     counts = {"tests": str(len(cases)), "failures": str(failures), "errors": str(errors)}
     suites = ET.Element("testsuites", name="rtcfg", **counts)
-    suite = ET.SubElement(suites, "testsuite", name="rtcfg validate", skipped="0", **counts)
+    suite = ET.SubElement(suites, "testsuite", name=f"rtcfg {command}", skipped="0", **counts)
     suite.extend(cases)
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
