@@ -852,3 +852,27 @@ def test_results_keep_the_order_of_the_arguments_with_a_broken_project_among_the
     cases = re.findall(r'<testcase classname="rtcfg.check.live" name="([^"]+)"', run.stdout)
     assert cases == [str(good), str(bad)]
     assert '<testsuite name="rtcfg check --live"' in run.stdout
+
+
+def test_the_readme_example_is_what_the_command_prints(tmp_path, guard):
+    """README, "Ask the real server": the example's output, from the spec's client_secrets answer
+    with the model as a dated snapshot, the voice alloy and the turn detection of the GA
+    session.updated example (the URL shown is OpenAI's; the test's server is local)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = "$ OPENAI_API_KEY=... rtcfg check --live --diff agents/support.yaml\n"
+    start = readme.index(command) + len(command)
+    shown = readme[start:readme.index("```\n", start)]
+    (tmp_path / "agents").mkdir()
+    config(tmp_path / "agents", "support.yaml", "type: realtime\nmodel: gpt-realtime-2\n"
+           "instructions: You answer support calls for Acme.\naudio:\n  output:\n    voice: marin\n")
+    body = copy.deepcopy(recorded("client_secrets-200")["body"])
+    body["session"].update(model="gpt-realtime-2-2026-07-15", instructions="You answer support calls for Acme.")
+    body["session"]["audio"]["input"]["turn_detection"] = \
+        recorded("ws-session.updated-ga")["body"]["session"]["audio"]["input"]["turn_detection"]
+    with HttpServer([Reply(200, body)]) as api:
+        url = f"{api.url}/v1/realtime/client_secrets"
+        run = live(guard, "--diff", "agents/support.yaml", "--endpoint", url, "--api-key-env", "RTCFG_TEST_KEY",
+                   cwd=tmp_path)
+    assert run.returncode == 0
+    printed = (run.stdout + run.stderr).replace(url, "https://api.openai.com/v1/realtime/client_secrets")
+    assert printed == shown
