@@ -25,7 +25,6 @@ from typing import Iterable, TextIO
 from ..check.registry import RULES
 from ..diagnostics import Diagnostic
 from .masking import printable
-from .live import answered_line
 from .model import SEVERITIES, FileResult, Report
 
 WIDTH = 80
@@ -267,9 +266,12 @@ class TextReporter:
             offer = fixable_line(report)
             if offer:  # before the summary, which stays the last line
                 self.printer.line(offer)
-            answered = answered_line(report)
-            if answered:
-                self.printer.line(answered)
+            if report.endpoint is not None:  # check --live: what the server answered
+                from .live import answered_line
+
+                answered = answered_line(report)
+                if answered:
+                    self.printer.line(answered)
             self.printer.line(summary(report), "bold red" if report.exit_code else "bold green")
 
 
