@@ -17,7 +17,7 @@ import random
 import threading
 import time
 import uuid
-from typing import Callable, Sequence
+from typing import Sequence
 
 from .endpoints import Endpoint, EndpointError
 from .transport import Answer, NoAnswer, loads, post
@@ -106,8 +106,7 @@ def _bug(exc: BaseException | None) -> Outcome:
     return Outcome("no_answer", message=f"rtcfg failed while asking ({what}); this is a bug in rtcfg")
 
 
-def ask(request: Request, endpoint: Endpoint, key: str, settings: Settings,
-        sleep: Callable[[float], None] = time.sleep) -> Outcome:
+def ask(request: Request, endpoint: Endpoint, key: str, settings: Settings) -> Outcome:
     """Send one payload, retrying as the module says; the outcome says how many tries it took."""
     tries = 0
     while True:
@@ -118,7 +117,7 @@ def ask(request: Request, endpoint: Endpoint, key: str, settings: Settings,
             outcome = retry.outcome
             wait = retry.after if retry.after is not None else _backoff(tries)
             if tries <= settings.retries and wait <= MAX_RETRY_AFTER:
-                sleep(wait)
+                time.sleep(wait)  # a user's run waiting as the server asked, not a test's
                 continue
             if wait > MAX_RETRY_AFTER:
                 outcome.message += f"; the server asks to wait {wait:g} s: try again later"
