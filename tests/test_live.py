@@ -22,7 +22,8 @@ import pytest
 
 from conftest import ROOT
 from live_servers import (Close, ConnectProxy, Drop, Error, Frame, HttpServer, Never, Oversized, Reply, Refuse,
-                          Silent, Updated, WebSocketServer, recorded, recorded_reply, sitecustomize_dir)
+                          Silent, Updated, WebSocketServer, no_network_beyond_loopback, recorded, recorded_reply,
+                          sitecustomize_dir)
 
 KEY = "sk-live-test-0123456789abcdefghijklmnopqrstuv"  # what the tests' key variable holds
 OTHER_KEY = "sk-proj-never-sent-0123456789abcdefghijkl"  # OPENAI_API_KEY: must never reach a local server
@@ -31,7 +32,11 @@ FORMATS = ("text", "json", "github", "sarif", "junit")
 
 @pytest.fixture
 def guard(tmp_path):
-    return sitecustomize_dir(tmp_path)
+    """The child's guard (a sitecustomize on its PYTHONPATH), and the same in this process for
+    the length of the test: neither the command nor the test's servers reach beyond loopback."""
+    with no_network_beyond_loopback() as here:
+        yield sitecustomize_dir(tmp_path)
+    assert here.blocked == []
 
 
 def live(guard, *args: str, env: dict | None = None, cwd=None, blocked: str = "") -> subprocess.CompletedProcess:
