@@ -881,3 +881,17 @@ def test_the_readme_example_is_what_the_command_prints(tmp_path, guard):
     assert run.returncode == 0
     printed = (run.stdout + run.stderr).replace(url, "https://api.openai.com/v1/realtime/client_secrets")
     assert printed == shown
+
+
+def test_azure_answering_with_the_deployments_name_is_no_model_difference(tmp_path, guard):
+    path = config(tmp_path, "agent.yaml", GA_CONFIG.replace("marin", "alloy"))
+    session = client_secrets_answer()["session"]
+    session["model"] = "support-prod"  # the deployment the URL names
+    with WebSocketServer([Updated(session)]) as ws:
+        run = live(guard, str(path), "--endpoint", f"{ws.url}/openai/v1/realtime?model=support-prod",
+                   "--api-key-env", "RTCFG_TEST_KEY", "--format", "json", "--fail-on", "warning")
+        [connection] = ws.connections
+    assert connection.path == "/openai/v1/realtime?model=support-prod" and connection.headers["api-key"] == KEY
+    assert run.returncode == 0 and findings(run) == []
+    [entry] = json.loads(run.stdout)["live"]["configs"]
+    assert {"kind": "changed", "path": "model", "old": "gpt-realtime-2", "new": "support-prod"} in entry["changes"]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote, urlsplit
 
 from ..diagnostics import Diagnostic
 from ..output.defaults import with_defaults
@@ -53,7 +53,7 @@ _SHOWN = 80
 def findings(document: Document, sent: dict, target: str, outcome: Outcome, where: str) -> list[Diagnostic]:
     """The findings of one config's answer (`where`: the endpoint as shown)."""
     if outcome.kind == "accepted":
-        return differences(document, sent, outcome.effective or {}, target)
+        return differences(document, sent, outcome.effective or {}, target, _deployments(where))
     if outcome.kind == "rejected":
         return [rejection(document, outcome.error or {}, target, outcome.status)]
     rule = REQUEST_REFUSED if outcome.kind == "refused" else NO_SERVER_ANSWER
@@ -90,16 +90,18 @@ def param_path(param: str) -> tuple | None:
     return tuple(steps[1:])
 
 
-def differences(document: Document, sent: dict, effective: dict, target: str) -> list[Diagnostic]:
+def differences(document: Document, sent: dict, effective: dict, target: str,
+                deployments: frozenset[str] = frozenset()) -> list[Diagnostic]:
     """A002 for each field sent that the effective session holds otherwise or not at all; A003
-    for each field filled in with another default than rtcfg documents."""
+    for each field filled in with another default than rtcfg documents. `deployments`: the
+    model names the URL gave (Azure answers with its deployment's name)."""
     found: list[Diagnostic] = []
     defaults, filled = with_defaults(sent, target)
     for change in visible_changes(sent, effective):
         if change.kind == "added":
             found.extend(_other_defaults(document, change, defaults, filled, target))
             continue
-        if _same_model(change) or _same_value(change) or _secret(change.steps) or (
+        if _same_model(change, deployments) or _same_value(change) or _secret(change.steps) or (
                 change.kind == "removed" and _write_only(change.steps, document.session_type)):
             continue
         if change.kind == "removed":
@@ -147,11 +149,20 @@ def _suffix(steps: tuple) -> str:
     return "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in steps)
 
 
-def _same_model(change: Change) -> bool:
-    """The alias sent answered with its dated snapshot: gpt-realtime -> gpt-realtime-2025-08-28."""
-    return (change.kind == "changed" and change.steps[-1:] == ("model",) and isinstance(change.old, str)
-            and isinstance(change.new, str) and re.fullmatch(re.escape(change.old) + r"-\d{4}-\d{2}-\d{2}", change.new)
-            is not None)
+def _same_model(change: Change, deployments: frozenset[str]) -> bool:
+    """The alias sent answered with its dated snapshot (gpt-realtime -> gpt-realtime-2025-08-28),
+    or the session's model answered with the deployment the URL named (Azure)."""
+    if change.kind != "changed" or change.steps[-1:] != ("model",) or not (
+            isinstance(change.old, str) and isinstance(change.new, str)):
+        return False
+    if change.steps == ("model",) and change.new in deployments:
+        return True
+    return re.fullmatch(re.escape(change.old) + r"-\d{4}-\d{2}-\d{2}", change.new) is not None
+
+
+def _deployments(url: str) -> frozenset[str]:
+    """The values of the URL's `model=` and `deployment=`."""
+    return frozenset(value for name, value in parse_qsl(urlsplit(url).query) if name in ("model", "deployment"))
 
 
 def _same_value(change: Change) -> bool:
