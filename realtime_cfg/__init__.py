@@ -2,8 +2,9 @@
 
 The public API (see realtime_cfg.api for the documentation of each):
 
-    load, loads, build, validate, normalize, render, load_session, diff, migrate, check_file, fix
-    Document, Diagnostic, Change, FixResult, Limits, LoadError, ConfigError, RtcfgWarning
+    load, loads, build, validate, normalize, render, load_session, diff, migrate, check_file, fix,
+    ask_server
+    Document, Diagnostic, Change, FixResult, Answered, Limits, LoadError, ConfigError, RtcfgWarning
 
 Names are imported on first use, so `import realtime_cfg` stays cheap for the CLI.
 """
@@ -24,15 +25,15 @@ from .version import __version__  # noqa: E402 - a leaf module, cheap to import
 _EXPORTS = {
     "load": "api", "loads": "api", "build": "api", "validate": "api", "normalize": "api", "render": "api",
     "load_session": "api", "diff": "api", "check_file": "api", "migrate": "api", "RtcfgWarning": "api",
-    "fix": "api", "FixResult": "fixing.applying",
+    "fix": "api", "FixResult": "fixing.applying", "ask_server": "api", "Answered": "api",
     "Document": "source.document", "Limits": "source.document", "LoadError": "source.document",
     "Diagnostic": "check.registry", "ConfigError": "diagnostics", "Change": "output.diffing",
 }
 __all__ = sorted(_EXPORTS) + ["__version__"]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .api import (RtcfgWarning, build, check_file, diff, fix, load, load_session, loads,  # noqa: F401
-                      migrate, normalize, render, validate)
+    from .api import (Answered, RtcfgWarning, ask_server, build, check_file, diff, fix, load,  # noqa: F401
+                      load_session, loads, migrate, normalize, render, validate)
     from .fixing.applying import FixResult  # noqa: F401
     from .diagnostics import ConfigError, Diagnostic  # noqa: F401
     from .output.diffing import Change  # noqa: F401

@@ -199,3 +199,47 @@ def migrate(config: Document | Mapping[str, Any], *, to: str = "ga", strict: boo
     invalid or has a field `to` cannot carry (with strict, also one it would drop), and
     pipeline.LeakError (a ValueError) where a reshaped value would carry an environment value."""
     return pipeline.migrate(_valid(_as_document(config), to, strict, known, ignore), to)
+
+
+class Answered:
+    """What `ask_server` learned about one config (what `rtcfg check --live` reports for it)."""
+
+    __slots__ = ("name", "findings", "outcome", "sent", "effective", "changes")
+
+    def __init__(self, name: str, findings: list[Diagnostic], outcome: str, sent: dict | None,
+                 effective: dict | None, changes: list[Change]) -> None:
+        self.name = name
+        self.findings = findings  # rtcfg's own and the server's (A, F005, F006), masked as reports are
+        self.outcome = outcome  # accepted, rejected, refused, no answer, or not sent (it has errors)
+        self.sent = sent  # the payload sent (None: not sent)
+        self.effective = effective  # the session the server applied (accepted only; no client secret)
+        self.changes = changes  # sent -> effective, as `rtcfg check --live --diff` shows them
+
+    def __repr__(self) -> str:
+        return f"Answered({self.name!r}, {self.outcome!r}, {len(self.findings)} findings)"
+
+
+def ask_server(sources: Sequence[str | os.PathLike], *, endpoint: str | None = None,
+               api_key_env: str | None = None, auth: str | None = None, target: str | None = None,
+               strict: bool = False, known: Mapping[str, Sequence[str]] | None = None, ignore: Sequence[str] = (),
+               options: BuildOptions | None = None, timeout: float = 30.0, connect_timeout: float = 10.0,
+               retries: int = 2, jobs: int = 4, environ: Mapping[str, str] | None = None) -> list[Answered]:
+    """Send each config to a real server and compare its answer (`rtcfg check --live`; the
+    README's "Ask the real server" says what is sent and what it costs). `endpoint`: OpenAI's
+    client_secrets by default, or an https:// or wss:// URL (wss needs `rtcfg[live]`); the key
+    is read from `environ` (os.environ by default): `api_key_env`'s variable, or the endpoint's
+    own. The endpoint decides the shape where it can (`target` may only agree). Never raises for
+    what a config holds or a server answers (those are findings); raises ValueError for an
+    endpoint, key or target that cannot be used, and ImportError for wss:// without the extra."""
+    server = pipeline.live_endpoint(endpoint, auth)
+    checking = pipeline.Options(pipeline.live_target(server, target), strict, tuple(ignore), known,
+                                options or BuildOptions())
+    key = pipeline.live_key(server, api_key_env, os.environ if environ is None else environ)
+    configs = [(pipeline.check(source, checking), checking) for source in sources]
+    answered = []
+    for asked in pipeline.ask_server(configs, server, key, connect_timeout=connect_timeout, timeout=timeout,
+                                     retries=retries, jobs=jobs):
+        effective, changes = pipeline.applied(asked)
+        outcome = asked.outcome.label if asked.outcome is not None else "not sent"
+        answered.append(Answered(asked.checked.name, asked.checked.findings, outcome, asked.sent, effective, changes))
+    return answered

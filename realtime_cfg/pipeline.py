@@ -32,7 +32,7 @@ from .diagnostics import Diagnostic
 from .source.document import Document, LoadError
 from .source.loader import STDIN, STDIN_NAME, on_disk
 from .source.problems import internal_error
-from .targets import COMMON, target_module
+from .targets import COMMON, display_name, target_module
 from .targets.canonical import normalize, render_session
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -301,22 +301,56 @@ class Asked:
         self.checked, self.sent, self.outcome = checked, sent, outcome
 
 
-def ask_server(configs: Sequence[tuple[Checked, Options]], endpoint, key: tuple[str, str], settings) -> list[Asked]:
+def live_endpoint(url: str | None, auth: str | None = None):
+    """The server `check --live` asks (live/endpoints.Endpoint): --endpoint's URL, else OpenAI's
+    client_secrets. Raises ValueError (live.endpoints.EndpointError) for a URL that cannot be
+    used."""
+    from .live.endpoints import endpoint
+
+    return endpoint(url, auth)
+
+
+def live_target(server, target: str | None) -> str | None:
+    """The target to render for: the endpoint's shape where it decides one (a `target` that
+    disagrees is a ValueError), else `target` (None: the project's or the file's own)."""
+    if target is not None and server.shape is not None and target != server.shape:
+        raise ValueError(f"{server.shown} takes {display_name(server.shape)} sessions; the "
+                         f"{display_name(target)} shape cannot be sent there")
+    return server.shape or target
+
+
+def live_key(server, variable: str | None, environ: Mapping[str, str]) -> tuple[str, str]:
+    """(the variable, the key) for the server: `variable`'s, else the endpoint's own. Raises
+    ValueError (never quoting the key) when there is none or it cannot be sent."""
+    from .live.endpoints import key
+
+    return key(server, variable, environ)
+
+
+def ask_server(configs: Sequence[tuple[Checked, Options]], endpoint, key: tuple[str, str], *,
+               connect_timeout: float = 10.0, timeout: float = 30.0, retries: int = 2,
+               jobs: int = 4) -> list[Asked]:
     """Send each config without errors, rendered as `session` renders it, to a server
     (live/endpoints.Endpoint; `key`: (its variable, its value)), a few at a time, and add what
     the answer says to its findings (in place), suppressed as the config's own are. Not sent:
     a config with errors, and a file another takes in with `$file` (a part, no config of its
-    own). The key is shown nowhere: wherever it appears it is replaced by its variable's name."""
+    own). The key is shown nowhere: wherever it appears it is replaced by its variable's name.
+    Raises ImportError for a WebSocket endpoint without the extra `rtcfg[live]`."""
     from .live.answers import findings, key_redactions
-    from .live.asking import Request, ask_all
+    from .live.asking import Request, Settings, ask_all
     from .report.masking import prepare_for_display
 
+    if endpoint.kind == "websocket":
+        import importlib.util
+
+        if importlib.util.find_spec("websockets") is None:  # before any config is asked, not as each one's F005
+            raise ImportError("a wss:// endpoint needs the live extra: pip install 'rtcfg[live]'", name="websockets")
     asked = [Asked(checked) for checked, _ in configs]
     parts = {part for checked, _ in configs if checked.document for part in checked.document.parts}
     ready = [(index, checked) for index, (checked, _) in enumerate(configs)
              if checked.ok and real_name(checked.name) not in parts]
     requests = [Request(session(checked)[0], checked.target, checked.document.session_type) for _, checked in ready]
-    outcomes = ask_all(requests, endpoint, key[1], settings)
+    outcomes = ask_all(requests, endpoint, key[1], Settings(connect_timeout, timeout, retries, jobs))
     for (index, checked), request, outcome in zip(ready, requests, outcomes):
         document = checked.document
         found = findings(document, request.payload, checked.target, outcome, endpoint.shown)
@@ -333,6 +367,18 @@ def answer(asked: Asked, with_effective: bool, key: tuple[str, str]) -> dict:
     from .live.answers import entry
 
     return entry(asked.checked.document, asked.sent, asked.outcome, key, with_effective)
+
+
+def applied(asked: Asked) -> tuple[dict | None, list[Change]]:
+    """(the session the server applied, without the client secret; what changed from what was
+    sent), for a config the server accepted; (None, []) otherwise."""
+    from .live.answers import visible_changes
+
+    effective = asked.outcome.effective if asked.outcome is not None else None
+    if effective is None or asked.sent is None:
+        return None, []
+    effective = {k: v for k, v in effective.items() if k != "client_secret"}
+    return effective, visible_changes(asked.sent, effective)
 
 
 class LeakError(ValueError):

@@ -895,3 +895,36 @@ def test_azure_answering_with_the_deployments_name_is_no_model_difference(tmp_pa
     assert run.returncode == 0 and findings(run) == []
     [entry] = json.loads(run.stdout)["live"]["configs"]
     assert {"kind": "changed", "path": "model", "old": "gpt-realtime-2", "new": "support-prod"} in entry["changes"]
+
+
+# -- the library ----------------------------------------------------------------------------------
+
+def test_the_library_asks_the_server_as_the_command_does(tmp_path, guard):
+    import realtime_cfg
+
+    good = config(tmp_path, "agent.yaml", GA_CONFIG)
+    bad = config(tmp_path, "bad.yaml", GA_CONFIG.replace("voice: marin", "voice: marin\n    speeed: 1"))
+    with HttpServer([Reply(200, client_secrets_answer())]) as api:
+        answered = realtime_cfg.ask_server([good, bad], endpoint=f"{api.url}/v1/realtime/client_secrets",
+                                           api_key_env="K", environ={"K": KEY})
+        assert len(api.requests) == 1
+    first, second = answered
+    assert (first.name, first.outcome, second.outcome) == (str(good), "accepted", "not sent")
+    assert [(d.code, d.line, d.column) for d in first.findings] == [("A002", 6, 12)]
+    assert first.sent["audio"]["output"]["voice"] == "marin" and first.effective["audio"]["output"]["voice"] == "alloy"
+    assert "value" not in first.effective
+    assert [c.path for c in first.changes if c.kind == "changed"] == ["audio.output.voice"]
+    assert [d.code for d in second.findings] == ["S001"] and second.sent is None and second.changes == []
+
+
+@pytest.mark.parametrize("arguments, said", [
+    ({"environ": {}}, "OPENAI_API_KEY is not set"),
+    ({"endpoint": "http://example.com/x", "environ": {"K": KEY}, "api_key_env": "K"}, "unencrypted"),
+    ({"target": "beta", "environ": {"OPENAI_API_KEY": OTHER_KEY}}, "the beta shape cannot be sent there"),
+])
+def test_the_library_raises_value_error_for_what_cannot_be_asked(tmp_path, arguments, said):
+    import realtime_cfg
+
+    path = config(tmp_path, "agent.yaml", GA_CONFIG)
+    with pytest.raises(ValueError, match=said):
+        realtime_cfg.ask_server([path], **arguments)

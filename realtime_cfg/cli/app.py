@@ -281,11 +281,8 @@ def check(
     differently from what was sent. The key comes from the environment only and is never printed."""
     from .. import pipeline
     from ..building.overrides import OverrideError
-    from ..live.asking import Settings
-    from ..live.endpoints import EndpointError, endpoint as endpoint_for, key as key_for
     from ..report.model import Report
     from ..report.text import Printer, TextReporter
-    from ..targets import display_name
 
     if not live:
         raise typer.BadParameter("rtcfg check asks a real server: give --live (rtcfg validate checks without one)",
@@ -299,19 +296,17 @@ def check(
                                  "--output-file", param_hint="--format")
     ignored = _check_codes(ignore)
     try:
-        server = endpoint_for(endpoint, auth.value if auth else None)
-    except EndpointError as exc:
+        server = pipeline.live_endpoint(endpoint, auth.value if auth else None)
+    except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--endpoint") from None
-    if target and server.shape and target.value != server.shape:
-        raise typer.BadParameter(f"{server.shown} takes {display_name(server.shape)} sessions; the "
-                                 f"{display_name(target.value)} shape cannot be sent there", param_hint="--target")
     try:
-        key = key_for(server, api_key_env, os.environ)
-    except EndpointError as exc:
+        pipeline.live_target(server, target.value if target else None)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--target") from None
+    try:
+        key = pipeline.live_key(server, api_key_env, os.environ)
+    except ValueError as exc:
         _say(f"rtcfg: {exc}")
-        raise typer.Exit(2)
-    if server.kind == "websocket" and not _has_websockets():
-        _say("rtcfg: a wss:// endpoint needs the live extra: pip install 'rtcfg[live]'")
         raise typer.Exit(2)
     report = Report(fail_on=fail_on.value, endpoint=server.shown)
     stdout_used = show_effective or show_diff
@@ -325,8 +320,15 @@ def check(
             configs.append((path, pipeline.check(path, options), options) if options else (path, None, problem))
         except OverrideError as exc:
             raise typer.BadParameter(str(exc), param_hint="--set") from None
-    asked = iter(pipeline.ask_server([(checked, options) for _, checked, options in configs if checked], server,
-                                     key, Settings(connect_timeout, timeout, retries, jobs)))
+    try:
+        asked = iter(pipeline.ask_server([(checked, options) for _, checked, options in configs if checked],
+                                         server, key, connect_timeout=connect_timeout, timeout=timeout,
+                                         retries=retries, jobs=jobs))
+    except ImportError as exc:
+        if exc.name != "websockets":
+            raise
+        _say(f"rtcfg: {exc}")
+        raise typer.Exit(2)
     parts: set[str] = set()
     for path, checked, options in configs:
         if checked is None:
@@ -342,12 +344,6 @@ def check(
 
         sys.stdout.write(effective_text(report.results, show_effective, show_diff))
     _finish(report, text, format, output_file, quiet, False)
-
-
-def _has_websockets() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("websockets") is not None
 
 
 def _check_codes(ignore: Optional[List[str]]) -> list[str]:

@@ -210,7 +210,7 @@ def entry(document: Document | None, sent: dict | None, outcome: Outcome | None,
     client secret the server returned was never kept."""
     if outcome is None or document is None or sent is None:
         return {"outcome": "not sent", "status": None, "tries": 0, "changes": []}
-    data: dict[str, Any] = {"outcome": outcome.kind.replace("_", " "), "status": outcome.status,
+    data: dict[str, Any] = {"outcome": outcome.label, "status": outcome.status,
                             "tries": outcome.tries, "changes": []}
     if outcome.kind == "accepted" and outcome.effective is not None:
         data["changes"] = [change.to_dict() for change in visible_changes(sent, outcome.effective)]

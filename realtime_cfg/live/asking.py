@@ -60,6 +60,11 @@ class Outcome:
         self.kind, self.effective, self.error, self.message, self.status = kind, effective, error, message, status
         self.tries = tries
 
+    @property
+    def label(self) -> str:
+        """The kind as reports say it: accepted, rejected, refused, no answer."""
+        return self.kind.replace("_", " ")
+
     def __repr__(self) -> str:
         return f"Outcome({self.kind!r}, status={self.status!r}, message={self.message!r}, tries={self.tries})"
 
