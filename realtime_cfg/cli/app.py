@@ -299,7 +299,7 @@ def check(
         server = pipeline.live_endpoint(endpoint, auth.value if auth else None)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--endpoint") from None
-    try:
+    try:  # a --target the endpoint cannot take is a usage error (the endpoint's shape is applied below)
         pipeline.live_target(server, target.value if target else None)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--target") from None
@@ -312,16 +312,17 @@ def check(
     stdout_used = show_effective or show_diff
     text = (TextReporter(Printer(sys.stderr) if stdout_used else Printer(), quiet)
             if format is ReportFormat.text or output_file else None)
-    configs = []  # (path, checked, options), or (path, None, the FileResult of its bad settings)
+    configs = []  # (path, checked, its options) or (path, None, None, the FileResult of bad settings)
     for path, options, problem in _configs(paths, report, output_file, quiet, target, strict, ignored,
                                            _limits(max_bytes), no_env, allow_outside_root, overrides,
                                            shape=server.shape):
         try:
-            configs.append((path, pipeline.check(path, options), options) if options else (path, None, problem))
+            checked = pipeline.check(path, options) if options else None
         except OverrideError as exc:
             raise typer.BadParameter(str(exc), param_hint="--set") from None
+        configs.append((path, checked, options, problem))
     try:
-        asked = iter(pipeline.ask_server([(checked, options) for _, checked, options in configs if checked],
+        asked = iter(pipeline.ask_server([(checked, options) for _, checked, options, _ in configs if checked],
                                          server, key, connect_timeout=connect_timeout, timeout=timeout,
                                          retries=retries, jobs=jobs))
     except ImportError as exc:
@@ -330,9 +331,9 @@ def check(
         _say(f"rtcfg: {exc}")
         raise typer.Exit(2)
     parts: set[str] = set()
-    for path, checked, options in configs:
-        if checked is None:
-            report.results.append(options)
+    for path, checked, _, problem in configs:
+        if problem is not None:
+            report.results.append(problem)
             continue
         parts |= checked.document.parts if checked.document else set()
         result = _result(path, checked)
