@@ -228,18 +228,30 @@ def ask_server(sources: Sequence[str | os.PathLike], *, endpoint: str | None = N
     README's "Ask the real server" says what is sent and what it costs). `endpoint`: OpenAI's
     client_secrets by default, or an https:// or wss:// URL (wss needs `rtcfg[live]`); the key
     is read from `environ` (os.environ by default): `api_key_env`'s variable, or the endpoint's
-    own. The endpoint decides the shape where it can (`target` may only agree). Never raises for
-    what a config holds or a server answers (those are findings); raises ValueError for an
-    endpoint, key or target that cannot be used, and ImportError for wss:// without the extra."""
+    own. `sources` are files, folders (searched as `rtcfg check` searches them) or "-". The
+    endpoint decides the shape where it can (`target` may only agree). `effective` and
+    `changes` are masked as reports are; `sent` is the payload as the application sends it.
+    Never raises for what a config holds or a server answers (those are findings); raises
+    ValueError for an endpoint, key or target that cannot be used, TypeError for a single path
+    (give a list), and ImportError for wss:// without the extra."""
+    from .source.problems import no_configs_in
+
+    if isinstance(sources, (str, bytes, os.PathLike)):
+        raise TypeError("ask_server takes a list of paths: ask_server([path])")
     server = pipeline.live_endpoint(endpoint, auth)
     checking = pipeline.Options(pipeline.live_target(server, target), strict, tuple(ignore), known,
                                 options or BuildOptions())
     key = pipeline.live_key(server, api_key_env, os.environ if environ is None else environ)
-    configs = [(pipeline.check(source, checking), checking) for source in sources]
-    answered = []
+    found = loader.discover([os.fspath(source) for source in sources])
+    configs = [(pipeline.check(path, checking.but(build=replace(checking.build, confine_source=path in found.walked))),
+                checking) for path in found.files]
+    parts = {part for checked, _ in configs if checked.document for part in checked.document.parts}
+    answered = [Answered(folder, [no_configs_in(folder)], "not sent", None, None, []) for folder in found.empty]
     for asked in pipeline.ask_server(configs, server, key, connect_timeout=connect_timeout, timeout=timeout,
                                      retries=retries, jobs=jobs):
-        effective, changes = pipeline.applied(asked)
+        if pipeline.real_name(asked.checked.name) in parts:  # taken in with $file: no config of its own
+            continue
+        effective, changes = pipeline.applied(asked, key)
         outcome = asked.outcome.label if asked.outcome is not None else "not sent"
         answered.append(Answered(asked.checked.name, asked.checked.findings, outcome, asked.sent, effective, changes))
     return answered

@@ -369,16 +369,17 @@ def answer(asked: Asked, with_effective: bool, key: tuple[str, str]) -> dict:
     return entry(asked.checked.document, asked.sent, asked.outcome, key, with_effective)
 
 
-def applied(asked: Asked) -> tuple[dict | None, list[Change]]:
+def applied(asked: Asked, key: tuple[str, str]) -> tuple[dict | None, list[Change]]:
     """(the session the server applied, without the client secret; what changed from what was
-    sent), for a config the server accepted; (None, []) otherwise."""
-    from .live.answers import visible_changes
+    sent), masked as reports mask them, for a config the server accepted; (None, []) otherwise."""
+    from .live.answers import masked, visible_changes
 
     effective = asked.outcome.effective if asked.outcome is not None else None
     if effective is None or asked.sent is None:
         return None, []
-    effective = {k: v for k, v in effective.items() if k != "client_secret"}
-    return effective, visible_changes(asked.sent, effective)
+    document = asked.checked.document
+    effective = masked({k: v for k, v in effective.items() if k != "client_secret"}, document, key)
+    return effective, visible_changes(masked(asked.sent, document, key), effective)
 
 
 class LeakError(ValueError):

@@ -912,7 +912,6 @@ def test_the_library_asks_the_server_as_the_command_does(tmp_path, guard):
     assert (first.name, first.outcome, second.outcome) == (str(good), "accepted", "not sent")
     assert [(d.code, d.line, d.column) for d in first.findings] == [("A002", 6, 12)]
     assert first.sent["audio"]["output"]["voice"] == "marin" and first.effective["audio"]["output"]["voice"] == "alloy"
-    assert "value" not in first.effective
     assert [c.path for c in first.changes if c.kind == "changed"] == ["audio.output.voice"]
     assert [d.code for d in second.findings] == ["S001"] and second.sent is None and second.changes == []
 
@@ -928,3 +927,47 @@ def test_the_library_raises_value_error_for_what_cannot_be_asked(tmp_path, argum
     path = config(tmp_path, "agent.yaml", GA_CONFIG)
     with pytest.raises(ValueError, match=said):
         realtime_cfg.ask_server([path], **arguments)
+
+
+def test_the_library_takes_folders_leaves_out_parts_and_masks_what_it_returns(tmp_path, guard):
+    import realtime_cfg
+
+    folder = tmp_path / "agents"
+    folder.mkdir()
+    config(folder, "agent.yaml", "type: realtime\nmodel: gpt-realtime-2\ninstructions: Hi.\naudio: {$file: audio.yaml}\n")
+    config(folder, "audio.yaml", "output:\n  voice: alloy\n")
+    (tmp_path / "empty").mkdir()
+    body = client_secrets_answer()
+    body["session"]["instructions"] = f"Echoed: {KEY}"  # a server that shows the key back
+    with HttpServer([Reply(200, body)]) as api:
+        answered = realtime_cfg.ask_server([folder, tmp_path / "empty"], api_key_env="K", environ={"K": KEY},
+                                           endpoint=f"{api.url}/v1/realtime/client_secrets")
+    assert [(a.name, a.outcome) for a in answered] == [(str(tmp_path / "empty"), "not sent"),
+                                                       (str(folder / "agent.yaml"), "accepted")]
+    assert answered[0].findings[0].code == "F001"
+    shown = repr((answered[1].effective, answered[1].changes, [d.message for d in answered[1].findings]))
+    assert KEY not in shown and "Echoed: ${K}" in shown
+    with pytest.raises(TypeError, match="a list of paths"):
+        realtime_cfg.ask_server(str(folder / "agent.yaml"), environ={"OPENAI_API_KEY": OTHER_KEY})
+
+
+def test_a_server_error_told_not_to_retry_is_no_answer_not_the_configs_fault(tmp_path, guard):
+    path = config(tmp_path, "agent.yaml", GA_CONFIG)
+    with HttpServer([Reply(500, {"error": {"message": "x", "type": "server_error", "param": None, "code": None}},
+                           [("x-should-retry", "false")])]) as api:
+        run = live(guard, str(path), "--endpoint", f"{api.url}/v1/realtime/client_secrets", "--api-key-env",
+                   "RTCFG_TEST_KEY")
+        assert len(api.requests) == 1
+    assert run.returncode == 2 and "F005" in run.stdout and "A001" not in run.stdout
+
+
+def test_retry_after_as_an_http_date_is_read():
+    import email.utils
+    import time
+
+    from realtime_cfg.live.asking import _retry_after
+
+    soon = email.utils.formatdate(time.time() + 30, usegmt=True)
+    assert 0 < _retry_after({"retry-after": soon}) <= 31  # seconds from now, however busy the machine
+    assert _retry_after({"retry-after": "not a date"}) is None
+    assert _retry_after({"retry-after-ms": "0"}) == 0

@@ -225,8 +225,8 @@ class Auth(str, Enum):
   AZURE_OPENAI_API_KEY=... rtcfg check --live --endpoint \
     'wss://RESOURCE.openai.azure.com/openai/v1/realtime?model=DEPLOYMENT' session.yaml
 
-What it sends and costs (nothing is billed: no audio, no response.create): README, "Ask the
-real server". Needs the extra rtcfg[live] for wss:// endpoints only.""")
+What it sends and costs (no model output is generated: no audio, no response.create): README,
+"Ask the real server". Needs the extra rtcfg[live] for wss:// endpoints only.""")
 def check(
     paths: List[str] = typer.Argument(..., help="Config files or directories (searched for .yaml, .yml, .json); - for stdin.",
                                       show_default=False),
@@ -240,7 +240,8 @@ def check(
              "server). Default: OpenAI's https://api.openai.com/v1/realtime/client_secrets."),
     auth: Optional[Auth] = typer.Option(None, "--auth", show_default=False,
                                         help="How the key is sent: bearer (Authorization header) or api-key (Azure's "
-                                        "header). Default: api-key for Azure OpenAI, else bearer."),
+                                        "header). Default: api-key for Azure OpenAI hosts and URLs whose path starts "
+                                        "with /openai/ (Azure's forms, also behind a gateway), else bearer."),
     api_key_env: Optional[str] = typer.Option(
         None, "--api-key-env", metavar="NAME", show_default=False,
         help="The environment variable holding the key. Default: OPENAI_API_KEY for OpenAI, AZURE_OPENAI_API_KEY "
@@ -249,8 +250,9 @@ def check(
                                   "connected."),
     connect_timeout: float = typer.Option(10.0, "--connect-timeout", metavar="SECONDS", help="Wait this long for a "
                                           "connection."),
-    retries: int = typer.Option(2, "--retries", help="Ask again this many times after a 429, a 5xx or a network "
-                                "error, with backoff (a timeout is not retried)."),
+    retries: int = typer.Option(2, "--retries", help="Ask again this many times after a 408, 409, 429 or 5xx, a "
+                                "refused or dropped connection, or a WebSocket closed as 'try again', with "
+                                "backoff (never after a timeout, a DNS or a TLS failure)."),
     jobs: int = typer.Option(4, "--jobs", "-j", help="Configs asked at once (1-8)."),
     show_effective: bool = typer.Option(False, "--show-effective", help="Print the effective session each server "
                                         "answered (secrets masked) on standard output."),
@@ -312,7 +314,7 @@ def check(
     stdout_used = show_effective or show_diff
     text = (TextReporter(Printer(sys.stderr) if stdout_used else Printer(), quiet)
             if format is ReportFormat.text or output_file else None)
-    configs = []  # (path, checked, its options) or (path, None, None, the FileResult of bad settings)
+    configs = []  # (path, checked, its options, None), or (path, None, None, the FileResult of bad settings)
     for path, options, problem in _configs(paths, report, output_file, quiet, target, strict, ignored,
                                            _limits(max_bytes), no_env, allow_outside_root, overrides,
                                            shape=server.shape):

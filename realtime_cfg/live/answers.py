@@ -8,7 +8,9 @@
   value, or is missing, was applied differently (A002, at the value sent); a field the config
   left out, filled in with another default than rtcfg documents (output/defaults.py), is A003.
   Not differences: a dated snapshot for the model alias sent (gpt-realtime answered as
-  gpt-realtime-2025-08-28), and fields the server never echoes (WRITE_ONLY).
+  gpt-realtime-2025-08-28) or the deployment the URL names, one value written two ways (a
+  voice's {id}, a GA format object and its beta name), MCP secrets, and fields the server
+  never echoes (WRITE_ONLY).
 - refused (F006) and no answer (F005): the config's file, with what was tried.
 """
 
@@ -71,7 +73,7 @@ def rejection(document: Document, error: dict, target: str, status: int | None =
     # `session.voice` means the voice, wherever the config wrote it)
     written = (written_path(document, path, target) or written_path(document, path, CANONICAL)) if path else None
     where = f"param {param}" if isinstance(param, str) and param else "no param"
-    hint = (f"{where}{f', HTTP {status}' if status and status != 101 else ''}: write what the server's message asks "
+    hint = (f"{where}{f', HTTP {status}' if status else ''}: write what the server's message asks "
             "for; if rtcfg passed this value, its tables are out of date (please report it)")
     return SERVER_REJECTED.at(document, said, written or (), hint)
 
@@ -216,7 +218,13 @@ def entry(document: Document | None, sent: dict | None, outcome: Outcome | None,
         data["changes"] = [change.to_dict() for change in visible_changes(sent, outcome.effective)]
         if with_effective:
             data["effective"] = {k: v for k, v in outcome.effective.items() if k != "client_secret"}
-    return _masked(data, Redactor({**document.redactions, **key_redactions(key)}))
+    return masked(data, document, key)
+
+
+def masked(value: Any, document: Document, key: tuple[str, str]) -> Any:
+    """`value` with every string masked as reports mask text: the key and each ${VAR}'s value
+    shown as its name, secrets cut (R012)."""
+    return _masked(value, Redactor({**document.redactions, **key_redactions(key)}))
 
 
 def key_redactions(key: tuple[str, str]) -> dict[str, str]:

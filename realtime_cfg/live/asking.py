@@ -11,6 +11,8 @@ server again would only double the wait. Nor is 429 `insufficient_quota`: waitin
 
 from __future__ import annotations
 
+import datetime
+import email.utils
 import json
 import queue
 import random
@@ -218,12 +220,16 @@ def _from_http(answer: Answer, with_session: bool) -> Outcome:
                        "key is never sent on to another URL): give the final URL as --endpoint")
     if status in (401, 403) or quota or (status == 404 and not param):
         return Outcome("refused", error=error, status=status, message=said)
+    if status >= 500 or status in _RETRIED_STATUS:  # busy, and told not to ask again: no verdict on the config
+        return Outcome("no_answer", error=error, status=status, message=said)
     if error is None:
         return Outcome("no_answer", status=status, message=f"{said}: an answer that is not an OpenAI error")
     return Outcome("rejected", error=error, status=status)
 
 
 def _retry_after(headers: dict[str, str]) -> float | None:
+    """Seconds the server asks to wait: retry-after-ms, else retry-after (seconds or an HTTP
+    date, as the SDK reads them); None when it says nothing usable."""
     for name, divisor in (("retry-after-ms", 1000), ("retry-after", 1)):
         try:
             value = float(headers.get(name, "")) / divisor
@@ -231,7 +237,13 @@ def _retry_after(headers: dict[str, str]) -> float | None:
             continue
         if value >= 0:
             return value
-    return None
+    try:
+        when = email.utils.parsedate_to_datetime(headers.get("retry-after", ""))
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, (when - datetime.datetime.now(datetime.timezone.utc)).total_seconds())
 
 
 def _json(body: bytes):

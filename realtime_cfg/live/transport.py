@@ -27,8 +27,8 @@ MAX_DEPTH = 100
 
 
 class Answer:
-    """What a server answered: an HTTP status (101 for a WebSocket's events), lower-cased
-    headers, and the body or the event as bytes."""
+    """What a server answered over HTTP (a POST, or a refused WebSocket handshake): the
+    status, lower-cased headers, and the body."""
 
     __slots__ = ("status", "headers", "body")
 

@@ -23,8 +23,8 @@ from .transport import USER_AGENT, Answer, NoAnswer, cannot_connect, loads, prox
 
 # The client follows redirects (websockets 15+) and re-sends headers such as Azure's `api-key`
 # to the new host. With one try allowed, a redirect ends in SecurityError ("more than 1
-# redirects") instead, unfollowed; the library has no per-call switch for it. rtcfg is the
-# only user of websockets in its process.
+# redirects") instead, unfollowed. The library has no per-call switch for it, so this holds
+# for the whole process once a wss:// endpoint is asked (the README's Library section says so).
 _client.MAX_REDIRECTS = 1
 # the answer to session.update; one client library reports the transcription_ names for an
 # `intent=transcription` socket (docs/live-sources.md, b), so both are taken
