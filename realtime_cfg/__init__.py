@@ -41,8 +41,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def main() -> None:
-    """The `rtcfg` command. Signals are caught before the command line is imported (typer and
-    friends, tens of milliseconds), so Ctrl-C or SIGTERM while it loads is a message too."""
+    """The `rtcfg` command. Signals are caught before the command line is imported, so Ctrl-C
+    or SIGTERM while it loads is a message too."""
     try:
         from .cli.process import run
     except KeyboardInterrupt:
@@ -54,9 +54,16 @@ def main() -> None:
 
 
 def _command_line() -> None:
-    from .cli.app import app
+    """The pre-commit hook's command lines (`rtcfg validate FILES`, `--version`) are read without
+    typer, by cli/fast.py; any other is typer's."""
+    import sys
 
-    app(prog_name="rtcfg")
+    from .cli.fast import run
+
+    if not run(sys.argv[1:]):
+        from .cli.app import app
+
+        app(prog_name="rtcfg")
 
 
 def __getattr__(name: str) -> Any:

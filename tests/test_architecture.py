@@ -140,8 +140,8 @@ def test_the_guard_sees_a_comparison(tmp_path):
     assert _target_name_comparisons(probe) == ["probe.py:2"]
 
 
-@pytest.mark.parametrize("front", ["realtime_cfg.cli.app", "realtime_cfg.api", "realtime_cfg.editor.workspace",
-                                   "realtime_cfg.editor.actions"])
+@pytest.mark.parametrize("front", ["realtime_cfg.cli.app", "realtime_cfg.cli.validating", "realtime_cfg.api",
+                                   "realtime_cfg.editor.workspace", "realtime_cfg.editor.actions"])
 def test_the_commands_and_the_library_reach_the_steps_only_through_the_pipeline(front):
     steps = {"realtime_cfg.check.validation", "realtime_cfg.targets.canonical", "realtime_cfg.output.defaults",
              "realtime_cfg.building.merge", "realtime_cfg.building.interpolation"}

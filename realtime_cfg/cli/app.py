@@ -8,6 +8,7 @@ be compared). No Python traceback ever reaches the user.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from enum import Enum
@@ -17,7 +18,11 @@ from typing import List, Optional
 import typer
 
 from ..version import __version__
-from ..targets import TARGETS
+from . import options as declared
+from .common import (UsageError, check_code, check_codes, check_today, emit, limits, pipeline_options, project,
+                     say)
+from .options import TARGET_HELP, Auth, FailOn, PayloadFormat, ReportFormat, Target, TextOrJson
+from .validating import configs, finish, result
 
 app = typer.Typer(
     name="rtcfg",
@@ -33,36 +38,37 @@ app = typer.Typer(
 )
 
 
-class ReportFormat(str, Enum):
-    text = "text"
-    json = "json"
-    github = "github"
-    sarif = "sarif"
-    junit = "junit"
+class _Command(typer.core.TyperCommand):
+    """A command whose UsageError (raised by the code it shares with fast.py) is shown as
+    click shows a bad parameter: the usage, then "Invalid value for '--option': ...", exit 2."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except UsageError as error:
+            raise typer.BadParameter(error.message, ctx=ctx, param_hint=error.hint) from None
 
 
-class TextOrJson(str, Enum):
-    text = "text"
-    json = "json"
+command = functools.partial(app.command, cls=_Command)
 
 
-class FailOn(str, Enum):
-    error = "error"
-    warning = "warning"
+def show_usage_error(args: list[str], error: UsageError) -> None:
+    """Show a UsageError raised under fast.py exactly as the typer command shows it: the
+    command line is read by click (cheap next to the error) for the usage line."""
+    group = typer.main.get_command(app)
+    with group.make_context("rtcfg", args[:1]) as root:
+        subcommand = group.get_command(root, args[0])
+        with subcommand.make_context(args[0], list(args[1:]), parent=root) as context:
+            typer.BadParameter(error.message, ctx=context, param_hint=error.hint).show()
+    raise SystemExit(2)
 
 
-class PayloadFormat(str, Enum):
-    json = "json"
-    yaml = "yaml"
-
-
-# --target and --shape take the names of the targets (realtime_cfg/targets)
-Target = Enum("Target", {name: name for name in TARGETS}, type=str)
-
-
-TARGET_HELP = ("Wire shape: beta (flat, OpenAI-Beta header; Azure's beta endpoint) or ga (OpenAI's endpoint). "
-               "Default: [tool.rtcfg] target, else the file's own shape.")
-STRICT_HELP = "Make a field the target would leave out (temperature for GA) an error. Default: [tool.rtcfg] strict."
+def _parameter(option: declared.Option):
+    """The typer parameter for an option declared in cli/options.py."""
+    if option.kind == declared.ARGUMENTS:
+        return typer.Argument(..., help=option.help, show_default=option.show_default)
+    return typer.Option(option.default, *option.flags, help=option.help, metavar=option.metavar,
+                        show_default=option.show_default)
 
 
 def _version(value: bool) -> None:
@@ -77,54 +83,10 @@ def _root(
                                  help="Print the version and exit."),
 ) -> None:
     """Options that apply before any command."""
-    if "RTCFG_TODAY" in os.environ:  # the day R015 compares shutdown dates with (tests, what-ifs)
-        from ..check.rules.open_sets import today
-
-        try:
-            today()
-        except ValueError as exc:
-            _say(f"rtcfg: {exc}")
-            raise typer.Exit(2)
+    check_today()
 
 
-MAX_BYTES_HELP = "Refuse files larger than this many bytes."
-NO_ENV_HELP = "Leave ${VAR} as written instead of reading the environment."
-OUTSIDE_HELP = ("Let extends and $file name files outside the project root (absolute paths, .. or symlinks "
-                "out). Default: [tool.rtcfg] allow-outside-root.")
-SET_HELP = "Override a field after building: path=value, the value read as YAML (repeatable)."
-
-
-def _project(path: str, target: Optional[Target] = None, strict: Optional[bool] = None,
-             ignore: Optional[List[str]] = None, exit_on_error: bool = True):
-    """The settings for a config file: its [tool.rtcfg] table, overridden by command-line
-    flags (an --ignore adds to the project's list). A table that cannot be used is exit 2
-    with its message, or (exit_on_error off: validate, where it is one file's finding)
-    SettingsError."""
-    from dataclasses import replace
-
-    from ..source.settings import SettingsError, settings_for
-
-    try:
-        settings = settings_for(path)
-    except SettingsError as exc:
-        if not exit_on_error:
-            raise
-        _say(f"rtcfg: {exc}")
-        raise typer.Exit(2)
-    return replace(settings, target=target.value if target else settings.target,
-                   strict=settings.strict if strict is None else strict,
-                   ignore=settings.ignore + tuple(ignore or ()))
-
-
-def _limits(max_bytes: int):
-    from ..source.document import Limits
-
-    if max_bytes < 1:
-        raise typer.BadParameter("must be at least 1", param_hint="--max-bytes")
-    return Limits(max_bytes=max_bytes)
-
-
-@app.command(epilog="""Examples:
+@command(epilog="""Examples:
 
   rtcfg validate session.yaml
 
@@ -139,82 +101,34 @@ def _limits(max_bytes: int):
 Suppress a finding with a comment on its line, `# rtcfg: ignore[R005]`, or for the whole
 project with `ignore = ["R005"]` in [tool.rtcfg] of pyproject.toml.""")
 def validate(
-    paths: List[str] = typer.Argument(..., help="Config files or directories (searched for .yaml, .yml, .json); - for stdin.",
-                                      show_default=False),
-    format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="Report format."),
-    output_file: Optional[Path] = typer.Option(
-        None, "--output-file", "-o", show_default=False,
-        help="Write the --format report to this file (atomically); the text report still prints."),
-    target: Optional[Target] = typer.Option(None, "--target", "-t", help=TARGET_HELP, show_default=False),
-    strict: Optional[bool] = typer.Option(None, "--strict/--no-strict", help=STRICT_HELP, show_default=False),
-    fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="Lowest severity that makes the exit code 1."),
-    ignore: Optional[List[str]] = typer.Option(None, "--ignore", show_default=False, metavar="CODE",
-                                               help="Do not report this code (repeatable); adds to [tool.rtcfg] ignore."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the findings' first lines: no source, hints or summary."),
-    show_statistics: bool = typer.Option(False, "--statistics", help="Print how many findings each code has."),
-    overrides: Optional[List[str]] = typer.Option(None, "--set", metavar="PATH=VALUE", help=SET_HELP,
-                                                  show_default=False),
-    no_env: bool = typer.Option(False, "--no-env", help=NO_ENV_HELP),
-    allow_outside_root: bool = typer.Option(False, "--allow-outside-root", help=OUTSIDE_HELP),
-    max_bytes: int = typer.Option(1024 * 1024, "--max-bytes", help=MAX_BYTES_HELP),
-    fix: bool = typer.Option(False, "--fix", help="Apply the safe fixes ([*]) in place, keeping comments, order and "
-                             "quoting; each file is written atomically. The report shows what is left."),
-    unsafe_fixes: bool = typer.Option(False, "--unsafe-fixes", help="Also apply the unsafe fixes (a guess to "
-                                      "confirm: a key or value by its nearest known name, a dropped field "
-                                      "removed) with --fix or --diff; alone, mark them [*]."),
-    show_diff: bool = typer.Option(False, "--diff", help="Print a unified diff of what --fix would change, write "
-                                   "nothing; exit 1 if there is something to fix."),
+    paths: List[str] = _parameter(declared.PATHS),
+    format: ReportFormat = _parameter(declared.REPORT_FORMAT),
+    output_file: Optional[Path] = _parameter(declared.OUTPUT_FILE),
+    target: Optional[Target] = _parameter(declared.TARGET),
+    strict: Optional[bool] = _parameter(declared.STRICT),
+    fail_on: FailOn = _parameter(declared.FAIL_ON),
+    ignore: Optional[List[str]] = _parameter(declared.IGNORE),
+    quiet: bool = _parameter(declared.QUIET),
+    show_statistics: bool = _parameter(declared.STATISTICS),
+    overrides: Optional[List[str]] = _parameter(declared.OVERRIDES),
+    no_env: bool = _parameter(declared.NO_ENV),
+    allow_outside_root: bool = _parameter(declared.ALLOW_OUTSIDE_ROOT),
+    max_bytes: int = _parameter(declared.MAX_BYTES),
+    jobs: Optional[int] = _parameter(declared.JOBS),
+    fix: bool = _parameter(declared.FIX),
+    unsafe_fixes: bool = _parameter(declared.UNSAFE_FIXES),
+    show_diff: bool = _parameter(declared.VALIDATE_DIFF),
 ) -> None:
     """Check configs (flat or GA-shaped, built from their parts) and report every problem at file:line:col."""
-    from .. import pipeline
-    from ..building.overrides import OverrideError
-    from ..report.model import Report
-    from ..report.text import Printer, TextReporter
-    from ..source.loader import STDIN
+    from .validating import validate as run_validate
 
-    ignored = _check_codes(ignore)
-    limits = _limits(max_bytes)
-    fixing = "diff" if show_diff else "fix" if fix else None
-    if fixing == "fix" and STDIN in paths:
-        raise typer.BadParameter("standard input cannot be fixed in place; --diff shows the fixes", param_hint="--fix")
-    if fixing == "diff" and format is not ReportFormat.text and not output_file:
-        raise typer.BadParameter("--diff prints the diff on standard output; give the report an --output-file",
-                                 param_hint="--format")
-    report = Report(fail_on=fail_on.value, unsafe_fixes=unsafe_fixes, fixing=fixing)
-    # text goes to stdout unless a machine format does (and then nothing else may); with
-    # --diff, the diff goes to stdout and the text report to stderr
-    printer = Printer(sys.stderr) if fixing == "diff" else Printer()
-    text = (TextReporter(printer, quiet, show_statistics, unsafe_fixes)
-            if format is ReportFormat.text or output_file else None)
-    parts: set[str] = set()
-    fixes = pipeline.FixRun(fixing == "diff", unsafe_fixes) if fixing else None
-    for path, options, problem in _configs(paths, report, output_file, quiet, target, strict, ignored, limits,
-                                           no_env, allow_outside_root, overrides):
-        if problem:
-            report.results.append(problem)
-            continue
-        try:
-            if fixes:
-                checked, fixed = fixes.fix(path, options)
-                report.fixed += fixed
-            else:
-                checked = pipeline.check(path, options)
-        except OverrideError as exc:
-            raise typer.BadParameter(str(exc), param_hint="--set") from None
-        parts |= checked.document.parts if checked.document else set()
-        report.results.append(_result(path, checked))
-    report.settle(parts)
-    if fixing == "diff":
-        sys.stdout.write(fixes.diff())
-    _finish(report, text, format, output_file, quiet, show_statistics)
+    run_validate(paths=paths, format=format, output_file=output_file, target=target, strict=strict,
+                 fail_on=fail_on, ignore=ignore, quiet=quiet, show_statistics=show_statistics, overrides=overrides,
+                 no_env=no_env, allow_outside_root=allow_outside_root, max_bytes=max_bytes, jobs=jobs, fix=fix,
+                 unsafe_fixes=unsafe_fixes, show_diff=show_diff)
 
 
-class Auth(str, Enum):
-    bearer = "bearer"
-    api_key = "api-key"
-
-
-@app.command(epilog="""Examples:
+@command(epilog="""Examples:
 
   OPENAI_API_KEY=... rtcfg check --live session.yaml
 
@@ -258,26 +172,23 @@ def check(
                                         "answered (secrets masked) on standard output."),
     show_diff: bool = typer.Option(False, "--diff", help="Print what was sent against what the server applied, field "
                                    "by field like `rtcfg diff`, on standard output."),
-    format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="Report format."),
-    output_file: Optional[Path] = typer.Option(
-        None, "--output-file", "-o", show_default=False,
-        help="Write the --format report to this file (atomically); the text report still prints."),
+    format: ReportFormat = _parameter(declared.REPORT_FORMAT),
+    output_file: Optional[Path] = _parameter(declared.OUTPUT_FILE),
     target: Optional[Target] = typer.Option(
         None, "--target", "-t", show_default=False,
         help="Wire shape to send. Default: the endpoint's (GA for client_secrets and OpenAI; beta for Azure's "
              "preview), else [tool.rtcfg] target, else the file's own."),
-    strict: Optional[bool] = typer.Option(None, "--strict/--no-strict", help=STRICT_HELP, show_default=False),
-    fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="Lowest severity that makes the exit code 1."),
+    strict: Optional[bool] = _parameter(declared.STRICT),
+    fail_on: FailOn = _parameter(declared.FAIL_ON),
     ignore: Optional[List[str]] = typer.Option(None, "--ignore", show_default=False, metavar="CODE",
                                                help="Do not report this code (repeatable); adds to [tool.rtcfg] "
                                                "ignore. A config with an error is not sent: ignore its code to ask "
                                                "the server about it."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the findings' first lines: no source, hints or summary."),
-    overrides: Optional[List[str]] = typer.Option(None, "--set", metavar="PATH=VALUE", help=SET_HELP,
-                                                  show_default=False),
-    no_env: bool = typer.Option(False, "--no-env", help=NO_ENV_HELP),
-    allow_outside_root: bool = typer.Option(False, "--allow-outside-root", help=OUTSIDE_HELP),
-    max_bytes: int = typer.Option(1024 * 1024, "--max-bytes", help=MAX_BYTES_HELP),
+    quiet: bool = _parameter(declared.QUIET),
+    overrides: Optional[List[str]] = _parameter(declared.OVERRIDES),
+    no_env: bool = _parameter(declared.NO_ENV),
+    allow_outside_root: bool = _parameter(declared.ALLOW_OUTSIDE_ROOT),
+    max_bytes: int = _parameter(declared.MAX_BYTES),
 ) -> None:
     """Ask a real server about each config (--live): what it rejected, at file:line:col, and what it applied
     differently from what was sent. The key comes from the environment only and is never printed."""
@@ -296,7 +207,7 @@ def check(
     if (show_effective or show_diff) and format is not ReportFormat.text and not output_file:
         raise typer.BadParameter("--show-effective and --diff print on standard output; give the report an "
                                  "--output-file", param_hint="--format")
-    ignored = _check_codes(ignore)
+    ignored = check_codes(ignore)
     try:
         server = pipeline.live_endpoint(endpoint, auth.value if auth else None)
     except ValueError as exc:
@@ -308,134 +219,48 @@ def check(
     try:
         key = pipeline.live_key(server, api_key_env, os.environ)
     except ValueError as exc:
-        _say(f"rtcfg: {exc}")
+        say(f"rtcfg: {exc}")
         raise typer.Exit(2)
     report = Report(fail_on=fail_on.value, endpoint=server.shown)
     stdout_used = show_effective or show_diff
     text = (TextReporter(Printer(sys.stderr) if stdout_used else Printer(), quiet)
             if format is ReportFormat.text or output_file else None)
-    configs = []  # (path, checked, its options, None), or (path, None, None, the FileResult of bad settings)
-    for path, options, problem in _configs(paths, report, output_file, quiet, target, strict, ignored,
-                                           _limits(max_bytes), no_env, allow_outside_root, overrides,
-                                           shape=server.shape):
+    found = []  # (path, checked, its options, None), or (path, None, None, the FileResult of bad settings)
+    for path, options, problem in configs(paths, report, output_file, quiet, target, strict, ignored,
+                                          limits(max_bytes), no_env, allow_outside_root, overrides,
+                                          shape=server.shape):
         try:
             checked = pipeline.check(path, options) if options else None
         except OverrideError as exc:
             raise typer.BadParameter(str(exc), param_hint="--set") from None
-        configs.append((path, checked, options, problem))
+        found.append((path, checked, options, problem))
     try:
-        asked = iter(pipeline.ask_server([(checked, options) for _, checked, options, _ in configs if checked],
+        asked = iter(pipeline.ask_server([(checked, options) for _, checked, options, _ in found if checked],
                                          server, key, connect_timeout=connect_timeout, timeout=timeout,
                                          retries=retries, jobs=jobs))
     except ImportError as exc:
         if exc.name != "websockets":
             raise
-        _say(f"rtcfg: {exc}")
+        say(f"rtcfg: {exc}")
         raise typer.Exit(2)
     parts: set[str] = set()
-    for path, checked, _, problem in configs:
+    for path, checked, _, problem in found:
         if problem is not None:
             report.results.append(problem)
             continue
         parts |= checked.document.parts if checked.document else set()
-        result = _result(path, checked)
-        result.live = pipeline.answer(next(asked), show_effective, key)
-        report.results.append(result)
+        checked_result = result(path, checked)
+        checked_result.live = pipeline.answer(next(asked), show_effective, key)
+        report.results.append(checked_result)
     report.settle(parts)
     if stdout_used:
         from ..report.live import effective_text
 
         sys.stdout.write(effective_text(report.results, show_effective, show_diff))
-    _finish(report, text, format, output_file, quiet, False)
+    finish(report, text, format, output_file, quiet, False)
 
 
-def _check_codes(ignore: Optional[List[str]]) -> list[str]:
-    """--ignore's codes (comma-separated or repeated), each one that can be suppressed."""
-    return [_check_code(code, "--ignore", suppressible=True)
-            for option in ignore or () for code in option.split(",") if code.strip()]
-
-
-def _configs(paths: List[str], report, output_file: Optional[Path], quiet: bool, target, strict, ignored: list,
-             limits, no_env: bool, allow_outside_root: bool, overrides, shape: Optional[str] = None):
-    """(path, pipeline options, None) for each config the paths name, in order, with its
-    project's settings (`shape`: the target the endpoint of `check --live` decides, over the
-    project's); (path, None, its FileResult) for a file whose project settings cannot be used.
-    An empty folder is a finding in `report`."""
-    from .. import pipeline
-    from ..report.model import FileResult
-    from ..source.loader import STDIN, discover
-    from ..source.problems import bad_settings, no_configs_in
-    from ..source.settings import SettingsError
-
-    found = discover(paths)
-    for folder in found.empty:
-        report.results.append(FileResult(folder, [no_configs_in(folder)]))
-    if found.hidden and not quiet:
-        shown = ", ".join(found.hidden[:5]) + (f" and {len(found.hidden) - 5:,} more" if len(found.hidden) > 5 else "")
-        _say(f"rtcfg: skipped hidden folders (name one to check it): {shown}")
-    if output_file and os.path.realpath(output_file) in {os.path.realpath(f) for f in found.files if f != STDIN}:
-        raise typer.BadParameter(f"{output_file} is one of the configs to check; name another file",
-                                 param_hint="--output-file")
-    for path in found.files:
-        try:
-            settings = _project(path, target, strict, ignored, exit_on_error=False)
-        except SettingsError as exc:  # this file's finding; the run goes on
-            name = pipeline.report_name(path)
-            yield path, None, FileResult(name, [bad_settings(name, str(exc))])
-            continue
-        options = _options(settings, limits, no_env, allow_outside_root, overrides,
-                           confine_source=path in found.walked)
-        yield path, options.but(target=shape) if shape else options, None
-
-
-def _result(path: str, checked):
-    from ..report.model import FileResult
-    from ..source.loader import STDIN
-
-    return FileResult(checked.name, checked.findings, checked.suppressed,
-                      None if path == STDIN else os.path.realpath(path))
-
-
-def _finish(report, text, format: ReportFormat, output_file: Optional[Path], quiet: bool, statistics: bool) -> None:
-    """Print the text report (`text`: its reporter, if one prints), write the --format report
-    (to stdout, or to --output-file), and exit with the run's code."""
-    if text:
-        for result in report.results:
-            text.file(result)
-        text.finish(report)
-    if format is not ReportFormat.text or output_file:
-        from ..report.machine import FORMATS
-        from ..report.text import render_text
-
-        rendered = (FORMATS[format.value](report) if format is not ReportFormat.text
-                    else render_text(report, quiet, statistics))
-        _emit(rendered, output_file)
-    raise typer.Exit(report.exit_code)
-
-
-def _say(message: str) -> None:
-    """One `rtcfg: ...` line on stderr; it may quote a path or a setting, so terminal controls
-    in them are shown replaced, as in every report."""
-    from ..report.masking import printable
-
-    typer.echo(printable(message), err=True)
-
-
-def _check_code(code: str, option: str, suppressible: bool = False) -> str:
-    """The rule code, upper-cased; a usage error if there is no such code (or, where it is
-    to be suppressed, if it cannot be)."""
-    from ..check.registry import RULES
-    from ..check.suppression import why_unsuppressible
-
-    code = code.strip().upper()
-    if code not in RULES:
-        raise typer.BadParameter(f"{code[:20]!r} is no rule code; `rtcfg rules` lists them", param_hint=option)
-    if suppressible and why_unsuppressible(code):
-        raise typer.BadParameter(f"{code} cannot be ignored: {why_unsuppressible(code)}", param_hint=option)
-    return code
-
-
-@app.command(name="rules")
+@command(name="rules")
 def rules_command(
     format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="Output format."),
 ) -> None:
@@ -454,7 +279,7 @@ def rules_command(
         typer.echo(f"{rule.code}  {rule.severity:<7}  {fixes:<11}  {rule.name:<24}  {rule.summary}")
 
 
-@app.command(epilog="""Example:
+@command(epilog="""Example:
 
   rtcfg explain S006""")
 def explain(code: str = typer.Argument(..., help="A rule code, such as S001.", show_default=False)) -> None:
@@ -462,19 +287,7 @@ def explain(code: str = typer.Argument(..., help="A rule code, such as S001.", s
     from ..check.registry import RULES
     from ..report.text import explanation
 
-    typer.echo(explanation(RULES[_check_code(code, "CODE")]))
-
-
-def _options(settings, limits, no_env: bool, allow_outside_root: bool, overrides=None,
-             confine_source: bool = False):
-    """The pipeline's options: the flags, else the config's [tool.rtcfg] settings."""
-    from .. import pipeline
-    from ..building.builder import BuildOptions
-
-    build = BuildOptions(interpolate=not no_env, overrides=tuple(overrides or ()),
-                         allow_outside_root=allow_outside_root or settings.allow_outside_root,
-                         limits=limits, confine_source=confine_source)
-    return pipeline.Options(settings.target, settings.strict, settings.ignore, settings.known, build)
+    typer.echo(explanation(RULES[check_code(code, "CODE")]))
 
 
 def _reported(checked, exit_code: int = 1):
@@ -501,20 +314,6 @@ def _check(path: str, options, exit_code: int = 1):
         raise typer.BadParameter(str(exc), param_hint="--set") from None
 
 
-def _emit(text: str, output: Optional[Path]) -> None:
-    """Print text, or write it atomically to `output` (exit 2 if that fails)."""
-    from ..output.files import write_atomic
-
-    if output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        write_atomic(output, text)
-    except OSError as exc:
-        _say(f"rtcfg: cannot write {output}: {exc.strerror or exc}")
-        raise typer.Exit(2)
-
-
 def _shown(text: str, *documents, json_text: bool = False) -> str:
     """Text that quotes config values, made safe to print (report/masking.py: shown)."""
     from ..report.masking import shown
@@ -534,7 +333,7 @@ def _print_changes(changes: list, when_none: str, *documents) -> None:
                  _shown(format_changes(changes, color=True), *documents) if printer.color else None)
 
 
-@app.command(epilog="""Examples:
+@command(epilog="""Examples:
 
   rtcfg render session.yaml
 
@@ -547,7 +346,7 @@ def render(
     path: str = typer.Argument(..., help="Config file, or - for stdin.", show_default=False),
     format: PayloadFormat = typer.Option(PayloadFormat.json, "--format", "-f", help="Output format."),
     target: Optional[Target] = typer.Option(None, "--target", "-t", help=TARGET_HELP, show_default=False),
-    strict: Optional[bool] = typer.Option(None, "--strict/--no-strict", help=STRICT_HELP, show_default=False),
+    strict: Optional[bool] = _parameter(declared.STRICT),
     envelope: bool = typer.Option(False, "--envelope", help="Wrap the session as a session.update client event."),
     event_id: Optional[str] = typer.Option(None, "--event-id", help="event_id of the envelope (implies --envelope)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (atomically) instead of stdout."),
@@ -556,11 +355,10 @@ def render(
                                       "came from: file:line, include, environment, --set or default."),
     defaults: bool = typer.Option(False, "--with-defaults", help="Write out the server's defaults for the target "
                                   "for every field the config leaves out."),
-    overrides: Optional[List[str]] = typer.Option(None, "--set", metavar="PATH=VALUE", help=SET_HELP,
-                                                  show_default=False),
-    no_env: bool = typer.Option(False, "--no-env", help=NO_ENV_HELP),
-    allow_outside_root: bool = typer.Option(False, "--allow-outside-root", help=OUTSIDE_HELP),
-    max_bytes: int = typer.Option(1024 * 1024, "--max-bytes", help=MAX_BYTES_HELP),
+    overrides: Optional[List[str]] = _parameter(declared.OVERRIDES),
+    no_env: bool = _parameter(declared.NO_ENV),
+    allow_outside_root: bool = _parameter(declared.ALLOW_OUTSIDE_ROOT),
+    max_bytes: int = _parameter(declared.MAX_BYTES),
 ) -> None:
     """Print the exact payload the application sends, in canonical form (or, with
     --explain, where each of its fields came from)."""
@@ -569,8 +367,8 @@ def render(
 
     if (show_diff or show_origins) and output is not None:
         raise typer.BadParameter("--diff and --explain print a report; they cannot be combined with --output")
-    settings = _project(path, target, strict)
-    checked = _check(path, _options(settings, _limits(max_bytes), no_env, allow_outside_root, overrides))
+    settings = project(path, target, strict)
+    checked = _check(path, pipeline_options(settings, limits(max_bytes), no_env, allow_outside_root, overrides))
     session, filled = pipeline.session(checked, with_defaults=defaults)
     if show_origins:
         from ..output.provenance import format_origins
@@ -585,10 +383,10 @@ def render(
         result = pipeline.event(session, event_id) if envelope or event_id is not None else session
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--event-id") from None
-    _emit(serialize(result, format.value), output)
+    emit(serialize(result, format.value), output)
 
 
-@app.command(name="diff", epilog="""Examples:
+@command(name="diff", epilog="""Examples:
 
   rtcfg diff staging.yaml production.yaml
 
@@ -600,11 +398,11 @@ def diff_command(
         None, "--target", "-t", show_default=False,
         help="Compare the payloads rendered for this target. Default: [tool.rtcfg] target, else the files' "
              "shape if they share one, else ga."),
-    strict: Optional[bool] = typer.Option(None, "--strict/--no-strict", help=STRICT_HELP, show_default=False),
+    strict: Optional[bool] = _parameter(declared.STRICT),
     format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="Output format."),
-    no_env: bool = typer.Option(False, "--no-env", help=NO_ENV_HELP),
-    allow_outside_root: bool = typer.Option(False, "--allow-outside-root", help=OUTSIDE_HELP),
-    max_bytes: int = typer.Option(1024 * 1024, "--max-bytes", help=MAX_BYTES_HELP),
+    no_env: bool = _parameter(declared.NO_ENV),
+    allow_outside_root: bool = _parameter(declared.ALLOW_OUTSIDE_ROOT),
+    max_bytes: int = _parameter(declared.MAX_BYTES),
 ) -> None:
     """Compare two configs field by field after normalization (tools matched by name).
 
@@ -616,16 +414,16 @@ def diff_command(
     from .. import pipeline
     from ..source.document import LoadError
 
-    settings = _project(old, target, strict)
+    settings = project(old, target, strict)
     documents = []
     for path in (old, new):  # each built with its own project's settings (diff takes no --set)
         try:
-            documents.append(pipeline.load(path, _options(_project(path), _limits(max_bytes), no_env,
+            documents.append(pipeline.load(path, pipeline_options(project(path), limits(max_bytes), no_env,
                                                           allow_outside_root).build))
         except LoadError as exc:
             _reported(pipeline.Checked(pipeline.report_name(path), None, exc.diagnostics), exit_code=2)
     # both checked for one target, with the first file's project settings (ignore, known)
-    options = _options(settings, _limits(max_bytes), no_env, allow_outside_root).but(
+    options = pipeline_options(settings, limits(max_bytes), no_env, allow_outside_root).but(
         target=settings.target or pipeline.comparison_target(*documents))
     checked = [_reported(pipeline.check_document(document, options), exit_code=2) for document in documents]
     changes = pipeline.changes(*checked)
@@ -637,7 +435,7 @@ def diff_command(
     raise typer.Exit(1 if changes else 0)
 
 
-@app.command(epilog="""Examples:
+@command(epilog="""Examples:
 
   rtcfg schema > session.schema.json
 
@@ -665,17 +463,17 @@ def schema(
 
         if shape not in SHAPES:
             raise typer.BadParameter(f"{shape!r}: choose one of {', '.join(SHAPES)}", param_hint="--shape")
-        _emit(bundle_text(shape), output)
+        emit(bundle_text(shape), output)
         return
     from ..schema.views import SHAPE_SCHEMAS, schema_text
 
     if shape not in SHAPE_SCHEMAS:
         raise typer.BadParameter(f"{shape!r}: choose one of {', '.join(SHAPE_SCHEMAS)} (or use --bundle)",
                                  param_hint="--shape")
-    _emit(schema_text(SHAPE_SCHEMAS[shape]), output)
+    emit(schema_text(SHAPE_SCHEMAS[shape]), output)
 
 
-@app.command(epilog="""Examples:
+@command(epilog="""Examples:
 
   rtcfg migrate session.yaml                      # print the GA-shaped config
 
@@ -688,10 +486,10 @@ def migrate(
     format: Optional[PayloadFormat] = typer.Option(None, "--format", "-f", show_default=False,
                                                    help="Output format. Default: the input's (yaml or json)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (atomically) instead of stdout."),
-    strict: Optional[bool] = typer.Option(None, "--strict/--no-strict", help=STRICT_HELP, show_default=False),
-    no_env: bool = typer.Option(False, "--no-env", help=NO_ENV_HELP),
-    allow_outside_root: bool = typer.Option(False, "--allow-outside-root", help=OUTSIDE_HELP),
-    max_bytes: int = typer.Option(1024 * 1024, "--max-bytes", help=MAX_BYTES_HELP),
+    strict: Optional[bool] = _parameter(declared.STRICT),
+    no_env: bool = _parameter(declared.NO_ENV),
+    allow_outside_root: bool = _parameter(declared.ALLOW_OUTSIDE_ROOT),
+    max_bytes: int = _parameter(declared.MAX_BYTES),
 ) -> None:
     """Rewrite a config in the GA shape (or back to the flat beta shape); report on stderr
     what moved, what changed spelling and what could not be carried over.
@@ -705,26 +503,26 @@ def migrate(
     from ..output.payload import serialize
     from ..targets import display_name
 
-    settings = _project(path, None, strict)
-    options = _options(settings, _limits(max_bytes), no_env, allow_outside_root).but(target=to.value)
+    settings = project(path, None, strict)
+    options = pipeline_options(settings, limits(max_bytes), no_env, allow_outside_root).but(target=to.value)
     checked = _check(path, options)
     document = checked.document
     try:
         session, notes = pipeline.migrate(checked, to.value)
     except pipeline.LeakError as exc:  # a value moved where its ${VAR} could not be put back
-        _say(f"rtcfg: {exc}; nothing written. Migrate with --no-env, then put the environment back by hand")
+        say(f"rtcfg: {exc}; nothing written. Migrate with --no-env, then put the environment back by hand")
         raise typer.Exit(2)
     fmt = format.value if format else document.format
     text = serialize(session, fmt)
     if fmt == "yaml":
         text = modeline(document.text, to.value) + text
-    _emit(text, output)
+    emit(text, output)
     shapes = f"{display_name(document.shape)} shape to the {display_name(to.value)} shape"
     if document.shape == to.value:
-        _say(f"rtcfg: {document.name} is already in the {display_name(to.value)} shape; "
+        say(f"rtcfg: {document.name} is already in the {display_name(to.value)} shape; "
              "written in canonical form")
     else:
-        _say(f"rtcfg: migrated {document.name} from the {shapes}:")
+        say(f"rtcfg: migrated {document.name} from the {shapes}:")
         for note in notes:
             typer.echo(_shown(f"  {note}", document), err=True)
 
@@ -736,7 +534,7 @@ class Preset(str, Enum):
     transcription = "transcription"
 
 
-@app.command(epilog="""Examples:
+@command(epilog="""Examples:
 
   rtcfg init                                   # session.yaml, a voice agent
 
@@ -774,7 +572,7 @@ def init(
             if not os.path.lexists(beside):
                 files[beside] = schema_text(name)
             elif not beside.exists():  # a symlink to nothing: left alone, but the modeline needs it
-                _say(f"rtcfg: {beside} is a broken symlink; not overwritten, so the editor finds no "
+                say(f"rtcfg: {beside} is a broken symlink; not overwritten, so the editor finds no "
                      "schema until it is fixed (`rtcfg schema -o ...`)")
     # Each file is reported as it went, truthfully: the config first (nothing else is written
     # if it cannot be), then the schemas, whose failure does not undo the config.
@@ -790,14 +588,14 @@ def init(
         if failed and not written:
             break
     if written:
-        _say(f"rtcfg: wrote {', '.join(written)}; next: rtcfg validate {path}")
+        say(f"rtcfg: wrote {', '.join(written)}; next: rtcfg validate {path}")
     for problem in failed:
-        _say(f"rtcfg: {problem}")
+        say(f"rtcfg: {problem}")
     if failed:
         raise typer.Exit(2)
 
 
-@app.command(epilog="""Needs the optional extra: pip install 'rtcfg[lsp]'. Set-up for VS Code, Neovim and
+@command(epilog="""Needs the optional extra: pip install 'rtcfg[lsp]'. Set-up for VS Code, Neovim and
 others: docs/editors.md.""")
 def server(
     stdio: bool = typer.Option(True, "--stdio", hidden=True, help="Speak over stdin and stdout (the only way; "
@@ -809,13 +607,15 @@ def server(
     except ImportError as exc:
         if exc.name not in ("pygls", "lsprotocol") and not str(exc.name or "").startswith(("pygls.", "lsprotocol.")):
             raise
-        _say("rtcfg server needs the language-server extra: pip install 'rtcfg[lsp]'")
+        say("rtcfg server needs the language-server extra: pip install 'rtcfg[lsp]'")
         raise typer.Exit(2)
     serve()
 
 
 def main() -> None:
-    """Entry point: run the app (see realtime_cfg.cli.process for signals, streams and exit codes)."""
+    """The command line read by typer alone, every one of it (`rtcfg` itself is realtime_cfg.main,
+    which reads the pre-commit hook's command lines without typer first: cli/fast.py). See
+    realtime_cfg.cli.process for signals, streams and exit codes."""
     from .process import run
 
     run(lambda: app(prog_name="rtcfg"))

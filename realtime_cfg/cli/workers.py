@@ -1,0 +1,142 @@
+"""Worker processes for a long `rtcfg validate` run: the second core (and the others).
+
+`in_order(function, items, jobs)` is `map(function, items)` spread over `jobs` processes,
+with the results (and an exception, where `function` raised one) given back in the items'
+order, so a report does not depend on how many processes made it.
+
+How: the first item is done here, which imports and builds everything a check needs
+(the schema, compiled once); then the process forks, so each child starts warm, with
+nothing to import or compile. The rest of the items is split into `jobs` contiguous runs:
+this process does the first while each child does one of the others and sends back its
+results, pickled, through a pipe. Forking costs about a millisecond, so a child pays for
+itself once it has some tens of files (the break-even is measured in docs/performance.md);
+cli/validating.py decides how many to start.
+
+Where there is no fork (Windows), or a child fails in any way (killed, out of memory, a
+result that cannot be pickled), that run is done here instead: never a wrong or missing
+result, only a slower one. A child ends on Ctrl-C or SIGTERM without a word; the parent
+reports the interrupt and stops the children it started.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from typing import Any, Callable, Iterator, Sequence
+
+
+def available() -> bool:
+    return hasattr(os, "fork")
+
+
+def cpu_count() -> int:
+    """The CPUs this process may run on (a container's or taskset's limit, not the machine's)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def in_order(function: Callable[[Any], Any], items: Sequence, jobs: int) -> Iterator:
+    """function(item) for each item, in order, in up to `jobs` processes. An exception
+    `function` raises is raised here when its item's turn comes (items after it are not done)."""
+    if jobs < 2 or len(items) < 3 or not available():
+        for item in items:
+            yield function(item)
+        return
+    yield function(items[0])
+    runs = _split(items[1:], jobs)
+    children = [_Child(function, run) for run in runs[1:]]
+    try:
+        for item in runs[0]:
+            yield function(item)
+        for child in children:
+            yield from child.results()
+    finally:
+        for child in children:
+            child.stop()
+
+
+def _split(items: Sequence, parts: int) -> list[Sequence]:
+    """`items` in `parts` contiguous runs whose lengths differ by at most one."""
+    size, extra = divmod(len(items), parts)
+    runs, start = [], 0
+    for index in range(parts):
+        end = start + size + (index < extra)
+        runs.append(items[start:end])
+        start = end
+    return [run for run in runs if run]
+
+
+class _Child:
+    """One forked process doing `function` over a run of items."""
+
+    def __init__(self, function: Callable, items: Sequence) -> None:
+        self.function, self.items = function, items
+        read_end, write_end = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: never returns
+            os.close(read_end)
+            _work(function, items, write_end)
+        os.close(write_end)
+        self.pipe = read_end
+
+    def results(self) -> Iterator:
+        import pickle
+
+        outcomes = None
+        try:
+            with os.fdopen(self.pipe, "rb") as pipe:
+                self.pipe = None
+                data = pipe.read()
+            _, status = os.waitpid(self.pid, 0)
+            self.pid = None
+            if os.waitstatus_to_exitcode(status) == 0:
+                outcomes = pickle.loads(data)
+        except Exception:  # noqa: BLE001 - whatever went wrong, the run is done here instead
+            outcomes = None
+        if outcomes is None or len(outcomes) > len(self.items):
+            outcomes = []  # do them all here
+        for done, value in outcomes:
+            if not done:
+                raise value
+            yield value
+        for item in self.items[len(outcomes):]:
+            yield self.function(item)
+
+    def stop(self) -> None:
+        """End the child if it is still running (the parent stopped early) and reap it."""
+        if self.pipe is not None:
+            os.close(self.pipe)
+            self.pipe = None
+        if self.pid is not None:
+            try:
+                os.kill(self.pid, signal.SIGTERM)
+                os.waitpid(self.pid, 0)
+            except OSError:
+                pass
+            self.pid = None
+
+
+def _work(function: Callable, items: Sequence, write_end: int) -> None:
+    """The child's whole life: do the items, send (done, result or exception) for each up to
+    the first exception, exit. os._exit: no clean-up of the parent's (buffered output, atexit)."""
+    code = 1
+    try:
+        for name in ("SIGINT", "SIGTERM"):  # end quietly: the parent reports the interrupt
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), signal.SIG_DFL)
+        import pickle
+
+        outcomes = []
+        for item in items:
+            try:
+                outcomes.append((True, function(item)))
+            except Exception as exc:  # noqa: BLE001 - raised in the parent, in the item's turn
+                outcomes.append((False, exc))
+                break
+        data = pickle.dumps(outcomes, protocol=pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(write_end, "wb") as pipe:
+            pipe.write(data)
+        code = 0
+    finally:
+        os._exit(code)
