@@ -491,6 +491,21 @@ def test_broken_project_settings_are_exit_2_naming_the_file(tmp_path, settings, 
     assert result.returncode == 2 and message in result.stderr and "pyproject.toml" in result.stderr
 
 
+@pytest.mark.parametrize("settings, parsed", [
+    ('[project\nname = "other tools only"\n', False),  # broken, but it cannot configure rtcfg
+    ('[tool."\\u0072tcfg"]\ntarget = "v2"\n', True),  # the key spelt with an escape
+    ('[tool]\nrtcfg.target = "v2"\n', True),
+    ("[tool.'rtcfg']\ntarget = 'v2'\n", True),
+])
+def test_a_pyproject_is_parsed_only_if_it_could_configure_rtcfg(tmp_path, settings, parsed):
+    """Not parsing other tools' pyproject.toml spares tomllib (source/settings.py); every
+    spelling of a [tool.rtcfg] table is still read."""
+    path = _project(tmp_path, settings)
+    result = run_cli("validate", str(path))
+    assert result.returncode == (2 if parsed else 0), result.stdout
+    assert ("F002" in result.stdout) == parsed
+
+
 def test_stdin_uses_the_working_directory_settings(tmp_path):
     _project(tmp_path, '[tool.rtcfg]\ntarget = "ga"\n')
     result = run_cli("render", "-", stdin="voice: ash\n", cwd=tmp_path)
