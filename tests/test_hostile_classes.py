@@ -244,11 +244,12 @@ def test_a_malformed_set_path_is_a_usage_error(override, command):
 # -- a pyproject.toml that is not what rtcfg expects ----------------------------------------------------------
 
 BAD_PYPROJECTS = {
-    "tool-is-a-number": b"tool = 1\n",
+    # (each names rtcfg: one that does not cannot configure it and is not parsed, test_targets.py)
+    "tool-is-a-number": b"tool = 1\n# rtcfg\n",
     "rtcfg-is-a-number": b"[tool]\nrtcfg = 1\n",
     "target-is-a-list": b'[tool.rtcfg]\ntarget = ["ga"]\n',
     "not-utf-8": b'[tool.rtcfg]\ntarget = "\xff\xfe"\n',
-    "nested-5000-deep": b"x = " + b"[" * 5000 + b"]" * 5000 + b"\n",
+    "nested-5000-deep": b"x = " + b"[" * 5000 + b"]" * 5000 + b"\n[tool.rtcfg]\n",
     "three-megabytes": b'[project]\ndescription = "' + b"x" * 3_000_000 + b'"\n[tool.rtcfg]\ntarget = "ga"\n',
 }
 
@@ -585,7 +586,7 @@ if stage == "loading":
     import builtins
     real_import = builtins.__import__
     def importing(name, *args, **kwargs):
-        if name == "typer" and not reached:
+        if name in ("typer", "yaml") and not reached:  # yaml: validate's command line loads no typer
             send()
         return real_import(name, *args, **kwargs)
     builtins.__import__ = importing

@@ -15,6 +15,12 @@ multipleOf, minLength, maxLength, pattern, allOf, anyOf, oneOf, not.
 Annotations (title, description, default, format, x-* ...) are ignored. A
 schema using any other keyword is refused when the engine is built, so nothing
 is ever skipped silently.
+
+Most files are valid, and a valid file needs no explanation: errors() first asks the
+compiled check of the schema (schema/compiled.py), which answers valid-or-not without
+building errors, and walks the schema here only for a value it does not call valid. So
+every error a user sees is the walker's. A schema node the compiler cannot compile makes
+the engine walk every value from then on (never a wrong answer, only a slower one).
 """
 
 from __future__ import annotations
@@ -23,9 +29,16 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from fractions import Fraction
 from pathlib import Path
 from typing import Any, Callable, Iterable
+
+from .compiled import CannotDecide, Compiler, freeze as _freeze, is_type, json_equal, json_type
+from .compiled import multiple_of as _multiple_of
+
+# json_type and json_equal are defined with the compiled checks, and imported from here by the
+# rest of the package
+__all__ = ["SchemaEngine", "SchemaError", "UnsupportedSchema", "check_supported", "is_type", "json_equal",
+           "json_schema_fetcher", "json_type", "pointer_target"]
 
 Path_ = tuple  # instance path: keys and list indices
 
@@ -52,7 +65,7 @@ class UnsupportedSchema(Exception):
     """The schema uses a keyword this evaluator does not implement."""
 
 
-@dataclass
+@dataclass(slots=True)
 class SchemaError:
     """One failed keyword. `branches` holds each alternative's errors for anyOf/oneOf."""
 
@@ -74,56 +87,10 @@ class _Failed(Exception):
 class _Probe(list):
     """An error list that stops the evaluation at its first error."""
 
+    __slots__ = ()
+
     def append(self, error: Any) -> None:
         raise _Failed
-
-
-def json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if value is True or value is False:
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return type(value).__name__
-
-
-def is_type(value: Any, name: str) -> bool:
-    kind = json_type(value)
-    if kind == name:
-        return True
-    if name == "number":
-        return kind == "integer"
-    if name == "integer":
-        return kind == "number" and math.isfinite(value) and value == int(value)
-    return False
-
-
-def _freeze(value: Any) -> Any:
-    """A hashable stand-in with JSON equality: 1 == 1.0, but true != 1."""
-    if isinstance(value, bool) or value is None:
-        return ("lit", value)
-    if isinstance(value, (int, float)):
-        if isinstance(value, float) and math.isfinite(value) and value == int(value):
-            value = int(value)
-        return ("num", value)
-    if isinstance(value, list):
-        return ("arr", tuple(_freeze(v) for v in value))
-    if isinstance(value, dict):
-        return ("obj", frozenset((k, _freeze(v)) for k, v in value.items()))
-    return ("str", value)
-
-
-def json_equal(a: Any, b: Any) -> bool:
-    return _freeze(a) == _freeze(b)
 
 
 def check_supported(schema: Any, where: str = "#") -> None:
@@ -147,7 +114,7 @@ def check_supported(schema: Any, where: str = "#") -> None:
                 check_supported(sub, f"{where}/{key}/{name}")
 
 
-@dataclass
+@dataclass(eq=False, slots=True)  # a resource is itself: compared by identity, never by its document
 class _Resource:
     uri: str
     root: Any
@@ -157,11 +124,12 @@ class SchemaEngine:
     """Evaluates instances against one root schema.
 
     `fetch(uri)` returns the document for an absolute `$ref` URI (or None); it is
-    called at most once per URI, the first time a reference needs it.
+    called at most once per URI, the first time a reference needs it. `compiled=False`
+    walks every value (the compiled check is skipped): the tests compare the two.
     """
 
     def __init__(self, root: dict, fetch: Callable[[str], Any] | None = None,
-                 base_uri: str = "urn:rtcfg:root"):
+                 base_uri: str = "urn:rtcfg:root", compiled: bool = True):
         check_supported(root)
         self._root = _Resource(root.get("$id", base_uri), root)
         self._fetch = fetch
@@ -169,10 +137,16 @@ class SchemaEngine:
         self._patterns: dict[str, re.Pattern] = {}
         # enum lists as sets of frozen values, by id (the list is kept, so its id stays its own)
         self._enums: dict[int, tuple[list, frozenset]] = {}
+        # (a $ref, the URI it is resolved in) -> (its target, the resource it loaded or None)
+        self._references: dict[tuple[str, str], tuple[Any, _Resource | None]] = {}
+        # compiled when a value first reaches each node; None: walk every value
+        self._compiled = Compiler(self).check(root, (self._root,)) if compiled else None
 
     # -- public -----------------------------------------------------------------
 
     def errors(self, instance: Any) -> list[SchemaError]:
+        if self.compiled_verdict(instance):
+            return []
         out: list[SchemaError] = []
         self._eval(self._root.root, instance, (), (self._root,), None, out)
         return out
@@ -180,17 +154,48 @@ class SchemaEngine:
     def is_valid(self, instance: Any) -> bool:
         return not self.errors(instance)
 
+    def compiled_verdict(self, instance: Any) -> bool | None:
+        """The compiled check's verdict alone (True: valid), or None where it cannot decide (or
+        the engine walks every value). errors() trusts it only when it says valid."""
+        if self._compiled is None:
+            return None
+        try:
+            return self._compiled.check(instance)
+        except CannotDecide:  # the schema has a node the compiler cannot compile: walk from now on
+            self._compiled = None
+        except Exception:  # RecursionError, or a value the walker fails on too: the walker decides
+            pass
+        return None
+
+    @property
+    def uses_compiled_checks(self) -> bool:
+        """False once a value reached a schema node the compiler cannot compile (or if built
+        with compiled=False): every value is walked."""
+        return self._compiled is not None
+
     def resolve(self, ref: str, scope: tuple[_Resource, ...]) -> tuple[Any, tuple[_Resource, ...]]:
         """The schema a `$ref` points at, and the resource scope to evaluate it in."""
         current = scope[-1]
-        base, _, fragment = ref.partition("#")
-        if base:
-            uri = base if ":" in base else current.uri.rsplit("/", 1)[0] + "/" + base
-            resource = self._load(uri)
-            scope = scope + (resource,)
-        else:
-            resource = current
-        return pointer_target(resource.root, fragment), scope
+        key = (ref, current.uri) if isinstance(ref, str) else None
+        hit = self._references.get(key) if key else None
+        if hit is None:
+            base, _, fragment = ref.partition("#")
+            loaded = None
+            if base:
+                loaded = self._load(base if ":" in base else current.uri.rsplit("/", 1)[0] + "/" + base)
+            hit = (pointer_target((loaded or current).root, fragment), loaded)
+            if key:
+                self._references[key] = hit
+        target, loaded = hit
+        return target, (scope + (loaded,) if loaded is not None else scope)
+
+    def resolve_dynamic(self, ref: str, scope: tuple[_Resource, ...]) -> tuple[Any, tuple[_Resource, ...]]:
+        """The schema a `$dynamicRef` points at, and the resource scope to evaluate it in."""
+        anchor = ref.lstrip("#")
+        for index, resource in enumerate(scope):  # outermost first, per the spec
+            if isinstance(resource.root, dict) and resource.root.get("$dynamicAnchor") == anchor:
+                return resource.root, scope[: index + 1]
+        return self.resolve(ref, scope)
 
     # -- internals --------------------------------------------------------------
 
@@ -203,13 +208,6 @@ class SchemaEngine:
             check_supported(document, uri)
             resource = self._resources[uri] = _Resource(uri, document)
         return resource
-
-    def _dynamic(self, ref: str, scope: tuple[_Resource, ...]) -> tuple[Any, tuple[_Resource, ...]]:
-        anchor = ref.lstrip("#")
-        for index, resource in enumerate(scope):  # outermost first, per the spec
-            if isinstance(resource.root, dict) and resource.root.get("$dynamicAnchor") == anchor:
-                return resource.root, scope[: index + 1]
-        return self.resolve(ref, scope)
 
     def _enum(self, values: list) -> frozenset:
         cached = self._enums.get(id(values))
@@ -245,7 +243,7 @@ class SchemaEngine:
             target, target_scope = self.resolve(schema["$ref"], scope)
             self._eval(target, instance, path, target_scope, code, out)
         if "$dynamicRef" in schema:
-            target, target_scope = self._dynamic(schema["$dynamicRef"], scope)
+            target, target_scope = self.resolve_dynamic(schema["$dynamicRef"], scope)
             self._eval(target, instance, path, target_scope, code, out)
 
         if "enum" in schema and _freeze(instance) not in self._enum(schema["enum"]):
@@ -290,7 +288,7 @@ class SchemaEngine:
     def _resolved(self, subs: list, scope: tuple) -> list[Any]:
         resolved = []
         for sub in subs:
-            for keyword, follow in (("$ref", self.resolve), ("$dynamicRef", self._dynamic)):
+            for keyword, follow in (("$ref", self.resolve), ("$dynamicRef", self.resolve_dynamic)):
                 if isinstance(sub, dict) and keyword in sub:
                     target = follow(sub[keyword], scope)[0]
                     rest = {k: v for k, v in sub.items() if k != keyword}
@@ -354,19 +352,6 @@ class SchemaEngine:
             fail("exclusiveMaximum")
         if "multipleOf" in schema and math.isfinite(instance) and not _multiple_of(instance, schema["multipleOf"]):
             fail("multipleOf")
-
-
-def _multiple_of(instance: int | float, divisor: int | float) -> bool:
-    """Whether `instance` is a multiple of `divisor`, decided as jsonschema decides it: exactly
-    for integers (float division loses digits past 2**53), by float division for a float
-    divisor, exactly again where that quotient overflows."""
-    if not isinstance(divisor, float):
-        return instance % divisor == 0
-    quotient = instance / divisor
-    try:
-        return int(quotient) == quotient
-    except OverflowError:  # a huge instance over a small divisor: infinity in floats
-        return (Fraction(instance) / Fraction(divisor)).denominator == 1
 
 
 def json_schema_fetcher(directory: Path) -> Callable[[str], Any]:

@@ -53,9 +53,15 @@ def _metaschema_directory() -> Path | None:
     return directory if directory.is_dir() else None
 
 
+def engine(name: str = SESSION_SCHEMA, compiled: bool = True) -> SchemaEngine:
+    """One engine per schema, built once and reused for every file (`engine()` and
+    `engine(SESSION_SCHEMA)` are the same one, compiled once). compiled=False: an engine that
+    walks every value, for the tests to compare with."""
+    return _engine(name, compiled)
+
+
 @lru_cache(maxsize=None)
-def engine(name: str = SESSION_SCHEMA) -> SchemaEngine:
-    """One engine per schema, built once and reused for every file."""
+def _engine(name: str, compiled: bool) -> SchemaEngine:
     directory = _metaschema_directory()
     fetch_metaschema = json_schema_fetcher(directory) if directory else None
 
@@ -64,7 +70,7 @@ def engine(name: str = SESSION_SCHEMA) -> SchemaEngine:
             return load_schema(uri[len(_SIBLING_URI):])
         return fetch_metaschema(uri) if fetch_metaschema else None
 
-    return SchemaEngine(load_schema(name), fetch, base_uri=_SIBLING_URI + name)
+    return SchemaEngine(load_schema(name), fetch, base_uri=_SIBLING_URI + name, compiled=compiled)
 
 
 # -- views used by validation and normalization ------------------------------------
