@@ -19,6 +19,8 @@ LINE_BREAK = re.compile(r"\r\n|\r|\n")
 class LineIndex:
     """1-based (line, column) of a character offset in a text."""
 
+    __slots__ = ("_starts",)
+
     def __init__(self, text: str) -> None:
         self._starts = [0] + [m.end() for m in LINE_BREAK.finditer(text)]
 
@@ -27,12 +29,15 @@ class LineIndex:
         return line, offset - self._starts[line - 1] + 1
 
 
-@dataclass
+@dataclass(slots=True)  # one per value of every file loaded: slots make them smaller and quicker to make
 class Position:
     """1-based line and column of a value, and of its key when it sits in a mapping.
 
     `raw` keeps the source text of an unquoted YAML scalar that was read as
     something other than a string (`no` -> false), so a diagnostic can say so.
+
+    yaml_parser makes these with positional arguments, the fields in this order: a new
+    field goes last.
     """
 
     line: int | None  # None only for a value given on the command line (--set)

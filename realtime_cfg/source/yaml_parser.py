@@ -9,6 +9,12 @@ expansion is counted, so a "billion laughs" document is refused after
 
 Scalars resolve with YAML 1.1 rules, as PyYAML's safe_load does (so `no` is
 false); validation points that out where a string was expected.
+
+Parsing runs on every file of every commit, so the work per value is kept small: a plain
+scalar that cannot be anything but a string skips the resolver, other plain scalars are
+resolved once per text (`type`, `true`, `0.8` come back in every file), and a value's line
+and column are libyaml's own wherever they count as rtcfg does (see `_Marks`). `_parse(...,
+fast=False)` does all of it the plain way; tests/test_yaml_fastpath.py checks both agree.
 """
 
 from __future__ import annotations
@@ -40,12 +46,30 @@ _COLLECTION_TAGS = {yaml.MappingStartEvent: {None, "!", _TAG + "map"},
                     yaml.SequenceStartEvent: {None, "!", _TAG + "seq"}}  # `!!seq {a: 1}` is refused
 
 
+# A plain scalar can be read as something other than a string (a bool, a number, null, a date,
+# `<<` or `=`) only when it starts with one of these characters: the first characters the YAML
+# 1.1 resolver keys its patterns by ('' for the empty scalar, which is null). Any other plain
+# scalar is a string without trying the patterns. (The resolver also has a table of patterns
+# tried for any first character, keyed None; PyYAML's is empty, which the tests check.)
+_MAY_NOT_BE_TEXT = frozenset(Resolver.yaml_implicit_resolvers)
+
+# What the other plain scalars were read as, by their text, keys and values apart (only a key
+# can be a merge `<<`): the same keys and words (type, true, 0.8) come back in every file.
+# Emptied when full, so a stream of distinct numbers cannot grow it without bound.
+_READ_AS_KEY: dict[str, object] = {}
+_READ_AS_VALUE: dict[str, object] = {}
+_READ_LIMIT = 4096
+_READ_LONGEST = 100  # a longer scalar is a sentence ("The agent..."), not a word that comes back
+_NOT_READ = object()
+
+
 class _Frame:
     __slots__ = ("container", "path", "key", "key_mark", "key_end", "merges", "anchor", "size", "start_mark",
-                 "flow", "last_end", "shared")
+                 "flow", "last_end", "shared", "is_mapping")
 
     def __init__(self, container, path, anchor, start_mark, flow, shared):
         self.container = container
+        self.is_mapping = isinstance(container, dict)
         self.path = path
         self.start_mark = start_mark
         self.key = _NO_KEY
@@ -63,6 +87,29 @@ _NO_KEY = object()
 
 
 def _scalar(event, as_key: bool) -> object:
+    """What `_resolve` reads the scalar as, without trying the resolver's patterns on a plain
+    scalar that cannot match any, nor twice on the same text."""
+    tag = event.tag
+    if tag is not None and tag != "!":
+        return _resolve(event, as_key)  # an explicit tag (`!!str`, `!!int`, or one refused)
+    text = event.value
+    if not event.implicit[0] or text[:1] not in _MAY_NOT_BE_TEXT:
+        # quoted or a block (but not `! "12"`: the `!` tag makes it read as a plain 12 is), or
+        # plain and a string whatever it says
+        return text
+    read = _READ_AS_KEY if as_key else _READ_AS_VALUE
+    value = read.get(text, _NOT_READ)
+    if value is _NOT_READ:
+        value = _resolve(event, as_key)  # raises for what is refused: never kept
+        if len(text) <= _READ_LONGEST:  # (every value kept is immutable; .nan is PyYAML's one NaN)
+            if len(read) >= _READ_LIMIT:
+                read.clear()
+            read[text] = value
+    return value
+
+
+def _resolve(event, as_key: bool) -> object:
+    """The scalar as a JSON-like value, read as PyYAML's safe_load reads it (or refused)."""
     tag = event.tag
     if tag in (None, "!"):
         tag = _RESOLVER.resolve(ScalarNode, event.value, event.implicit)
@@ -117,10 +164,16 @@ class _Refused(Exception):
 
 def build(text: str, name: str, limits: Limits) -> Document:
     """Parse YAML text into a Document, or raise LoadError."""
+    return _parse(text, name, limits, fast=True)
+
+
+def _parse(text: str, name: str, limits: Limits, fast: bool) -> Document:
+    """build(), or with fast=False the plain way: every scalar through the resolver, every
+    position from its offset (what the fast way must agree with; the tests compare them)."""
     positions: dict[tuple, Position] = {}
-    marks = _Marks(text)
+    marks = _Marks(text, trust_lines=fast)
     try:
-        data = _build(text, positions, limits, marks)
+        data = _build(text, positions, limits, marks, _scalar if fast else _resolve)
     except _Refused as refusal:
         line, column = marks(refusal.mark)
         raise LoadError([refusal.rule.diagnostic(refusal.message, name, line, column, hint=refusal.hint)]) from None
@@ -144,16 +197,35 @@ def build(text: str, name: str, limits: Limits) -> Document:
     return Document(name, data, positions, text, "yaml")
 
 
-class _Marks:
-    """Positions of PyYAML marks, by their character offset (see document.LINE_BREAK)."""
+# Characters after which a mark's own line and column are not rtcfg's: YAML also breaks lines
+# at NEL, U+2028 and U+2029 (document.LINE_BREAK does not), and libyaml leaves a leading byte
+# order mark out of its offsets and columns (the loader removes it before parsing).
+_MARKS_COUNT_OTHERWISE = ("\x85", "\u2028", "\u2029", "\ufeff")
 
-    def __init__(self, text: str) -> None:
+
+class _Marks:
+    """Line and column of PyYAML marks as document.LineIndex counts them (1-based, in code
+    points, lines broken at \\n, \\r\\n and \\r).
+
+    A mark has both already, 0-based and counted the same way, unless the text holds one of
+    _MARKS_COUNT_OTHERWISE: only then are they worked out from the mark's offset."""
+
+    def __init__(self, text: str, trust_lines: bool = True) -> None:
         self.text = text
-        self.lines = LineIndex(text)
+        self.direct = trust_lines and not any(c in text for c in _MARKS_COUNT_OTHERWISE)
+        self._lines: LineIndex | None = None
+
+    @property
+    def lines(self) -> LineIndex:
+        if self._lines is None:
+            self._lines = LineIndex(self.text)
+        return self._lines
 
     def __call__(self, mark) -> tuple[int | None, int | None]:
         if mark is None:
             return None, None
+        if self.direct:
+            return mark.line + 1, mark.column + 1
         return self.lines.position(mark.index)
 
     def reader_error(self, exc: yaml.reader.ReaderError) -> tuple[int, int]:
@@ -163,48 +235,52 @@ class _Marks:
         return self.lines.position(offset)
 
 
-def _build(text: str, positions: dict, limits: Limits, marks: _Marks):
+def _build(text: str, positions: dict, limits: Limits, marks: _Marks, resolve):
     anchors: dict[str, tuple[object, int]] = {}
     stack: list[_Frame] = []
     root = _NO_KEY
     documents = 0
     expanded = 0
+    direct = marks.direct  # a mark's own line and column are rtcfg's (the common case, inlined)
 
-    def attach(value, mark, size, raw=None, end=None, shared=False):
+    def attach(value, mark, size, raw, end, shared):
         """Place a finished value in its parent (or as the root) and record where it was: its
         line and column, the offsets of its text, and whether others share that text."""
         nonlocal root
-        line, column = marks(mark)
-        shared = shared or bool(stack and stack[-1].shared)
+        line, column = (mark.line + 1, mark.column + 1) if direct else marks(mark)
         start = mark.index
         if not stack:
             root = value
             positions[()] = Position(line, column, raw=raw, start=start, end=end, shared=shared)
             return
         frame = stack[-1]
+        shared = shared or frame.shared
         frame.size += size
         if end is not None and end > frame.last_end:
             frame.last_end = end
-        if isinstance(frame.container, list):
+        # Position's fields in order, as this runs for every value: line, column, key_line,
+        # key_column, raw, file, origin, key_file, start, end, key_start, key_end, shared
+        if not frame.is_mapping:
             path = frame.path + (len(frame.container),)
             frame.container.append(value)
-            positions[path] = Position(line, column, raw=raw, start=start, end=end, shared=shared)
+            positions[path] = Position(line, column, None, None, raw, None, None, None, start, end, None, None, shared)
             return
         key = frame.key
         frame.key = _NO_KEY
+        key_mark = frame.key_mark
         if key is _MERGE:
             sources = value if isinstance(value, list) else [value]
             if not all(isinstance(s, dict) for s in sources):
                 raise _Refused(SYNTAX_ERROR, "a merge key '<<' needs a mapping or a list of mappings", mark)
-            frame.merges.append((sources, frame.key_mark))
+            frame.merges.append((sources, key_mark))
             return
-        key_line, key_column = marks(frame.key_mark)
+        key_line, key_column = (key_mark.line + 1, key_mark.column + 1) if direct else marks(key_mark)
         frame.container[key] = value
-        key_start = frame.key_mark.index if frame.key_end is not None else None
-        positions[frame.path + (key,)] = Position(line, column, key_line, key_column, raw, start=start, end=end,
-                                                  key_start=key_start, key_end=frame.key_end, shared=shared)
+        key_start = key_mark.index if frame.key_end is not None else None
+        positions[frame.path + (key,)] = Position(line, column, key_line, key_column, raw, None, None, None,
+                                                  start, end, key_start, frame.key_end, shared)
 
-    def take_key(value, mark, end=None):
+    def take_key(value, mark, end):
         frame = stack[-1]
         if value is not _MERGE and value in frame.container:
             first = positions.get(frame.path + (value,))
@@ -221,58 +297,53 @@ def _build(text: str, positions: dict, limits: Limits, marks: _Marks):
             if event is None:
                 break
             kind = type(event)
-            if kind is yaml.DocumentStartEvent:
-                documents += 1
-                if documents > 1:
-                    raise _Refused(MULTIPLE_DOCUMENTS, "more than one YAML document in the file; a session config is one document",
-                                   event.start_mark, "remove the '---' separator and keep one document per file")
-            elif kind is yaml.ScalarEvent or kind is yaml.AliasEvent:
-                as_key = bool(stack) and isinstance(stack[-1].container, dict) and stack[-1].key is _NO_KEY
-                if kind is yaml.AliasEvent:
-                    if event.anchor not in anchors:
-                        raise _Refused(SYNTAX_ERROR, f"alias *{event.anchor} refers to no anchor defined before it",
-                                       event.start_mark)
-                    value, size = anchors[event.anchor]
-                    expanded += size
-                    if expanded > limits.max_nodes:
-                        raise _Refused(ALIAS_EXPANSION, f"aliases expand to more than {limits.max_nodes} values "
-                                       "(a 'billion laughs' document?)", event.start_mark)
-                    raw = None
-                else:
-                    value, size = _scalar(event, as_key), 1
-                    raw = event.value if (event.implicit[0] and not event.style
-                                          and not isinstance(value, str)) else None
-                    if event.anchor:
-                        anchors[event.anchor] = (value, 1)
+            if kind is yaml.ScalarEvent:
+                as_key = bool(stack) and stack[-1].is_mapping and stack[-1].key is _NO_KEY
+                value = resolve(event, as_key)
+                if event.anchor:
+                    anchors[event.anchor] = (value, 1)
                 if as_key:
                     if value is not _MERGE and not isinstance(value, str):
-                        if kind is yaml.AliasEvent:
-                            raise _Refused(SYNTAX_ERROR, "a mapping key must be a plain string", event.start_mark)
                         # JSON keys are strings: keep the key as written (`on:` stays "on", not true)
                         value = event.value
-                    # an alias or an anchored key is not edited in place: others share its text
-                    take_key(value, event.start_mark,
-                             None if kind is yaml.AliasEvent or event.anchor else event.end_mark.index)
+                    # an anchored key is not edited in place: others share its text
+                    take_key(value, event.start_mark, None if event.anchor else event.end_mark.index)
                 else:
-                    attach(value, event.start_mark, size, raw, event.end_mark.index,
-                           shared=kind is yaml.AliasEvent or bool(event.anchor))
+                    raw = event.value if (event.implicit[0] and not event.style
+                                          and not isinstance(value, str)) else None
+                    attach(value, event.start_mark, 1, raw, event.end_mark.index, shared=bool(event.anchor))
+            elif kind is yaml.AliasEvent:
+                as_key = bool(stack) and stack[-1].is_mapping and stack[-1].key is _NO_KEY
+                if event.anchor not in anchors:
+                    raise _Refused(SYNTAX_ERROR, f"alias *{event.anchor} refers to no anchor defined before it",
+                                   event.start_mark)
+                value, size = anchors[event.anchor]
+                expanded += size
+                if expanded > limits.max_nodes:
+                    raise _Refused(ALIAS_EXPANSION, f"aliases expand to more than {limits.max_nodes} values "
+                                   "(a 'billion laughs' document?)", event.start_mark)
+                if as_key:
+                    if value is not _MERGE and not isinstance(value, str):
+                        raise _Refused(SYNTAX_ERROR, "a mapping key must be a plain string", event.start_mark)
+                    take_key(value, event.start_mark, None)  # an alias is not edited in place
+                else:
+                    attach(value, event.start_mark, size, None, event.end_mark.index, shared=True)
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 if event.tag not in _COLLECTION_TAGS[kind]:
                     raise _Refused(FORBIDDEN_TAG, f"YAML tag {event.tag!r} is not allowed: rtcfg only reads plain "
                                    "JSON-like values", event.start_mark, "remove the tag")
-                if stack and isinstance(stack[-1].container, dict) and stack[-1].key is _NO_KEY:
+                if stack and stack[-1].is_mapping and stack[-1].key is _NO_KEY:
                     raise _Refused(SYNTAX_ERROR, "a mapping key must be a plain value, not a mapping or list",
                                    event.start_mark)
                 if len(stack) >= limits.max_depth:
                     raise _Refused(TOO_DEEP, f"nesting is deeper than {limits.max_depth} levels", event.start_mark)
                 container = {} if kind is yaml.MappingStartEvent else []
                 # the path it will be attached under, for its children's positions
-                if stack and isinstance(stack[-1].container, dict) and stack[-1].key is _MERGE:
+                if stack and stack[-1].is_mapping and stack[-1].key is _MERGE:
                     path = stack[-1].path + ("<<",)  # merged in later; explicit keys keep their positions
                 elif stack:
                     parent = stack[-1]
-                    path = parent.path + ((len(parent.container),) if isinstance(parent.container, list)
-                                          else (parent.key,))
+                    path = parent.path + ((parent.key,) if parent.is_mapping else (len(parent.container),))
                 else:
                     path = ()
                 shared = bool(event.anchor) or bool(stack and stack[-1].shared)
@@ -284,6 +355,11 @@ def _build(text: str, positions: dict, limits: Limits, marks: _Marks):
                     anchors[frame.anchor] = (frame.container, frame.size)
                 attach(frame.container, frame.start_mark, frame.size, None,
                        event.end_mark.index if frame.flow else frame.last_end, shared=bool(frame.anchor))
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise _Refused(MULTIPLE_DOCUMENTS, "more than one YAML document in the file; a session config is one document",
+                                   event.start_mark, "remove the '---' separator and keep one document per file")
     finally:
         dispose = getattr(parser, "dispose", None)
         if dispose:
