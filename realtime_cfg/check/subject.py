@@ -23,10 +23,13 @@ class Subject:
 def walk(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, Any]]:
     """(path, value) of every value in `value`, itself first; iterative, so depth costs no stack."""
     stack = [(path, value)]
+    pop, push = stack.pop, stack.append  # bound once: this runs for every value of every file
     while stack:
-        path, value = stack.pop()
+        path, value = pop()
         yield path, value
         if isinstance(value, dict):
-            stack.extend((path + (k,), v) for k, v in value.items())
+            for key, item in value.items():
+                push((path + (key,), item))
         elif isinstance(value, list):
-            stack.extend((path + (i,), v) for i, v in enumerate(value))
+            for index, item in enumerate(value):
+                push((path + (index,), item))

@@ -73,7 +73,9 @@ def show(value: Any) -> str:
 
 
 def format_changes(changes: list[Change], color: bool = False) -> str:
-    """One line a change: `~ path: old -> new`, `+ path: new`, `- path: old`."""
+    """One line a change: `~ path: old -> new`, `+ path: new`, `- path: old`. With color, each
+    line is marked `[yellow]...[/yellow]` (red removed, green added) for report/text.py's
+    Printer.emit to style; only the ends of a line are read there, so the text needs no escaping."""
     marks = {"added": ("+", "green"), "removed": ("-", "red"), "changed": ("~", "yellow")}
     lines = []
     for change in changes:
@@ -84,10 +86,5 @@ def format_changes(changes: list[Change], color: bool = False) -> str:
             body = f"{change.path}: {show(change.new)}"
         else:
             body = f"{change.path}: {show(change.old)}"
-        if color:
-            from rich.markup import escape
-
-            lines.append(f"[{colour}]{mark} {escape(body)}[/{colour}]")
-        else:
-            lines.append(f"{mark} {body}")
+        lines.append(f"[{colour}]{mark} {body}[/{colour}]" if color else f"{mark} {body}")
     return "\n".join(lines)

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
+from functools import lru_cache
+from typing import Any, Callable
 
 from ..schema.views import (SESSION_SCHEMA, SHAPE_SCHEMAS, aliases, annotation, branch_for, declared_types, items_schema,
                             load_schema, object_properties, session_properties)
@@ -59,14 +60,24 @@ def _tool_choice(value: Any) -> Any:
 _COERCIONS = {"token-limit": _token_limit, "tool-choice": _tool_choice}
 
 
+@lru_cache(maxsize=None)
+def _coercions(schema_name: str) -> dict[str, Callable[[Any], Any]]:
+    """{top-level field: its coercion} for the fields the schema marks `x-rtcfg-normalize`
+    (a few of them: read once, not for every key of every file)."""
+    coercions = {}
+    for key, sub in session_properties(schema_name).items():
+        rule = annotation(sub, "x-rtcfg-normalize")
+        if rule:
+            coercions[key] = _COERCIONS[rule]
+    return coercions
+
+
 def coerce(data: dict, schema_name: str = SESSION_SCHEMA) -> dict:
     """Apply the lenient spellings the schema allows (a shallow copy; same keys, same order)."""
-    properties = session_properties(schema_name)
     result = dict(data)
-    for key, value in data.items():
-        rule = annotation(properties[key], "x-rtcfg-normalize") if key in properties else None
-        if rule:
-            result[key] = _COERCIONS[rule](value)
+    for key, coercion in _coercions(schema_name).items():
+        if key in data:
+            result[key] = coercion(data[key])
     return result
 
 

@@ -13,7 +13,8 @@ from typing import Any, Iterator
 
 from ...diagnostics import Diagnostic, Rule, format_path
 from ...fixing.edits import replace_value
-from ...schema.views import SHAPE_SCHEMAS, branch_for, declared_types, items_schema, load_schema, object_properties
+from ...schema.views import SHAPE_SCHEMAS, branch_for, declared_types, items_schema, load_schema
+from ...targets.carrying import Reaches, properties_of
 from ..subject import Subject
 
 LENIENT_SPELLING = Rule(
@@ -54,12 +55,15 @@ def _respelled(written: Any, coerced: Any, schema: Any, path: tuple) -> Iterator
     stack = [(written, coerced, schema, path)]
     while stack:
         written, coerced, schema, path = stack.pop()
-        if path and (type(written) is not type(coerced) or written != coerced):
-            if not (isinstance(coerced, float) and math.isnan(coerced)):
-                yield path, written, coerced
-            continue
+        if path and written is not coerced:  # coercion replaces what it respells; the rest is the same object
+            if type(written) is not type(coerced) or written != coerced:
+                if not (isinstance(coerced, float) and math.isnan(coerced)):
+                    yield path, written, coerced
+                continue
+        elif path and (schema is None or not _integers_below(schema)):
+            continue  # sent as written, and no whole float below it can be respelled (most of a config)
         if isinstance(written, dict):
-            properties = object_properties(branch_for(schema, written) or schema) if schema is not None else {}
+            properties = properties_of(branch_for(schema, written) or schema) if schema is not None else {}
             for key in reversed(list(written)):
                 sub = properties.get(key)
                 stack.append((written[key], coerced[key] if isinstance(coerced, dict) and key in coerced
@@ -67,6 +71,16 @@ def _respelled(written: Any, coerced: Any, schema: Any, path: tuple) -> Iterator
         elif isinstance(written, list):
             items = items_schema(schema) if schema is not None else None
             stack.extend((item, item, items, path + (index,)) for index, item in reversed(list(enumerate(written))))
-        elif (isinstance(written, float) and schema is not None and math.isfinite(written) and written.is_integer()
-              and "integer" in declared_types(schema) and "number" not in declared_types(schema)):
+        elif isinstance(written, float) and schema is not None and math.isfinite(written) and written.is_integer() \
+                and _wants_integer(schema):
             yield path, written, int(written)
+
+
+def _wants_integer(schema: Any) -> bool:
+    types = declared_types(schema)
+    return "integer" in types and "number" not in types
+
+
+# whether a whole float at or below a value of this schema can be respelled: the schema, or
+# one reached from it, wants an integer (and not any number)
+_integers_below = Reaches(_wants_integer)

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from ...diagnostics import Diagnostic, Rule, format_path
-from ...report.masking import SECRET, mask_secret
+from ...report.masking import mask_secret, search_secret
 from ...source.document import Document
 from ..subject import Subject, walk
 
@@ -36,7 +36,9 @@ def check(subject: Subject) -> list[Diagnostic]:
         if isinstance(value, float) and not math.isfinite(value):
             found.append(NON_FINITE_NUMBER.at(document, f"{format_path(path)} is {value}, which JSON cannot carry",
                                               path, "write a finite number"))
-        found.extend(_secret(path, value, document))
+        in_value, in_key = _secret_in(path, value, document.templates)
+        if in_value or in_key:
+            found.append(_secret(path, in_value, in_key, document))
     return found
 
 
@@ -49,26 +51,25 @@ def has_secrets(found: list[Diagnostic]) -> bool:
     return any(d.code == COMMITTED_SECRET.code for d in found)
 
 
-def _secret_in(path: tuple, value: Any, document: Document) -> tuple[re.Match | None, re.Match | None]:
+def _secret_in(path: tuple, value: Any, templates: dict[tuple, str]) -> tuple[re.Match | None, re.Match | None]:
     """(secret in the value, secret in its key). A key is the last part of its path (a secret
     can be a metadata key too); a value taken from the environment (`${OPENAI_KEY}`) is
-    checked as written, not as expanded. Both are decoded text: escapes and line
-    continuations cannot hide a secret from it."""
-    value = document.templates.get(path, value)
-    in_value = SECRET.search(value) if isinstance(value, str) else None
-    in_key = SECRET.search(path[-1]) if path and isinstance(path[-1], str) else None
+    checked as written (its template), not as expanded. Both are decoded text: escapes and
+    line continuations cannot hide a secret from it."""
+    if templates:  # most configs take nothing from the environment: no lookup then
+        value = templates.get(path, value)
+    in_value = search_secret(value) if isinstance(value, str) else None
+    key = path[-1] if path else None
+    in_key = search_secret(key) if isinstance(key, str) else None
     return in_value, in_key
 
 
-def _secret(path: tuple, value: Any, document: Document) -> list[Diagnostic]:
-    in_value, in_key = _secret_in(path, value, document)
+def _secret(path: tuple, in_value: re.Match | None, in_key: re.Match | None, document: Document) -> Diagnostic:
     match = in_value or in_key
-    if not match:
-        return []
-    return [COMMITTED_SECRET.at(document, f"{format_path(path)} holds what looks like a secret "
-                          f"({mask_secret(match.group())}, {len(match.group())} characters)", path,
-                          "remove it and rotate the key; give it to the application at run time, never in a "
-                          "committed file", at_key=in_value is None)]
+    return COMMITTED_SECRET.at(document, f"{format_path(path)} holds what looks like a secret "
+                               f"({mask_secret(match.group())}, {len(match.group())} characters)", path,
+                               "remove it and rotate the key; give it to the application at run time, never in a "
+                               "committed file", at_key=in_value is None)
 
 
 def secret_places(document: Document) -> set[tuple[str, int, int, str]]:
@@ -77,7 +78,7 @@ def secret_places(document: Document) -> set[tuple[str, int, int, str]]:
     a line continuation or a folded line keep the written text from looking like a secret."""
     places = set()
     for path, value in walk(document.data):
-        in_value, in_key = _secret_in(path, value, document)
+        in_value, in_key = _secret_in(path, value, document.templates)
         if not (in_value or in_key):
             continue
         position, own = document.position(path)
