@@ -145,6 +145,7 @@ LEFT_TO_TYPER = [
     ["--version", GOOD],
     ["--jobs", "two", GOOD],
     ["--form", "json", GOOD],
+    ["--max-bytes", "1" * 5000, GOOD],  # more digits than int() reads
     ["---format", "json", GOOD],
 ]
 
@@ -226,6 +227,8 @@ SEEN_THE_SAME = [
     ["validate", "-o", GOOD, GOOD],
     ["validate", "--set", "voice", GOOD],
     ["validate", "--set", "turn_detection.type.x=1", GOOD],
+    ["validate", "--max-bytes", "1" * 5000, GOOD],
+    ["validate", "--jobs", "0" * 4299 + "2", GOOD],
     # errors of the command line: typer's, both ways
     ["validate"],
     ["validate", "--bogus", GOOD],
@@ -252,6 +255,20 @@ def test_a_fix_writes_the_same_both_ways(tmp_path):
         written[entry] = (code, out, err, {p.name: p.read_bytes() for p in sorted(folder.iterdir())})
     assert written["fast"] == written["typer"]
     assert written["fast"][3] != {p.name: p.read_bytes() for p in sorted((ROOT / BROKEN).iterdir())}
+
+
+def test_typer_reads_the_command_line_when_its_completion_is_asked_for(monkeypatch):
+    from realtime_cfg.cli.fast import run
+
+    monkeypatch.setenv("_RTCFG_COMPLETE", "bash_complete")
+    assert run(["validate", GOOD]) is False
+
+
+def test_neither_reader_refuses_an_output_file_it_cannot_read():
+    """click checks an existing path's readability unless told not to; the fast reader does
+    not, and writing the report does not need it."""
+    output_file = next(param for param in _click_validate().params if param.name == "output_file")
+    assert output_file.type.readable is False
 
 
 def test_version_and_validate_do_not_import_typer():

@@ -496,11 +496,14 @@ def test_broken_project_settings_are_exit_2_naming_the_file(tmp_path, settings, 
     ('[tool."\\u0072tcfg"]\ntarget = "v2"\n', True),  # the key spelt with an escape
     ('[tool]\nrtcfg.target = "v2"\n', True),
     ("[tool.'rtcfg']\ntarget = 'v2'\n", True),
+    ('[tool."\\x72tcfg"]\ntarget = "v2"\n', True),  # TOML 1.1's escape (tomllib 3.11 calls it invalid TOML)
+    ('\ufeff[tool.rtcfg]\ntarget = "ga"\n'.encode("utf-16"), True),  # PowerShell's `>`: not UTF-8
 ])
 def test_a_pyproject_is_parsed_only_if_it_could_configure_rtcfg(tmp_path, settings, parsed):
     """Not parsing other tools' pyproject.toml spares tomllib (source/settings.py); every
     spelling of a [tool.rtcfg] table is still read."""
-    path = _project(tmp_path, settings)
+    path = _project(tmp_path, "")
+    (tmp_path / "pyproject.toml").write_bytes(settings if isinstance(settings, bytes) else settings.encode())
     result = run_cli("validate", str(path))
     assert result.returncode == (2 if parsed else 0), result.stdout
     assert ("F002" in result.stdout) == parsed

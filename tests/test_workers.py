@@ -80,6 +80,70 @@ def test_stopping_early_leaves_no_child_behind():
         os.waitpid(-1, os.WNOHANG)
 
 
+@pytest.mark.parametrize("failing", ["fork", "pipe"])
+def test_a_child_that_cannot_be_made_costs_time_not_results(monkeypatch, failing):
+    """Out of processes (a container's pids limit) or of file descriptors: the parent does that
+    run, and the children already made are reaped."""
+    real = getattr(os, failing)
+    calls = []
+
+    def second_fails(*args):
+        calls.append(1)
+        if len(calls) == 2:
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        return real(*args)
+
+    monkeypatch.setattr(os, failing, second_fails)
+    assert [value for value, _ in workers.in_order(square, list(range(25)), 4)] == [i * i for i in range(25)]
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_a_signal_while_children_are_made_reaches_the_parent_once_they_are_known(monkeypatch):
+    """SIGTERM arriving right after a fork: handled in the parent (not in the child, which runs
+    none of the parent's handlers), after the child is registered, so it is stopped and reaped."""
+    import signal
+
+    class Terminated(Exception):
+        pass
+
+    def terminate(signum, frame):
+        raise Terminated
+
+    real_fork = os.fork
+
+    def fork_then_signal():
+        pid = real_fork()
+        if pid:
+            os.kill(os.getpid(), signal.SIGTERM)
+        return pid
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    monkeypatch.setattr(os, "fork", fork_then_signal)
+    try:
+        with pytest.raises(Terminated):
+            list(workers.in_order(square, list(range(30)), 3))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_the_cpus_are_those_the_process_may_use(monkeypatch, tmp_path):
+    import builtins
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(64)), raising=False)
+    real_open = builtins.open
+    for written, expected in (("max 100000\n", 64), ("200000 100000\n", 2), ("150000 100000\n", 2),
+                              ("1000 100000\n", 1), ("junk\n", 64), ("5 0\n", 64)):
+        quota = tmp_path / "cpu.max"
+        quota.write_text(written)
+        monkeypatch.setattr(builtins, "open", lambda name, *a, **k: real_open(
+            quota if name == "/sys/fs/cgroup/cpu.max" else name, *a, **k))
+        assert workers.cpu_count() == expected, written
+        monkeypatch.setattr(builtins, "open", real_open)
+
+
 def test_the_default_is_one_process_for_few_files_and_under_pre_commit(monkeypatch):
     monkeypatch.setattr(workers, "cpu_count", lambda: 4)
     monkeypatch.delenv("PRE_COMMIT", raising=False)

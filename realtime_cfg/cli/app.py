@@ -56,10 +56,13 @@ def show_usage_error(args: list[str], error: UsageError) -> None:
     """Show a UsageError raised under fast.py exactly as the typer command shows it: the
     command line is read by click (cheap next to the error) for the usage line."""
     group = typer.main.get_command(app)
-    with group.make_context("rtcfg", args[:1]) as root:
-        subcommand = group.get_command(root, args[0])
-        with subcommand.make_context(args[0], list(args[1:]), parent=root) as context:
-            typer.BadParameter(error.message, ctx=context, param_hint=error.hint).show()
+    try:  # resilient: the command line was read once already; it is not checked again
+        with group.make_context("rtcfg", args[:1], resilient_parsing=True) as root:
+            subcommand = group.get_command(root, args[0])
+            with subcommand.make_context(args[0], list(args[1:]), parent=root, resilient_parsing=True) as context:
+                typer.BadParameter(error.message, ctx=context, param_hint=error.hint).show()
+    except Exception:  # noqa: BLE001 - the message without the usage rather than none
+        say(f"rtcfg: {error.hint + ': ' if error.hint else ''}{error.message}")
     raise SystemExit(2)
 
 
@@ -67,8 +70,10 @@ def _parameter(option: declared.Option):
     """The typer parameter for an option declared in cli/options.py."""
     if option.kind == declared.ARGUMENTS:
         return typer.Argument(..., help=option.help, show_default=option.show_default)
+    # readable=False: click would refuse an existing --output-file it cannot read, which the
+    # fast reader does not check (and writing the report does not need)
     return typer.Option(option.default, *option.flags, help=option.help, metavar=option.metavar,
-                        show_default=option.show_default)
+                        show_default=option.show_default, readable=False)
 
 
 def _version(value: bool) -> None:

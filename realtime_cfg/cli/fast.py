@@ -14,6 +14,7 @@ they pass to `validate` and what the user sees.
 
 from __future__ import annotations
 
+import os
 import sys
 
 from .options import ARGUMENTS, VALIDATE, VALUE, VALUES, Option
@@ -27,7 +28,7 @@ def run(args: list[str]) -> bool:
 
         sys.stdout.write(f"rtcfg {__version__}\n")
         return True
-    if not args or args[0] != "validate":
+    if not args or args[0] != "validate" or "_RTCFG_COMPLETE" in os.environ:  # typer's completion variable
         return False
     given = parse(args[1:], VALIDATE)
     if given is None:
@@ -118,11 +119,9 @@ def _value(option: Option, text: str):
     value or one starting with '-' is left to click)."""
     if not text or text.startswith("-"):
         return None
-    if option.value is int:
-        return int(text) if text.isascii() and text.isdigit() else None
-    if option.value is str:
-        return text
     try:
-        return option.value(text)  # an enum (by its value, as click's choice) or a Path
+        if option.value is int:  # (int() refuses more than 4,300 digits, as click's int() does)
+            return int(text) if text.isascii() and text.isdigit() else None
+        return option.value(text)  # str, an enum (by its value, as click's choice) or a Path
     except ValueError:
         return None

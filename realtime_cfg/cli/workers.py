@@ -30,10 +30,17 @@ def available() -> bool:
 
 
 def cpu_count() -> int:
-    """The CPUs this process may run on (a container's or taskset's limit, not the machine's)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
+    """The CPUs this process may use: those it may run on (taskset, a container's cpuset), and
+    no more than a cgroup v2 CPU quota allows (`docker --cpus=2` on a 64-CPU host: 2)."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    try:
+        with open("/sys/fs/cgroup/cpu.max", encoding="ascii") as limits:  # "max 100000" or "200000 100000"
+            quota, period = limits.read().split()[:2]
+        if quota != "max":
+            cpus = min(cpus, max(1, -(-int(quota) // int(period))))
+    except (OSError, ValueError, ZeroDivisionError):
+        pass
+    return cpus
 
 
 def in_order(function: Callable[[Any], Any], items: Sequence, jobs: int) -> Iterator:
@@ -45,8 +52,11 @@ def in_order(function: Callable[[Any], Any], items: Sequence, jobs: int) -> Iter
         return
     yield function(items[0])
     runs = _split(items[1:], jobs)
-    children = [_Child(function, run) for run in runs[1:]]
+    children: list[_Child] = []
     try:
+        with _signals_held():  # a child is in `children` (to be stopped) before a signal can land
+            for run in runs[1:]:
+                children.append(_Child(function, run))
         for item in runs[0]:
             yield function(item)
         for child in children:
@@ -67,24 +77,49 @@ def _split(items: Sequence, parts: int) -> list[Sequence]:
     return [run for run in runs if run]
 
 
+class _signals_held:
+    """SIGINT and SIGTERM held back (not lost) while children are forked: a child must not run
+    the parent's handler, and the parent must know every child it made before it handles one."""
+
+    SIGNALS = {getattr(signal, name) for name in ("SIGINT", "SIGTERM") if hasattr(signal, name)}
+
+    def __enter__(self) -> None:
+        signal.pthread_sigmask(signal.SIG_BLOCK, self.SIGNALS)
+
+    def __exit__(self, *exc_info) -> None:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, self.SIGNALS)  # one that came in is handled now
+
+
 class _Child:
-    """One forked process doing `function` over a run of items."""
+    """One forked process doing `function` over a run of items (or, where the process cannot be
+    made, for want of file descriptors or processes, none: the parent does the run)."""
 
     def __init__(self, function: Callable, items: Sequence) -> None:
         self.function, self.items = function, items
-        read_end, write_end = os.pipe()
-        self.pid = os.fork()
-        if self.pid == 0:  # the child: never returns
+        self.pid = self.pipe = None
+        try:
+            read_end, write_end = os.pipe()
+        except OSError:
+            return
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_end)
+            os.close(write_end)
+            return
+        if pid == 0:  # the child: never returns
             os.close(read_end)
             _work(function, items, write_end)
         os.close(write_end)
-        self.pipe = read_end
+        self.pid, self.pipe = pid, read_end
 
     def results(self) -> Iterator:
         import pickle
 
         outcomes = None
         try:
+            if self.pid is None:
+                raise OSError("no child was made")
             with os.fdopen(self.pipe, "rb") as pipe:
                 self.pipe = None
                 data = pipe.read()
@@ -122,9 +157,9 @@ def _work(function: Callable, items: Sequence, write_end: int) -> None:
     the first exception, exit. os._exit: no clean-up of the parent's (buffered output, atexit)."""
     code = 1
     try:
-        for name in ("SIGINT", "SIGTERM"):  # end quietly: the parent reports the interrupt
-            if hasattr(signal, name):
-                signal.signal(getattr(signal, name), signal.SIG_DFL)
+        for signum in _signals_held.SIGNALS:  # end quietly: the parent reports the interrupt
+            signal.signal(signum, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _signals_held.SIGNALS)
         import pickle
 
         outcomes = []

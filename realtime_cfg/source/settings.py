@@ -91,12 +91,15 @@ def _read_toml(path: Path) -> dict:
 
 def _may_configure_rtcfg(raw: bytes) -> bool:
     """Whether a pyproject.toml could hold a [tool.rtcfg] table: its key is written `rtcfg`
-    somewhere (bare, quoted, dotted), or a quoted key spells it with an escape ("\\u0072tcfg").
+    somewhere (bare, quoted, dotted), or a quoted key spells it with an escape ("\\u0072tcfg",
+    TOML 1.1's "\\x72tcfg"), or the file looks like UTF-16 (reported as not UTF-8).
     Most pyproject.toml files are other tools' only; not parsing those spares every run that
     meets one tomllib's import and parse (about 10 ms of a one-file run). The cost: such a file
     that is broken TOML is not reported by rtcfg (it configures nothing of rtcfg's; pip and
     the tools it does configure report it)."""
-    return b"rtcfg" in raw or b"\\u" in raw or b"\\U" in raw
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw:
+        return True  # UTF-16 (Windows PowerShell's `>`): parsed, so that it is reported as not UTF-8
+    return b"rtcfg" in raw or b"\\u" in raw or b"\\U" in raw or b"\\x" in raw  # \x: TOML 1.1 (tomli 2.4+)
 
 
 def _parse(path: Path) -> Settings | None:
