@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import os
 import warnings
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from . import pipeline
 from .building.builder import BuildOptions
 from .diagnostics import ConfigError, Diagnostic
+from .records import replace
 from .source import loader
 from .source.document import Document, Limits
 

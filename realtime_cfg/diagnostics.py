@@ -9,9 +9,9 @@ fix (fixing/edits.py turns "write this value there" into text edits).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from .records import FrozenRecord, Record
 from .report.masking import shorten
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -22,24 +22,22 @@ Applicability = Literal["safe", "unsafe"]
 _DECLARED: dict[str, Rule] = {}  # every Rule declared so far, by code (check/registry.py loads them all)
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(FrozenRecord):
     """A code's declaration: what it checks, how severe it is, why it matters, and a bad and a
     good example (`rtcfg rules`, `rtcfg explain CODE`; the examples are tested)."""
 
-    code: str
-    name: str
-    severity: Severity
-    summary: str
-    why: str
-    bad: str  # a config (YAML) that gets this code, or a description where no file shows it
-    good: str  # the same config, fixed
-    example_target: str | None = None  # the --target the examples need, if not the file's own shape
-    # the kinds of fix its findings can carry ("safe", "unsafe"; `rtcfg rules` lists them)
-    fixes: tuple[Applicability, ...] = ()
+    _fields = ("code", "name", "severity", "summary", "why", "bad", "good", "example_target", "fixes")
+    __slots__ = _fields
 
-    def __post_init__(self) -> None:
-        _DECLARED[self.code] = self  # for a Diagnostic made by hand: its name and default severity
+    def __init__(self, code: str, name: str, severity: Severity, summary: str, why: str,
+                 bad: str,  # a config (YAML) that gets this code, or a description where no file shows it
+                 good: str,  # the same config, fixed
+                 example_target: str | None = None,  # the --target the examples need, if not the file's own shape
+                 # the kinds of fix its findings can carry ("safe", "unsafe"; `rtcfg rules` lists them)
+                 fixes: tuple[Applicability, ...] = ()) -> None:
+        self.code, self.name, self.severity, self.summary, self.why = code, name, severity, summary, why
+        self.bad, self.good, self.example_target, self.fixes = bad, good, example_target, fixes
+        _DECLARED[code] = self  # for a Diagnostic made by hand: its name and default severity
 
     def diagnostic(self, message: str, file: str, line: int | None = None, column: int | None = None,
                    path: str = "", hint: str | None = None, severity: Severity | None = None) -> Diagnostic:
@@ -111,35 +109,33 @@ class Fix:
         return f"Fix({self.applicability!r}, {self.title!r}, {self.edits!r}, unavailable={self.unavailable!r})"
 
 
-@dataclass
-class Diagnostic:
-    """One finding, pointing at file:line:column and the field's path."""
+class Diagnostic(Record):
+    """One finding, pointing at file:line:column and the field's path. Equality looks at the
+    finding (code, message, place, path, hint, severity), not at how it is shown."""
 
-    code: str
-    message: str
-    file: str
-    line: int | None = None
-    column: int | None = None
-    path: str = ""
-    hint: str | None = None
-    severity: Severity | None = None  # None: the rule's
-    # the text of the offending line, for the report's excerpt (a secret in it already
-    # masked); not part of the machine formats, not compared
-    source: str | None = field(default=None, repr=False, compare=False)
-    name: str = field(default="", compare=False)  # the rule's name: unknown-key
-    # where the key or value ends (just after it); the start's when not known
-    end_line: int | None = field(default=None, compare=False)
-    end_column: int | None = field(default=None, compare=False)
-    fix: Fix | None = field(default=None, repr=False, compare=False)
+    _fields = ("code", "message", "file", "line", "column", "path", "hint", "severity", "source", "name",
+               "end_line", "end_column", "fix")
+    _compared = ("code", "message", "file", "line", "column", "path", "hint", "severity")
+    __slots__ = _fields
 
-    def __post_init__(self) -> None:
-        rule = _DECLARED.get(self.code)  # made by its Rule, or by hand once the rules are loaded
+    def __init__(self, code: str, message: str, file: str, line: int | None = None, column: int | None = None,
+                 path: str = "", hint: str | None = None,
+                 severity: Severity | None = None,  # None: the rule's
+                 # the text of the offending line, for the report's excerpt (a secret in it already
+                 # masked); not part of the machine formats, not compared
+                 source: str | None = None,
+                 name: str = "",  # the rule's name: unknown-key
+                 # where the key or value ends (just after it); the start's when not known
+                 end_line: int | None = None, end_column: int | None = None,
+                 fix: Fix | None = None) -> None:
+        rule = _DECLARED.get(code)  # made by its Rule, or by hand once the rules are loaded
         if rule is not None:
-            self.severity = self.severity or rule.severity
-            self.name = self.name or rule.name
-        self.severity = self.severity or "error"
-        if self.end_line is None:
-            self.end_line, self.end_column = self.line, self.column
+            severity = severity or rule.severity
+            name = name or rule.name
+        self.code, self.message, self.file, self.line, self.column = code, message, file, line, column
+        self.path, self.hint, self.severity, self.source, self.name = path, hint, severity or "error", source, name
+        self.end_line, self.end_column = (line, column) if end_line is None else (end_line, end_column)
+        self.fix = fix
 
     @property
     def is_io_error(self) -> bool:

@@ -18,12 +18,12 @@ library as for the CLI (so `render` and `load_session` agree on a file); the pro
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from .building.builder import BuildOptions, build
 from .building.overrides import OverrideError
+from .records import replace
 from .check.rules.limits import capped
 from .check.rules.open_sets import check_known
 from .check.suppression import Suppressed, split

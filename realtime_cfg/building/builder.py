@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping, Sequence
 
 from ..diagnostics import Diagnostic
+from ..records import Record, replace
 from ..report.masking import prepare_for_display, shorten
 from ..source import loader
 from ..source.document import Document, Limits, LoadError, Position
@@ -35,22 +35,26 @@ MAX_BASES = 32  # files one `extends:` list names (each is merged over the ones 
 BUILD_BYTES = 10  # times Limits.max_bytes, read in all, and again for what ${VAR} adds
 
 
-@dataclass
-class BuildOptions:
-    env: Mapping[str, str] | None = None  # None: os.environ
-    interpolate: bool = True  # False (--no-env): ${VAR} stays as written
-    overrides: Sequence[str] = ()  # "path=value", applied in order
-    allow_outside_root: bool = False
-    limits: Limits = field(default_factory=Limits)
-    # the config itself must be inside its project root too: a file found by walking a folder
-    # (a symlink there could point at ../../secrets.yaml), not one named on the command line
-    confine_source: bool = False
-    # a file's real path (or the name of a text never on disk, such as <stdin>) -> text to use
-    # instead of reading it: a fix's trial edits, checked in memory before anything is written
-    # (fixing/applying.py), and an editor's unsaved text (editor/workspace.py, which gives
-    # only files inside the project: no confinement check is made on these texts, and a file
-    # given here counts as existing); one file reached by two names is one key
-    texts: Mapping[str, str] | None = None
+class BuildOptions(Record):
+    """How a config is built. `env` None: os.environ; `interpolate` False (--no-env): ${VAR}
+    stays as written; `overrides`: "path=value", applied in order; `confine_source`: the config
+    itself must be inside its project root too (a file found by walking a folder, where a
+    symlink could point at ../../secrets.yaml; not one named on the command line). `texts`: a
+    file's real path (or the name of a text never on disk, such as <stdin>) -> text to use
+    instead of reading it: a fix's trial edits, checked in memory before anything is written
+    (fixing/applying.py), and an editor's unsaved text (editor/workspace.py, which gives only
+    files inside the project: no confinement check is made on these texts, and a file given
+    here counts as existing); one file reached by two names is one key."""
+
+    _fields = ("env", "interpolate", "overrides", "allow_outside_root", "limits", "confine_source", "texts")
+    __slots__ = _fields
+
+    def __init__(self, env: Mapping[str, str] | None = None, interpolate: bool = True,
+                 overrides: Sequence[str] = (), allow_outside_root: bool = False, limits: Limits | None = None,
+                 confine_source: bool = False, texts: Mapping[str, str] | None = None) -> None:
+        self.env, self.interpolate, self.overrides, self.allow_outside_root = env, interpolate, overrides, allow_outside_root
+        self.limits = Limits() if limits is None else limits
+        self.confine_source, self.texts = confine_source, texts
 
 
 def build(source: str | os.PathLike, options: BuildOptions | None = None) -> Document:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import replace
 from typing import Any, Mapping
 
 from ..diagnostics import Diagnostic
+from ..records import replace
 from ..schema.views import schema_text
 from .nodes import Node
 from .problems import BAD_REFERENCE, BUILD_TOO_LARGE, UNDEFINED_VARIABLE, at_site, error_at

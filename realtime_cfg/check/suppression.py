@@ -11,10 +11,10 @@ the findings a report left out, suppressed or not.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Iterable, Literal
 
 from ..diagnostics import Diagnostic
+from ..records import FrozenRecord
 from .rules.limits import TOO_MANY_FINDINGS
 
 # The marker must be a comment: `#` at the start of the line or after white space, and
@@ -34,10 +34,15 @@ def why_unsuppressible(code: str) -> str | None:
     return "it means the config was not read, parsed, built or (F005, F006) asked about"
 
 
-@dataclass(frozen=True)
-class Suppressed:
-    diagnostic: Diagnostic
-    kind: Literal["inSource", "external"]  # SARIF's words: a comment in the file, or the project's list
+class Suppressed(FrozenRecord):
+    """A finding not reported, and why: `kind` in SARIF's words, "inSource" (a comment in the
+    file) or "external" (the project's list)."""
+
+    _fields = ("diagnostic", "kind")
+    __slots__ = _fields
+
+    def __init__(self, diagnostic: Diagnostic, kind: Literal["inSource", "external"]) -> None:
+        self.diagnostic, self.kind = diagnostic, kind
 
 
 def inline_codes(line: str | None) -> set[str]:

@@ -56,8 +56,7 @@ def project(path: str, target=None, strict: bool | None = None, ignore: list[str
     flags (`target`: a Target; an --ignore adds to the project's list). A table that cannot be
     used is exit 2 with its message, or (exit_on_error off: validate, where it is one file's
     finding) SettingsError."""
-    from dataclasses import replace
-
+    from ..records import replace
     from ..source.settings import SettingsError, settings_for
 
     try:

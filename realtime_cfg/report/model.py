@@ -4,34 +4,38 @@ format it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from ..check.suppression import Suppressed
 from ..diagnostics import Diagnostic
 
 SEVERITIES = ("error", "warning", "info")
 
 
-@dataclass
 class FileResult:
-    """What checking one file (or one folder that held no configs) found."""
+    """What checking one file (or one folder that held no configs) found; `live`: what the
+    server answered to `check --live` (report/live.py), masked and ready to print."""
 
-    name: str
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    suppressed: list[Suppressed] = field(default_factory=list)
-    real_path: str | None = None
-    # `check --live`: what the server answered (report/live.py), masked and ready to print
-    live: dict | None = None
+    __slots__ = ("name", "diagnostics", "suppressed", "real_path", "live")
+
+    def __init__(self, name: str, diagnostics: list[Diagnostic] | None = None,
+                 suppressed: list[Suppressed] | None = None, real_path: str | None = None,
+                 live: dict | None = None) -> None:
+        self.name, self.real_path, self.live = name, real_path, live
+        self.diagnostics = [] if diagnostics is None else diagnostics
+        self.suppressed = [] if suppressed is None else suppressed
 
 
-@dataclass
 class Report:
-    results: list[FileResult] = field(default_factory=list)
-    fail_on: str = "error"  # the lowest severity that fails the run
-    unsafe_fixes: bool = False  # --unsafe-fixes: an unsafe fix counts as applicable
-    fixing: str | None = None  # "fix" (--fix) or "diff" (--diff); None: only checked
-    fixed: int = 0  # findings fixed (or, with --diff, that would be)
-    endpoint: str | None = None  # `check --live`: the server asked, as shown
+    """A run: its files' results, and how they are judged. `fail_on`: the lowest severity
+    that fails the run; `unsafe_fixes`: an unsafe fix counts as applicable; `fixing`: "fix"
+    (--fix) or "diff" (--diff), None when only checked; `fixed`: findings fixed (or, with
+    --diff, that would be); `endpoint`: the server `check --live` asked, as shown."""
+
+    def __init__(self, results: list[FileResult] | None = None, fail_on: str = "error",
+                 unsafe_fixes: bool = False, fixing: str | None = None, fixed: int = 0,
+                 endpoint: str | None = None) -> None:
+        self.results = [] if results is None else results
+        self.fail_on, self.unsafe_fixes, self.fixing, self.fixed, self.endpoint = (
+            fail_on, unsafe_fixes, fixing, fixed, endpoint)
 
     def fixable(self) -> tuple[int, int]:
         """(findings --fix would fix, those that need --unsafe-fixes as well) among those listed."""

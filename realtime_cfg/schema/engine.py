@@ -28,12 +28,12 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from .compiled import CannotDecide, Compiler, freeze as _freeze, is_type, json_equal, json_type
 from .compiled import multiple_of as _multiple_of
+from ..records import Record
 
 # json_type and json_equal are defined with the compiled checks, and imported from here by the
 # rest of the package
@@ -65,19 +65,22 @@ class UnsupportedSchema(Exception):
     """The schema uses a keyword this evaluator does not implement."""
 
 
-@dataclass(slots=True)
-class SchemaError:
-    """One failed keyword. `branches` holds each alternative's errors for anyOf/oneOf."""
+class SchemaError(Record):
+    """One failed keyword. `code`: the nearest enclosing "x-rtcfg-code"; `branches` holds each
+    alternative's errors for anyOf/oneOf, `branch_schemas` each alternative with its top-level
+    $ref resolved (in its own document); `key`: the offending key, for additionalProperties /
+    propertyNames."""
 
-    path: Path_
-    keyword: str
-    schema: dict
-    instance: Any
-    code: str | None = None  # nearest enclosing "x-rtcfg-code"
-    branches: list[list["SchemaError"]] = field(default_factory=list)
-    # each anyOf/oneOf alternative with its top-level $ref resolved (in its own document)
-    branch_schemas: list[Any] = field(default_factory=list)
-    key: str | None = None  # the offending key, for additionalProperties / propertyNames
+    _fields = ("path", "keyword", "schema", "instance", "code", "branches", "branch_schemas", "key")
+    __slots__ = _fields
+
+    def __init__(self, path: Path_, keyword: str, schema: dict, instance: Any, code: str | None = None,
+                 branches: list[list[SchemaError]] | None = None, branch_schemas: list[Any] | None = None,
+                 key: str | None = None) -> None:
+        self.path, self.keyword, self.schema, self.instance, self.code = path, keyword, schema, instance, code
+        self.branches = [] if branches is None else branches
+        self.branch_schemas = [] if branch_schemas is None else branch_schemas
+        self.key = key
 
 
 class _Failed(Exception):
@@ -114,10 +117,13 @@ def check_supported(schema: Any, where: str = "#") -> None:
                 check_supported(sub, f"{where}/{key}/{name}")
 
 
-@dataclass(eq=False, slots=True)  # a resource is itself: compared by identity, never by its document
 class _Resource:
-    uri: str
-    root: Any
+    """A schema document and its URI; compared by identity, never by its document."""
+
+    __slots__ = ("uri", "root")
+
+    def __init__(self, uri: str, root: Any) -> None:
+        self.uri, self.root = uri, root
 
 
 class SchemaEngine:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from ..records import Record
 from ..targets import shape_of, target_module
 
 # A line ends at \n, \r\n or a lone \r, as git, editors and GitHub count lines. (YAML 1.1
@@ -29,45 +29,47 @@ class LineIndex:
         return line, offset - self._starts[line - 1] + 1
 
 
-@dataclass(slots=True)  # one per value of every file loaded: slots make them smaller and quicker to make
-class Position:
+class Position(Record):
     """1-based line and column of a value, and of its key when it sits in a mapping.
 
     `raw` keeps the source text of an unquoted YAML scalar that was read as
     something other than a string (`no` -> false), so a diagnostic can say so.
+    A built config (building/) mixes files: `file` is the file this value was written in
+    (None: the document's own), `origin` how it got here when not plainly ("${VOICE}",
+    "--set", ...), `key_file` where the key is, when not in `file` (a value from {$file: ...}).
+    `start`/`end` (and `key_start`/`key_end`) are the character offsets of the value's text
+    (and its key's) in its file, end exclusive (None where there is no such text: a merge key,
+    an --set, a value inherited from a parent). `shared`: the text is not the value's alone (an
+    alias, an anchored value or one inside an anchored collection, which an alias may show
+    elsewhere too): never edited. `line` is None only for a value given on the command line.
 
     yaml_parser makes these with positional arguments, the fields in this order: a new
-    field goes last.
+    field goes last. Slots: one is made per value of every file loaded.
     """
 
-    line: int | None  # None only for a value given on the command line (--set)
-    column: int | None
-    key_line: int | None = None
-    key_column: int | None = None
-    raw: str | None = None
-    # a built config (building/) mixes files: the file this value was written in (None:
-    # the document's own), and how it got here when not plainly ("${VOICE}", "--set", ...)
-    file: str | None = None
-    origin: str | None = None
-    key_file: str | None = None  # where the key is, when not in `file` (a value from {$file: ...})
-    # character offsets of the value's text (and its key's) in its file, end exclusive (None
-    # where there is no such text: a merge key, an --set, a value inherited from a parent)
-    start: int | None = None
-    end: int | None = None
-    key_start: int | None = None
-    key_end: int | None = None
-    # the text is not the value's alone: an alias (*name), an anchored value (&name) or one
-    # inside an anchored collection, which an alias may show elsewhere too (never edited)
-    shared: bool = False
+    _fields = ("line", "column", "key_line", "key_column", "raw", "file", "origin", "key_file", "start", "end",
+               "key_start", "key_end", "shared")
+    __slots__ = _fields
+
+    def __init__(self, line: int | None, column: int | None, key_line: int | None = None,
+                 key_column: int | None = None, raw: str | None = None, file: str | None = None,
+                 origin: str | None = None, key_file: str | None = None, start: int | None = None,
+                 end: int | None = None, key_start: int | None = None, key_end: int | None = None,
+                 shared: bool = False) -> None:
+        self.line, self.column, self.key_line, self.key_column, self.raw = line, column, key_line, key_column, raw
+        self.file, self.origin, self.key_file = file, origin, key_file
+        self.start, self.end, self.key_start, self.key_end, self.shared = start, end, key_start, key_end, shared
 
 
-@dataclass
-class Limits:
+class Limits(Record):
     """Bounds that keep hostile input cheap to refuse. All are documented in the README."""
 
-    max_bytes: int = 1024 * 1024
-    max_depth: int = 100
-    max_nodes: int = 100_000  # values after YAML alias expansion
+    _fields = ("max_bytes", "max_depth", "max_nodes")
+    __slots__ = _fields
+
+    def __init__(self, max_bytes: int = 1024 * 1024, max_depth: int = 100,
+                 max_nodes: int = 100_000) -> None:  # max_nodes: values after YAML alias expansion
+        self.max_bytes, self.max_depth, self.max_nodes = max_bytes, max_depth, max_nodes
 
 
 # Python converts integers to and from decimal text up to 4,300 digits (sys.int_info); a longer
@@ -105,22 +107,26 @@ def value_at(data: Any, path: tuple, default: Any = MISSING) -> Any:
     return node
 
 
-@dataclass
-class Document:
-    name: str
-    data: Any
-    positions: dict[tuple, Position] = field(default_factory=dict)
-    text: str = ""
-    format: str = "yaml"
-    # A built config's other files (name -> text), for excerpts; and what must never be
-    # shown in a diagnostic: values taken from the environment (value -> "${VAR}")
-    sources: dict[str, str] = field(default_factory=dict)
-    redactions: dict[str, str] = field(default_factory=dict)
-    # strings as written before ${VAR} interpolation, by path (the secret scan reads these)
-    templates: dict[tuple, str] = field(default_factory=dict)
-    # real paths of the files taken in with {$file: ...}: parts, not configs of their own
-    parts: frozenset[str] = frozenset()
-    _line_indexes: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+class Document(Record):
+    """A loaded (or built) config: its data and the position of every value (by path).
+    `sources`: a built config's other files (name -> text), for excerpts; `redactions`: what
+    must never be shown in a diagnostic, values taken from the environment (value ->
+    "${VAR}"); `templates`: strings as written before ${VAR} interpolation, by path (the secret
+    scan reads these); `parts`: real paths of the files taken in with {$file: ...}, parts and
+    not configs of their own."""
+
+    _fields = ("name", "data", "positions", "text", "format", "sources", "redactions", "templates", "parts")
+
+    def __init__(self, name: str, data: Any, positions: dict[tuple, Position] | None = None, text: str = "",
+                 format: str = "yaml", sources: dict[str, str] | None = None,
+                 redactions: dict[str, str] | None = None, templates: dict[tuple, str] | None = None,
+                 parts: frozenset[str] = frozenset()) -> None:
+        self.name, self.data, self.text, self.format, self.parts = name, data, text, format, parts
+        self.positions = {} if positions is None else positions
+        self.sources = {} if sources is None else sources
+        self.redactions = {} if redactions is None else redactions
+        self.templates = {} if templates is None else templates
+        self._line_indexes: dict = {}
 
     @cached_property
     def shape(self) -> str:

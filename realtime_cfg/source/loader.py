@@ -13,7 +13,6 @@ import codecs
 import os
 import stat
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Callable
 
@@ -181,16 +180,16 @@ def load(source: str | os.PathLike, limits: Limits | None = None) -> Document:
     return parse(text, name, guess_format(name, text), limits)
 
 
-@dataclass
 class Discovery:
     """What a list of paths names: the config files (a folder expanded into those below it,
     sorted), which of them were found by walking a folder (not named), the folders that
     held none, and the hidden folders passed over."""
 
-    files: list[str] = field(default_factory=list)
-    walked: set[str] = field(default_factory=set)
-    empty: list[str] = field(default_factory=list)
-    hidden: list[str] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.files: list[str] = []
+        self.walked: set[str] = set()
+        self.empty: list[str] = []
+        self.hidden: list[str] = []
 
 
 def discover(paths: list[str]) -> Discovery:

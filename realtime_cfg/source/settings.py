@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..records import FrozenRecord
 from ..report.masking import quoted
 from ..targets import TARGETS
 
@@ -35,15 +35,19 @@ class SettingsError(Exception):
     """A [tool.rtcfg] table that cannot be used (the message names the file)."""
 
 
-@dataclass(frozen=True)
-class Settings:
-    target: str | None = None  # None: each config's own shape
-    strict: bool = False
-    ignore: tuple[str, ...] = ()
-    allow_outside_root: bool = False
-    source: Path | None = None  # the pyproject.toml they came from
-    # a project's own names for the open value sets, by the set's name ("models": (...))
-    known: dict[str, tuple[str, ...]] = field(default_factory=dict)
+class Settings(FrozenRecord):
+    """A project's [tool.rtcfg]: `target` None is each config's own shape; `source` the
+    pyproject.toml they came from; `known` the project's own names for the open value sets, by
+    the set's name ("models": (...))."""
+
+    _fields = ("target", "strict", "ignore", "allow_outside_root", "source", "known")
+    __slots__ = _fields
+
+    def __init__(self, target: str | None = None, strict: bool = False, ignore: tuple[str, ...] = (),
+                 allow_outside_root: bool = False, source: Path | None = None,
+                 known: dict[str, tuple[str, ...]] | None = None) -> None:
+        self.target, self.strict, self.ignore, self.allow_outside_root = target, strict, ignore, allow_outside_root
+        self.source, self.known = source, {} if known is None else known
 
 
 # the open value sets a project can add names to (the schema's `x-rtcfg-open-set` names;

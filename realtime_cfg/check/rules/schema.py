@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import replace
 from typing import Any
 
 from ...diagnostics import Diagnostic, Fix, Rule, format_path, same_spelling, suggest
 from ...fixing.edits import remove_entry, rename_key, replace_value
+from ...records import replace
 from ...report.masking import quoted, shorten
 from ...schema.engine import SchemaError, json_type, pointer_target
 from ...schema.views import SHAPE_SCHEMAS, alternatives, declared_types, engine, load_schema, object_properties
