@@ -17,7 +17,9 @@ from __future__ import annotations
 import os
 import sys
 
-from .options import ARGUMENTS, VALIDATE, VALUE, VALUES, Option
+TYPE_CHECKING = False  # not typing's: see realtime_cfg/__init__.py
+if TYPE_CHECKING:  # pragma: no cover
+    from .options import Option
 
 
 def run(args: list[str]) -> bool:
@@ -30,6 +32,8 @@ def run(args: list[str]) -> bool:
         return True
     if not args or args[0] != "validate" or "_RTCFG_COMPLETE" in os.environ:  # typer's completion variable
         return False
+    from .options import VALIDATE
+
     given = parse(args[1:], VALIDATE)
     if given is None:
         return False
@@ -49,6 +53,7 @@ def run(args: list[str]) -> bool:
 def parse(args: list[str], declared: tuple[Option, ...]) -> dict | None:
     """The keyword arguments typer passes the command for `args`, or None where this reader is
     not sure of them (see the module docstring)."""
+    from .options import ARGUMENTS, VALUE, VALUES
     by_flag: dict[str, tuple[Option, bool]] = {}  # "--no-strict": (STRICT, False)
     for option in declared:
         for flag in option.flags:

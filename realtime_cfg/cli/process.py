@@ -15,7 +15,9 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from typing import Callable
+TYPE_CHECKING = False  # not typing's: see realtime_cfg/__init__.py
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Callable
 
 
 class Interrupted(BaseException):
