@@ -23,7 +23,7 @@ Bytecode: before timing, every module of both tools and the standard library is 
 runs' environment, so no run compiles anything; row 1's "not compiled" figure shows what an
 environment that forbids bytecode pays instead.
 
-The corpora: `small` (a 198-byte config: model, voice, modalities, instructions, server
+The corpora: `small` (a 167-byte config: model, voice, modalities, instructions, server
 VAD) and `voice` (sample_configs/voice-agent.yaml, 1.6 KB, two function tools with JSON
 Schema parameters), copied under benchmarks/.work/. This is a measurement, not a test:
 machines are noisy, so nothing here fails on a figure.
@@ -46,14 +46,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "benchmarks" / ".work"
-SMALL = """\
-model: gpt-realtime-2
-voice: ash
-modalities: [text, audio]
-instructions: You are a concise support agent.
-turn_detection: {type: server_vad, silence_duration_ms: 500}
-"""
-CORPORA = {"small": SMALL.encode(), "voice": (ROOT / "sample_configs" / "voice-agent.yaml").read_bytes()}
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from inprocess import SMALL_YAML  # noqa: E402 - the small config, one definition for both benchmarks
+
+CORPORA = {"small": SMALL_YAML.encode(), "voice": (ROOT / "sample_configs" / "voice-agent.yaml").read_bytes()}
 ENVIRONMENT = {key: value for key, value in os.environ.items()
                if key not in ("PYTHONDONTWRITEBYTECODE", "PRE_COMMIT", "FORCE_COLOR", "NO_COLOR")}
 

@@ -225,7 +225,7 @@ def make_many_findings(folder: Path, n: int) -> Run:
 def fixable_tools_text(n: int, named: bool = True) -> str:
     """N function tools with `type: Function` (a safe fix each); without names, each fix brings
     a missing name (S005) to light and is rolled back."""
-    return "tools:\n" + "".join(f"  - type: Function\n" + (f"    name: f{i}\n" if named else "")
+    return "tools:\n" + "".join("  - type: Function\n" + (f"    name: f{i}\n" if named else "")
                                 + "    description: d\n    parameters: {type: object, properties: {}}\n"
                                 for i in range(n))
 

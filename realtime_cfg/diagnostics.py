@@ -116,6 +116,7 @@ class Diagnostic(Record):
     _fields = ("code", "message", "file", "line", "column", "path", "hint", "severity", "source", "name",
                "end_line", "end_column", "fix")
     _compared = ("code", "message", "file", "line", "column", "path", "hint", "severity")
+    _unshown = ("source", "fix")
     __slots__ = _fields
 
     def __init__(self, code: str, message: str, file: str, line: int | None = None, column: int | None = None,

@@ -20,6 +20,7 @@ class Record:
     __slots__ = ()
     _fields: tuple[str, ...] = ()  # every field, each an __init__ parameter of that name
     _compared: tuple[str, ...] | None = None  # the fields equality looks at (None: all of them)
+    _unshown: tuple[str, ...] = ()  # fields the repr leaves out (long texts, nested objects)
 
     def _values(self, names: tuple[str, ...]) -> tuple:
         return tuple(getattr(self, name) for name in names)
@@ -33,12 +34,14 @@ class Record:
     __hash__ = None  # type: ignore[assignment]  # mutable, as a dataclass with eq
 
     def __repr__(self) -> str:
-        names = self._fields if self._compared is None else self._compared
+        names = [name for name in self._fields if name not in self._unshown]
         return f"{type(self).__name__}({', '.join(f'{name}={getattr(self, name)!r}' for name in names)})"
 
 
 class FrozenRecord(Record):
-    """A record that is never changed once made (a rule, the settings): hashable by its fields."""
+    """A record treated as a constant (a rule, the settings): hashable by its fields. Nothing
+    changes one once it is made (not enforced: a guard on every assignment would cost each
+    one made)."""
 
     __slots__ = ()
 

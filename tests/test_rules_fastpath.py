@@ -20,7 +20,7 @@ from realtime_cfg.report import masking
 from realtime_cfg.report.masking import SECRET, mask_secret, mask_secrets, might_hold_secret, search_secret
 from realtime_cfg.schema.views import SESSION_SCHEMA, annotation, session_properties
 from realtime_cfg.targets import carrying, canonical
-from realtime_cfg.targets.carrying import Reaches
+from realtime_cfg.schema.views import Reaches
 
 import strategies
 from conftest import ROOT

@@ -21,7 +21,7 @@ from ..version import __version__
 from . import options as declared
 from .common import (UsageError, check_code, check_codes, check_today, emit, limits, pipeline_options, project,
                      say)
-from .options import TARGET_HELP, Auth, FailOn, PayloadFormat, ReportFormat, Target, TextOrJson
+from .options import Auth, FailOn, PayloadFormat, ReportFormat, Target, TextOrJson
 from .validating import configs, finish, result
 
 app = typer.Typer(
@@ -350,7 +350,7 @@ def _print_changes(changes: list, when_none: str, *documents) -> None:
 def render(
     path: str = typer.Argument(..., help="Config file, or - for stdin.", show_default=False),
     format: PayloadFormat = typer.Option(PayloadFormat.json, "--format", "-f", help="Output format."),
-    target: Optional[Target] = typer.Option(None, "--target", "-t", help=TARGET_HELP, show_default=False),
+    target: Optional[Target] = _parameter(declared.TARGET),
     strict: Optional[bool] = _parameter(declared.STRICT),
     envelope: bool = typer.Option(False, "--envelope", help="Wrap the session as a session.update client event."),
     event_id: Optional[str] = typer.Option(None, "--event-id", help="event_id of the envelope (implies --envelope)."),

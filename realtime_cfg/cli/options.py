@@ -3,7 +3,7 @@
 app.py turns each declaration into a typer parameter of the `validate` command (and of the
 other commands that share one); fast.py reads `rtcfg validate FILES...`, the pre-commit
 hook's command line, with the same declarations, so that the hook does not import typer
-(about 40 ms of every start: docs/performance.md). The choices (enums) are here for the
+(more than the rest of a one-file run: docs/performance.md). The choices (enums) are here for the
 same reason: both readers must produce the same values.
 """
 
@@ -116,10 +116,14 @@ UNSAFE_FIXES = Option("unsafe_fixes", "--unsafe-fixes", kind=FLAG, default=False
 VALIDATE_DIFF = Option("show_diff", "--diff", kind=FLAG, default=False,
                        help="Print a unified diff of what --fix would change, write nothing; exit 1 if there is "
                             "something to fix.")
+# A second process pays for itself from about 20 files on the reference machine (benchmarks/
+# bench.py; docs/performance.md): one per 40 files leaves a margin for a busier one.
+FILES_PER_WORKER = 40
+MAX_JOBS = 64
 JOBS = Option("jobs", "--jobs", "-j", value=int, metavar="N", show_default=False,
-              help="Check the files in N processes (1-64). Default: one per CPU when each gets 40 files or "
-                   "more; 1 under pre-commit (which runs one rtcfg per CPU itself), with --fix or --diff, and "
-                   "for standard input.")
+              help=f"Check the files in N processes (1-{MAX_JOBS}). Default: one for every {FILES_PER_WORKER} "
+                   "files, up to the CPUs this process may use; 1 under pre-commit (which runs one rtcfg per CPU "
+                   "itself). Always 1 with --fix or --diff and for standard input.")
 
 # `rtcfg validate`, in the order of its help
 VALIDATE = (PATHS, REPORT_FORMAT, OUTPUT_FILE, TARGET, STRICT, FAIL_ON, IGNORE, QUIET, STATISTICS, OVERRIDES,

@@ -12,13 +12,7 @@ from typing import NoReturn
 
 from . import workers
 from .common import UsageError, check_codes, limits, pipeline_options, project, say
-from .options import ReportFormat
-
-# A worker process pays for itself from about this many files (the break-even measured by
-# benchmarks/bench.py --jobs; docs/performance.md): below it, forking and sending results back
-# cost more than the files' checks.
-FILES_PER_WORKER = 40
-MAX_JOBS = 64
+from .options import FILES_PER_WORKER, MAX_JOBS, ReportFormat
 
 
 def validate(paths: list[str], format: ReportFormat, output_file: Path | None, target, strict: bool | None,

@@ -14,7 +14,8 @@ cli/validating.py decides how many to start.
 
 Where there is no fork (Windows), or a child fails in any way (killed, out of memory, a
 result that cannot be pickled), that run is done here instead: never a wrong or missing
-result, only a slower one. A child ends on Ctrl-C or SIGTERM without a word; the parent
+result, only a slower one. An exception comes back as pickle rebuilds it, from its `args`
+(the only one raised through here, building's OverrideError, is a plain ValueError). A child ends on Ctrl-C or SIGTERM without a word; the parent
 reports the interrupt and stops the children it started.
 """
 
@@ -53,6 +54,9 @@ def in_order(function: Callable[[Any], Any], items: Sequence, jobs: int) -> Iter
     yield function(items[0])
     runs = _split(items[1:], jobs)
     children: list[_Child] = []
+    # An inherited SIGCHLD of "ignore" (some CI runners, daemons) makes the kernel reap the
+    # children itself: waitpid would fail and every run be done twice. The default while here.
+    reaping = signal.signal(signal.SIGCHLD, signal.SIG_DFL) if hasattr(signal, "SIGCHLD") else None
     try:
         with _signals_held():  # a child is in `children` (to be stopped) before a signal can land
             for run in runs[1:]:
@@ -64,6 +68,8 @@ def in_order(function: Callable[[Any], Any], items: Sequence, jobs: int) -> Iter
     finally:
         for child in children:
             child.stop()
+        if reaping is not None:
+            signal.signal(signal.SIGCHLD, reaping)
 
 
 def _split(items: Sequence, parts: int) -> list[Sequence]:

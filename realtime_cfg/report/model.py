@@ -6,15 +6,17 @@ from __future__ import annotations
 
 from ..check.suppression import Suppressed
 from ..diagnostics import Diagnostic
+from ..records import Record
 
 SEVERITIES = ("error", "warning", "info")
 
 
-class FileResult:
+class FileResult(Record):
     """What checking one file (or one folder that held no configs) found; `live`: what the
     server answered to `check --live` (report/live.py), masked and ready to print."""
 
-    __slots__ = ("name", "diagnostics", "suppressed", "real_path", "live")
+    _fields = ("name", "diagnostics", "suppressed", "real_path", "live")
+    __slots__ = _fields
 
     def __init__(self, name: str, diagnostics: list[Diagnostic] | None = None,
                  suppressed: list[Suppressed] | None = None, real_path: str | None = None,
@@ -24,11 +26,13 @@ class FileResult:
         self.suppressed = [] if suppressed is None else suppressed
 
 
-class Report:
+class Report(Record):
     """A run: its files' results, and how they are judged. `fail_on`: the lowest severity
     that fails the run; `unsafe_fixes`: an unsafe fix counts as applicable; `fixing`: "fix"
     (--fix) or "diff" (--diff), None when only checked; `fixed`: findings fixed (or, with
     --diff, that would be); `endpoint`: the server `check --live` asked, as shown."""
+
+    _fields = ("results", "fail_on", "unsafe_fixes", "fixing", "fixed", "endpoint")
 
     def __init__(self, results: list[FileResult] | None = None, fail_on: str = "error",
                  unsafe_fixes: bool = False, fixing: str | None = None, fixed: int = 0,

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import BinaryIO, Callable
 
+from ..records import Record
 from ..report.masking import prepare_for_display
 from .document import Document, Limits, LoadError
 from .problems import BAD_ENCODING, FILE_TOO_LARGE, NOT_A_MAPPING, unreadable
@@ -180,10 +181,12 @@ def load(source: str | os.PathLike, limits: Limits | None = None) -> Document:
     return parse(text, name, guess_format(name, text), limits)
 
 
-class Discovery:
+class Discovery(Record):
     """What a list of paths names: the config files (a folder expanded into those below it,
     sorted), which of them were found by walking a folder (not named), the folders that
     held none, and the hidden folders passed over."""
+
+    _fields = ("files", "walked", "empty", "hidden")
 
     def __init__(self) -> None:
         self.files: list[str] = []

@@ -98,7 +98,7 @@ def _may_configure_rtcfg(raw: bytes) -> bool:
     somewhere (bare, quoted, dotted), or a quoted key spells it with an escape ("\\u0072tcfg",
     TOML 1.1's "\\x72tcfg"), or the file looks like UTF-16 (reported as not UTF-8).
     Most pyproject.toml files are other tools' only; not parsing those spares every run that
-    meets one tomllib's import and parse (about 10 ms of a one-file run). The cost: such a file
+    meets one tomllib's import and parse (5-10 ms of a one-file run). The cost: such a file
     that is broken TOML is not reported by rtcfg (it configures nothing of rtcfg's; pip and
     the tools it does configure report it)."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw:

@@ -13,79 +13,9 @@ they give are check/rules/targets.py's T001-T003).
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
-from ..schema.views import alternatives, branch_for, object_properties, session_properties
-
-
-# The schemas never change, so what is worked out from a node is kept, keyed by its id, with
-# the node itself (which keeps the id from being reused for another object).
-_PROPERTIES: dict[int, tuple[Any, dict[str, Any]]] = {}
-
-
-def properties_of(schema: Any) -> dict[str, Any]:
-    """object_properties(schema), worked out once a node: walks over a config ask for it at
-    every mapping, and object_properties builds a new dict each call. Callers must not change
-    the result."""
-    hit = _PROPERTIES.get(id(schema))
-    if hit is None or hit[0] is not schema:
-        hit = _PROPERTIES[id(schema)] = (schema, object_properties(schema))
-    return hit[1]
-
-
-def _below(schema: Any) -> list[Any]:
-    """The schemas a value's members are checked against, whichever branch the value takes:
-    each branch's properties and items."""
-    below = []
-    for branch in alternatives(schema):
-        below.extend(properties_of(branch).values())
-        if "items" in branch:
-            below.append(branch["items"])
-    return below
-
-
-class Reaches:
-    """`Reaches(test)(schema)`: whether the schema, or one reached from it through the
-    properties and items of its branches, passes `test`. Walks over a config ask it to skip
-    the values below which nothing can matter (most of a config), so it is asked for nearly
-    every value: each node's answer is worked out once, and kept with the node."""
-
-    def __init__(self, test: Callable[[Any], bool]) -> None:
-        self.test = test
-        self.answers: dict[int, tuple[Any, bool]] = {}
-
-    def __call__(self, schema: Any) -> bool:
-        hit = self.answers.get(id(schema))
-        if hit is not None and hit[0] is schema:
-            return hit[1]
-        # every node reached from here whose answer is not known yet, found together: a schema
-        # may refer to itself, so a node's answer is settled only when nothing below changes
-        nodes, below, todo = {id(schema): schema}, {}, [schema]
-        while todo:
-            node = todo.pop()
-            below[id(node)] = _below(node)
-            for sub in below[id(node)]:
-                if id(sub) not in nodes and not self._known(sub):
-                    nodes[id(sub)] = sub
-                    todo.append(sub)
-        passes = {key: self.test(node) for key, node in nodes.items()}
-
-        def answer(sub: Any) -> bool:
-            return passes[id(sub)] if id(sub) in passes else self.answers[id(sub)][1]
-
-        changed = True
-        while changed:
-            changed = False
-            for key in nodes:
-                if not passes[key] and any(answer(sub) for sub in below[key]):
-                    passes[key] = changed = True
-        for key, node in nodes.items():
-            self.answers[key] = (node, passes[key])
-        return passes[id(schema)]
-
-    def _known(self, schema: Any) -> bool:
-        hit = self.answers.get(id(schema))
-        return hit is not None and hit[0] is schema
+from ..schema.views import Reaches, alternatives, branch_for, properties_of, session_properties
 
 
 def _says_targets(schema: Any) -> bool:

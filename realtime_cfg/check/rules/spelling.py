@@ -13,8 +13,8 @@ from typing import Any, Iterator
 
 from ...diagnostics import Diagnostic, Rule, format_path
 from ...fixing.edits import replace_value
-from ...schema.views import SHAPE_SCHEMAS, branch_for, declared_types, items_schema, load_schema
-from ...targets.carrying import Reaches, properties_of
+from ...schema.views import (SHAPE_SCHEMAS, Reaches, branch_for, declared_types, items_schema, load_schema,
+                             properties_of)
 from ..subject import Subject
 
 LENIENT_SPELLING = Rule(
