@@ -64,19 +64,21 @@ def corpus(kind: str, size: int) -> list[str]:
     return sorted(str(path) for path in folder.iterdir())
 
 
-def run_once(command: list[str], environment: dict | None = None, terminal: bool = False) -> tuple[float, int]:
+def run_once(command: list[str], environment: dict | None = None, terminal: bool = False,
+             cwd: str | None = None) -> tuple[float, int]:
     """(wall seconds, peak RSS in KiB) of one fresh process; output to a pipe or a terminal."""
     if terminal:
         controller, child_end = pty.openpty()
         started = time.perf_counter()
-        process = subprocess.Popen(command, stdout=child_end, stderr=child_end, env=environment or ENVIRONMENT)
+        process = subprocess.Popen(command, stdout=child_end, stderr=child_end, env=environment or ENVIRONMENT,
+                                   cwd=cwd)
         os.close(child_end)
         reader = threading.Thread(target=_drain, args=(controller,))
         reader.start()
     else:
         started = time.perf_counter()
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                   env=environment or ENVIRONMENT)
+                                   env=environment or ENVIRONMENT, cwd=cwd)
         process.stdout.read()
     _, _, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
@@ -175,7 +177,7 @@ def main() -> None:
                      "`rtcfg validate` one file": [rtcfg, "validate", *sample]}, args.runs)
     starts["`rtcfg validate` one file, rtcfg not compiled"] = paired(
         {"cold": [python, "-c", "from realtime_cfg import main; main()", "validate", *sample]}, args.runs,
-        environment=cold)["cold"]
+        environment=cold, cwd=str(copy))["cold"]  # in the copy: `python -c` puts the working directory first
     shutil.rmtree(copy, ignore_errors=True)
     if peer:
         starts["`check-jsonschema --help`"] = paired({"peer": [peer, "--help"]}, args.runs)["peer"]

@@ -1,8 +1,8 @@
 """The pre-commit hook's command lines without typer: `rtcfg validate FILES...` (with any of
 validate's options) and `rtcfg --version`.
 
-Importing typer (and the click it carries) costs more than the rest of a one-file run (72-99
-ms on the reference machine, docs/performance.md), and the hook pays it on every commit. This module reads those two command lines with the
+Importing typer (and the click it carries) costs nearly as much as a whole one-file run
+(72-75 ms on the reference machine, docs/performance.md), and the hook pays it on every commit. This module reads those two command lines with the
 declarations typer is given (cli/options.py), as click reads them, and runs the same
 function (cli/validating.py). It only ever accepts: anything it is not sure of (an unknown
 or misspelt option, a missing value, a value that is not one of the choices, --help, a

@@ -3,7 +3,7 @@
 app.py turns each declaration into a typer parameter of the `validate` command (and of the
 other commands that share one); fast.py reads `rtcfg validate FILES...`, the pre-commit
 hook's command line, with the same declarations, so that the hook does not import typer
-(more than the rest of a one-file run: docs/performance.md). The choices (enums) are here for the
+(nearly as much as a whole one-file run: docs/performance.md). The choices (enums) are here for the
 same reason: both readers must produce the same values.
 """
 
@@ -116,8 +116,8 @@ UNSAFE_FIXES = Option("unsafe_fixes", "--unsafe-fixes", kind=FLAG, default=False
 VALIDATE_DIFF = Option("show_diff", "--diff", kind=FLAG, default=False,
                        help="Print a unified diff of what --fix would change, write nothing; exit 1 if there is "
                             "something to fix.")
-# A second process pays for itself from about 20 files on the reference machine (benchmarks/
-# bench.py; docs/performance.md): one per 40 files leaves a margin for a busier one.
+# A second process pays for itself from about 40 files on the reference machine (20 on a
+# busier run; benchmarks/bench.py, docs/performance.md), hence one per 40 files.
 FILES_PER_WORKER = 40
 MAX_JOBS = 64
 JOBS = Option("jobs", "--jobs", "-j", value=int, metavar="N", show_default=False,
