@@ -2,9 +2,9 @@
 validate's options) and `rtcfg --version`.
 
 Importing typer (and the click it carries) costs nearly as much as a whole one-file run
-(72-75 ms on the reference machine, docs/performance.md), and the hook pays it on every commit. This module reads those two command lines with the
-declarations typer is given (cli/options.py), as click reads them, and runs the same
-function (cli/validating.py). It only ever accepts: anything it is not sure of (an unknown
+(72-75 ms on the reference machine, docs/performance.md), and the hook pays it on every
+commit. This module reads those two command lines with the declarations typer is given
+(cli/options.py), as click reads them, and runs the same function (cli/validating.py). It only ever accepts: anything it is not sure of (an unknown
 or misspelt option, a missing value, a value that is not one of the choices, --help, a
 value starting with '-', an option written as `-qf=json`, ...) is left to typer, which then
 reads the whole command line itself, so every error message is click's own.
@@ -54,6 +54,7 @@ def parse(args: list[str], declared: tuple[Option, ...]) -> dict | None:
     """The keyword arguments typer passes the command for `args`, or None where this reader is
     not sure of them (see the module docstring)."""
     from .options import ARGUMENTS, VALUE, VALUES
+
     by_flag: dict[str, tuple[Option, bool]] = {}  # "--no-strict": (STRICT, False)
     for option in declared:
         for flag in option.flags:

@@ -15,8 +15,9 @@ cli/validating.py decides how many to start.
 Where there is no fork (Windows), or a child fails in any way (killed, out of memory, a
 result that cannot be pickled), that run is done here instead: never a wrong or missing
 result, only a slower one. An exception comes back as pickle rebuilds it, from its `args`
-(the only one raised through here, building's OverrideError, is a plain ValueError). A child ends on Ctrl-C or SIGTERM without a word; the parent
-reports the interrupt and stops the children it started.
+(the only one raised through here, building's OverrideError, is a plain ValueError). A
+child ends on Ctrl-C or SIGTERM without a word; the parent reports the interrupt and stops
+the children it started.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def in_order(function: Callable[[Any], Any], items: Sequence, jobs: int) -> Iter
     children: list[_Child] = []
     # An inherited SIGCHLD of "ignore" (some CI runners, daemons) makes the kernel reap the
     # children itself: waitpid would fail and every run be done twice. The default while here.
-    reaping = signal.signal(signal.SIGCHLD, signal.SIG_DFL) if hasattr(signal, "SIGCHLD") else None
+    reaping = _default_sigchld()
     try:
         with _signals_held():  # a child is in `children` (to be stopped) before a signal can land
             for run in runs[1:]:
@@ -70,6 +71,15 @@ def in_order(function: Callable[[Any], Any], items: Sequence, jobs: int) -> Iter
             child.stop()
         if reaping is not None:
             signal.signal(signal.SIGCHLD, reaping)
+
+
+def _default_sigchld():
+    """SIGCHLD's handler set to the default; the one it replaces (None where it cannot be set:
+    no SIGCHLD, or not the main thread, where a handler cannot be changed)."""
+    try:
+        return signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    except (AttributeError, ValueError):
+        return None
 
 
 def _split(items: Sequence, parts: int) -> list[Sequence]:
