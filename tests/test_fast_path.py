@@ -271,14 +271,19 @@ def test_neither_reader_refuses_an_output_file_it_cannot_read():
     assert output_file.type.readable is False
 
 
-def test_version_and_validate_do_not_import_typer():
-    for args in (["--version"], ["validate", GOOD]):
-        code = ("import sys; sys.argv = ['rtcfg'] + sys.argv[1:]\n"
-                "from realtime_cfg.cli.process import run\n"
-                "from realtime_cfg import _command_line\n"
-                "import atexit; atexit.register(lambda: sys.stderr.write('typer' in sys.modules and 'LOADED' or 'OK'))\n"
-                "run(_command_line)")
-        run = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT,
-                             timeout=60)
-        assert run.returncode == 0, run.stderr
-        assert run.stderr.endswith("OK"), (args, run.stderr)
+@pytest.mark.parametrize("args, unwanted", [
+    (["--version"], ["typer", "rich", "typing", "dataclasses", "yaml", "realtime_cfg.cli.options"]),
+    (["validate", GOOD], ["typer", "rich", "dataclasses", "inspect", "threading"]),
+], ids=["--version", "validate"])
+def test_the_hooks_command_lines_import_only_what_they_use(args, unwanted):
+    code = ("import sys; sys.argv = ['rtcfg'] + sys.argv[1:]\n"
+            "from realtime_cfg.cli.process import run\n"
+            "from realtime_cfg import _command_line\n"
+            f"unwanted = {unwanted!r}\n"
+            "import atexit; atexit.register(lambda: sys.stderr.write("
+            "'LOADED ' + ' '.join(m for m in unwanted if m in sys.modules)))\n"
+            "run(_command_line)")
+    run = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT,
+                         timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.endswith("LOADED "), (args, run.stderr)
